@@ -1,0 +1,32 @@
+# The README's two commands. Everything else is CMake (see CMakePresets.json).
+#   make run    install what is missing, bootstrap Kokkos, build, run inputs/quickstart.yaml
+#   make test   install what is missing, bootstrap Kokkos, build, run ctest
+PRESET ?= openmp
+JOBS ?= $(shell nproc)
+BUILD := build/$(PRESET)
+DECK ?= inputs/quickstart.yaml
+
+.PHONY: all deps configure build run test install clean
+all: build
+
+deps:
+	@bash scripts/install-system-deps.sh
+
+configure: deps
+	@cmake --preset $(PRESET) >/dev/null
+
+build: configure
+	@cmake --build $(BUILD) -j $(JOBS)
+
+run: build
+	@OMP_PROC_BIND=$${OMP_PROC_BIND:-spread} OMP_PLACES=$${OMP_PLACES:-threads} \
+	  $(BUILD)/apps/kscan/kscan run $(DECK)
+
+test: build
+	@ctest --preset $(PRESET) -j $(JOBS)
+
+install: build
+	@cmake --install $(BUILD) --prefix $${PREFIX:-/usr/local}
+
+clean:
+	@rm -rf build

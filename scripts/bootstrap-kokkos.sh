@@ -1,0 +1,100 @@
+#!/usr/bin/env bash
+# Provides Kokkos + Kokkos Kernels for kscan and prints the CMAKE_PREFIX_PATH to use.
+#
+# Order: the user's Kokkos_ROOT -> a system Kokkos with OpenMP -> the cache under .deps/
+#        -> a build from KSCAN_KOKKOS_SOURCE (a Kokkos source tree, e.g. >= 4.7 for CUDA 13)
+#        -> a build from Debian's `trilinos` source package (Kokkos 3.4.1, Serial + OpenMP).
+# Nothing is downloaded except through apt-get. Progress goes to stderr; stdout carries only the prefix.
+set -euo pipefail
+
+root=$(cd "$(dirname "$0")/.." && pwd)
+deps=${KSCAN_DEPS_DIR:-$root/.deps}
+jobs=${KSCAN_BUILD_JOBS:-$(nproc)}
+say() { echo "kscan-bootstrap: $*" >&2; }
+
+if [ -n "${Kokkos_ROOT:-}" ]; then
+  say "using Kokkos_ROOT=$Kokkos_ROOT"
+  echo "${Kokkos_ROOT};${KokkosKernels_ROOT:-$Kokkos_ROOT}"
+  exit 0
+fi
+
+# KSCAN_KOKKOS_BACKENDS: "openmp" (Serial + OpenMP, the default) or "serial" (Serial only).
+backends=${KSCAN_KOKKOS_BACKENDS:-openmp}
+case "$backends" in
+  openmp) backend_flags=(-DKokkos_ENABLE_SERIAL=ON -DKokkos_ENABLE_OPENMP=ON); suffix="" ;;
+  serial) backend_flags=(-DKokkos_ENABLE_SERIAL=ON -DKokkos_ENABLE_OPENMP=OFF); suffix="-serial" ;;
+  *) say "KSCAN_KOKKOS_BACKENDS must be openmp or serial, not '$backends'"; exit 2 ;;
+esac
+flavour=${KSCAN_KOKKOS_SOURCE:+custom}
+flavour=${flavour:-debian}
+prefix=$deps/kokkos-$flavour$suffix
+stamp=$prefix/.kscan-complete
+want="${KSCAN_KOKKOS_SOURCE:-debian} $backends ${KSCAN_KOKKOS_CMAKE_ARGS:-}"
+if [ -f "$stamp" ] && [ "$(cat "$stamp")" = "$want" ]; then
+  say "reusing cached Kokkos in $prefix"
+  echo "$prefix"
+  exit 0
+fi
+
+mkdir -p "$deps"
+work=$(mktemp -d "$deps/work.XXXXXX")
+trap 'rm -rf "$work"' EXIT
+
+if [ -n "${KSCAN_KOKKOS_SOURCE:-}" ]; then
+  kokkos_src=$KSCAN_KOKKOS_SOURCE
+  kernels_src=${KSCAN_KOKKOS_KERNELS_SOURCE:-}
+else
+  # A private deb-src list built from the machine's own sources: the system's apt state is untouched.
+  apt_dir=$work/apt
+  mkdir -p "$apt_dir/sources.list.d" "$apt_dir/lists/partial"
+  found_sources=0
+  for f in /etc/apt/sources.list.d/*.sources; do
+    [ -f "$f" ] || continue
+    sed 's/^Types:.*/Types: deb-src/' "$f" > "$apt_dir/sources.list.d/$(basename "$f")"
+    found_sources=1
+  done
+  if [ -f /etc/apt/sources.list ] && grep -q '^deb ' /etc/apt/sources.list; then
+    grep '^deb ' /etc/apt/sources.list | sed 's/^deb /deb-src /' > "$apt_dir/sources.list.d/main.list"
+    found_sources=1
+  fi
+  [ "$found_sources" = 1 ] || { say "no apt sources found to derive a deb-src entry from"; exit 2; }
+  apt_opts=(-o "Dir::Etc::SourceList=/dev/null" -o "Dir::Etc::SourceParts=$apt_dir/sources.list.d"
+            -o "Dir::State::Lists=$apt_dir/lists" -o "APT::Sandbox::User=root")
+  say "fetching Debian's trilinos source package (contains Kokkos 3.4.1 and Kokkos Kernels)"
+  apt-get "${apt_opts[@]}" update -qq >&2
+  (cd "$work" && apt-get "${apt_opts[@]}" source --download-only -qq trilinos >&2)
+  tarball=$(ls "$work"/trilinos_*.orig.tar.* | head -n 1)
+  say "extracting packages/kokkos and packages/kokkos-kernels from $(basename "$tarball")"
+  mkdir -p "$work/src"
+  tar -xf "$tarball" -C "$work/src" --strip-components=1 --wildcards \
+      '*/packages/kokkos/*' '*/packages/kokkos-kernels/*'
+  kokkos_src=$work/src/packages/kokkos
+  kernels_src=$work/src/packages/kokkos-kernels
+fi
+
+# Extra Kokkos options, e.g. "-DKokkos_ENABLE_CUDA=ON -DKokkos_ARCH_HOPPER90=ON".
+read -r -a extra_flags <<< "${KSCAN_KOKKOS_CMAKE_ARGS:-}"
+
+say "building Kokkos from $kokkos_src into $prefix ($jobs jobs)"
+rm -rf "$prefix"
+cmake -S "$kokkos_src" -B "$work/build-kokkos" -DCMAKE_BUILD_TYPE=Release \
+  -DCMAKE_INSTALL_PREFIX="$prefix" -DCMAKE_CXX_STANDARD=17 -DCMAKE_CXX_EXTENSIONS=OFF \
+  -DBUILD_SHARED_LIBS=OFF -DCMAKE_POSITION_INDEPENDENT_CODE=ON \
+  "${backend_flags[@]}" "${extra_flags[@]}" >&2
+cmake --build "$work/build-kokkos" -j "$jobs" >&2
+cmake --install "$work/build-kokkos" >&2
+
+if [ -n "$kernels_src" ]; then
+  say "building Kokkos Kernels (default ETI off) into $prefix"
+  cmake -S "$kernels_src" -B "$work/build-kernels" -DCMAKE_BUILD_TYPE=Release \
+    -DCMAKE_INSTALL_PREFIX="$prefix" -DCMAKE_PREFIX_PATH="$prefix" -DKokkos_ROOT="$prefix" \
+    -DCMAKE_CXX_STANDARD=17 -DBUILD_SHARED_LIBS=OFF -DCMAKE_POSITION_INDEPENDENT_CODE=ON \
+    -DKokkosKernels_ADD_DEFAULT_ETI=OFF -DKokkosKernels_ENABLE_TESTS=OFF \
+    -DKokkosKernels_ENABLE_EXAMPLES=OFF >&2
+  cmake --build "$work/build-kernels" -j "$jobs" >&2
+  cmake --install "$work/build-kernels" >&2
+fi
+
+echo "$want" > "$stamp"
+say "Kokkos installed in $prefix"
+echo "$prefix"

@@ -1,0 +1,45 @@
+#pragma once
+// State and observation dimensions, either fixed at compile time (the fast, fully unrolled path)
+// or chosen at run time up to a capacity (the general path).
+#include <Kokkos_Core.hpp>
+
+namespace kscan {
+
+/// Largest state or observation dimension the general path supports.
+inline constexpr int max_dimension = 32;
+
+template <int NX, int NY>
+struct FixedDims {
+  static_assert(NX > 0 && NY > 0 && NX <= max_dimension && NY <= max_dimension);
+  static constexpr bool is_fixed = true;
+  static constexpr int capacity_x = NX;
+  static constexpr int capacity_y = NY;
+  KOKKOS_INLINE_FUNCTION static constexpr int nx() { return NX; }
+  KOKKOS_INLINE_FUNCTION static constexpr int ny() { return NY; }
+};
+
+/// Run-time dimensions nx, ny <= Capacity; storage is sized for the capacity.
+template <int Capacity>
+struct DynamicDims {
+  static_assert(Capacity > 0 && Capacity <= max_dimension);
+  static constexpr bool is_fixed = false;
+  static constexpr int capacity_x = Capacity;
+  static constexpr int capacity_y = Capacity;
+  int nx_ = 1;
+  int ny_ = 1;
+  KOKKOS_INLINE_FUNCTION constexpr int nx() const { return nx_; }
+  KOKKOS_INLINE_FUNCTION constexpr int ny() const { return ny_; }
+};
+
+/// Calls `f(dims)` with the dims type that serves (nx, ny): a fixed one for the paper's sizes
+/// (2,1), (4,2), (6,3), otherwise the smallest dynamic capacity that fits.
+template <class F>
+decltype(auto) dispatch_dims(int nx, int ny, F&& f) {
+  if (nx == 2 && ny == 1) return f(FixedDims<2, 1>{});
+  if (nx == 4 && ny == 2) return f(FixedDims<4, 2>{});
+  if (nx == 6 && ny == 3) return f(FixedDims<6, 3>{});
+  if (nx <= 8 && ny <= 8) return f(DynamicDims<8>{nx, ny});
+  return f(DynamicDims<max_dimension>{nx, ny});
+}
+
+}  // namespace kscan

@@ -1,0 +1,35 @@
+#pragma once
+// Shims over Kokkos API differences between 3.4 and 4.x/5.x, so the rest of kscan is version-agnostic.
+#include <Kokkos_Core.hpp>
+
+// Custom-join value types for parallel_scan/parallel_reduce: Kokkos < 3.7 requires `volatile`
+// overloads of join/operator+=; Kokkos >= 4.2 rejects them.
+#if KOKKOS_VERSION < 40000
+#define KSCAN_NEEDS_VOLATILE_JOIN 1
+#else
+#define KSCAN_NEEDS_VOLATILE_JOIN 0
+#endif
+
+namespace kscan::math {
+
+#if KOKKOS_VERSION >= 30700
+using Kokkos::abs;
+using Kokkos::exp;
+using Kokkos::isfinite;
+using Kokkos::isnan;
+using Kokkos::log;
+using Kokkos::sqrt;
+#else
+using Kokkos::Experimental::exp;
+using Kokkos::Experimental::fabs;
+using Kokkos::Experimental::isfinite;
+using Kokkos::Experimental::isnan;
+using Kokkos::Experimental::log;
+using Kokkos::Experimental::sqrt;
+template <class T>
+KOKKOS_INLINE_FUNCTION T abs(T x) {
+  return fabs(x);
+}
+#endif
+
+}  // namespace kscan::math

@@ -1,0 +1,98 @@
+#include "kscan/data/simulate.hpp"
+
+#include <cmath>
+#include <limits>
+#include <stdexcept>
+#include <string>
+#include <vector>
+
+#include "kscan/data/random_stream.hpp"
+
+namespace kscan {
+namespace {
+
+enum Stream : std::uint64_t { kInitial = 11, kProcess = 12, kMeasurement = 13, kMissing = 14 };
+
+/// Lower Cholesky factor of an n x n SPD matrix given by `a(i, j)`; throws when not SPD.
+template <class A>
+std::vector<double> cholesky(int n, A&& a, const char* what) {
+  std::vector<double> l(static_cast<size_t>(n) * n, 0.0);
+  for (int j = 0; j < n; ++j) {
+    double d = a(j, j);
+    for (int k = 0; k < j; ++k) d -= l[j * n + k] * l[j * n + k];
+    if (!(d > 0.0))
+      throw std::invalid_argument(std::string("simulate: ") + what + " is not positive definite");
+    d = std::sqrt(d);
+    l[j * n + j] = d;
+    for (int i = j + 1; i < n; ++i) {
+      double s = a(i, j);
+      for (int k = 0; k < j; ++k) s -= l[i * n + k] * l[j * n + k];
+      l[i * n + j] = s / d;
+    }
+  }
+  return l;
+}
+
+/// out += L z with z standard normal.
+void add_correlated_noise(RandomStream& rng, int n, const std::vector<double>& l, double* out) {
+  std::vector<double> z(n);
+  for (auto& v : z) v = rng.normal();
+  for (int i = 0; i < n; ++i)
+    for (int k = 0; k <= i; ++k) out[i] += l[i * n + k] * z[k];
+}
+
+}  // namespace
+
+HostSeries simulate(const HostModel& m, const SimulationOptions& o) {
+  if (o.length < 1) throw std::invalid_argument("simulate: length must be >= 1");
+  if (m.time_varying() && m.stored() != o.length)
+    throw std::invalid_argument("simulate: time-varying model stores " +
+                                std::to_string(m.stored()) + " steps, asked for " +
+                                std::to_string(o.length));
+  const int nx = m.nx(), ny = m.ny(), T = o.length;
+  HostSeries s;
+  s.y = decltype(s.y)("kscan::data::y", T, ny);
+  s.x_true = decltype(s.x_true)("kscan::data::x_true", T, nx);
+
+  RandomStream initial(o.seed, kInitial), process(o.seed, kProcess),
+      measurement(o.seed, kMeasurement), missing(o.seed, kMissing);
+  std::vector<double> x(nx), next(nx), y(ny);
+  for (int i = 0; i < nx; ++i) x[i] = m.m0(i);
+  add_correlated_noise(initial, nx, cholesky(nx, [&](int i, int j) { return m.P0(i, j); }, "P0"),
+                       x.data());
+
+  std::vector<double> lq, lr;
+  for (int t = 0; t < T; ++t) {
+    const int k = m.at(t);
+    if (t == 0 || m.time_varying()) {
+      lq = cholesky(nx, [&](int i, int j) { return m.Q(k, i, j); }, "Q");
+      lr = cholesky(ny, [&](int i, int j) { return m.R(k, i, j); }, "R");
+    }
+    for (int i = 0; i < nx; ++i) {
+      double v = m.c(k, i);
+      for (int j = 0; j < nx; ++j) v += m.F(k, i, j) * x[j];
+      next[i] = v;
+    }
+    add_correlated_noise(process, nx, lq, next.data());
+    x.swap(next);
+    for (int i = 0; i < ny; ++i) {
+      double v = m.d(k, i);
+      for (int j = 0; j < nx; ++j) v += m.H(k, i, j) * x[j];
+      y[i] = v;
+    }
+    add_correlated_noise(measurement, ny, lr, y.data());
+
+    // Missingness is drawn for every step whatever the fractions, so the same seed gives the same
+    // measurements with and without missing data.
+    const bool row_missing = missing.uniform() < o.missing_rows;
+    for (int i = 0; i < nx; ++i) s.x_true(t, i) = x[i];
+    for (int i = 0; i < ny; ++i) {
+      const bool component_missing = missing.uniform() < o.missing_components;
+      s.y(t, i) = (row_missing || component_missing) ? std::numeric_limits<double>::quiet_NaN()
+                                                     : y[i];
+    }
+  }
+  return s;
+}
+
+}  // namespace kscan
