@@ -1,6 +1,7 @@
 #pragma once
 // Type lists for typed tests: every execution space Kokkos was built with, alone and crossed with
-// both precisions. Test names carry the backend (and precision), e.g. `Scan/OpenMP_float64.Reverse`.
+// both precisions. ctest names carry the type, e.g.
+//   Scan.Reverse<kscan::test::OpenMP_float64>   or   Kokkos.Order<Kokkos::Serial>
 #include <gtest/gtest.h>
 
 #include <Kokkos_Core.hpp>
@@ -15,54 +16,53 @@ struct Config {
   using scalar_type = Scalar;
 };
 
-// clang-format off
-#define KSCAN_TEST_FOR_EACH_SPACE(X)                                      \
-  X(Kokkos::Serial)                                                       \
-  KSCAN_TEST_IF_OPENMP(X(Kokkos::OpenMP))                                 \
-  KSCAN_TEST_IF_CUDA(X(Kokkos::Cuda))                                     \
-  KSCAN_TEST_IF_HIP(X(Kokkos::Experimental::HIP))
-// clang-format on
+#define KSCAN_TEST_DECLARE_CONFIGS(NAME, SPACE)    \
+  struct NAME##_float32 : Config<SPACE, float> {}; \
+  struct NAME##_float64 : Config<SPACE, double> {};
+
+KSCAN_TEST_DECLARE_CONFIGS(Serial, Kokkos::Serial)
+#define KSCAN_TEST_SERIAL Kokkos::Serial
+#define KSCAN_TEST_SERIAL_CONFIGS Serial_float32, Serial_float64
 
 #ifdef KOKKOS_ENABLE_OPENMP
-#define KSCAN_TEST_IF_OPENMP(x) , x
+KSCAN_TEST_DECLARE_CONFIGS(OpenMP, Kokkos::OpenMP)
+#define KSCAN_TEST_OPENMP , Kokkos::OpenMP
+#define KSCAN_TEST_OPENMP_CONFIGS , OpenMP_float32, OpenMP_float64
 #else
-#define KSCAN_TEST_IF_OPENMP(x)
-#endif
-#ifdef KOKKOS_ENABLE_CUDA
-#define KSCAN_TEST_IF_CUDA(x) , x
-#else
-#define KSCAN_TEST_IF_CUDA(x)
-#endif
-#ifdef KOKKOS_ENABLE_HIP
-#define KSCAN_TEST_IF_HIP(x) , x
-#else
-#define KSCAN_TEST_IF_HIP(x)
+#define KSCAN_TEST_OPENMP
+#define KSCAN_TEST_OPENMP_CONFIGS
 #endif
 
-#define KSCAN_TEST_SPACE(S) S
-#define KSCAN_TEST_CONFIGS(S) Config<S, float>, Config<S, double>
+#ifdef KOKKOS_ENABLE_CUDA
+KSCAN_TEST_DECLARE_CONFIGS(Cuda, Kokkos::Cuda)
+#define KSCAN_TEST_CUDA , Kokkos::Cuda
+#define KSCAN_TEST_CUDA_CONFIGS , Cuda_float32, Cuda_float64
+#else
+#define KSCAN_TEST_CUDA
+#define KSCAN_TEST_CUDA_CONFIGS
+#endif
+
+#ifdef KOKKOS_ENABLE_HIP
+KSCAN_TEST_DECLARE_CONFIGS(HIP, Kokkos::Experimental::HIP)
+#define KSCAN_TEST_HIP , Kokkos::Experimental::HIP
+#define KSCAN_TEST_HIP_CONFIGS , HIP_float32, HIP_float64
+#else
+#define KSCAN_TEST_HIP
+#define KSCAN_TEST_HIP_CONFIGS
+#endif
 
 /// Every enabled execution space.
-using ExecutionSpaces = ::testing::Types<KSCAN_TEST_FOR_EACH_SPACE(KSCAN_TEST_SPACE)>;
+using ExecutionSpaces =
+    ::testing::Types<KSCAN_TEST_SERIAL KSCAN_TEST_OPENMP KSCAN_TEST_CUDA KSCAN_TEST_HIP>;
 /// Every enabled execution space in float32 and float64.
-using SpacesAndPrecisions = ::testing::Types<KSCAN_TEST_FOR_EACH_SPACE(KSCAN_TEST_CONFIGS)>;
+using SpacesAndPrecisions =
+    ::testing::Types<KSCAN_TEST_SERIAL_CONFIGS KSCAN_TEST_OPENMP_CONFIGS KSCAN_TEST_CUDA_CONFIGS
+                         KSCAN_TEST_HIP_CONFIGS>;
 
+/// A tolerance scaled to the precision: `f32` for float, `f64` for double.
 template <class Scalar>
-std::string precision_name() {
-  return sizeof(Scalar) == 4 ? "float32" : "float64";
+constexpr double tolerance(double f32, double f64) {
+  return sizeof(Scalar) == 4 ? f32 : f64;
 }
-
-/// Test-name generator: the backend's name, plus the precision for Config types.
-struct NameGenerator {
-  template <class T>
-  static std::string GetName(int) {
-    if constexpr (Kokkos::is_execution_space<T>::value) {
-      return T::name();
-    } else {
-      return std::string(T::execution_space::name()) + "_" +
-             precision_name<typename T::scalar_type>();
-    }
-  }
-};
 
 }  // namespace kscan::test

@@ -8,7 +8,7 @@ namespace {
 
 template <class C>
 class SmallMatrix : public ::testing::Test {};
-TYPED_TEST_SUITE(SmallMatrix, kscan::test::SpacesAndPrecisions, kscan::test::NameGenerator);
+TYPED_TEST_SUITE(SmallMatrix, kscan::test::SpacesAndPrecisions);
 
 // Builds a fixed SPD matrix A = B Bᵀ + n I and right-hand side, solves with Cholesky and LU inside
 // a kernel, and returns the max residual |A x - b| of both solves plus the log-det error.
@@ -60,7 +60,7 @@ Kokkos::View<double[4], Kokkos::HostSpace> solve_residuals(Dims dims) {
 TYPED_TEST(SmallMatrix, SolvesAgreeFixedAndGeneral) {
   using Exec = typename TypeParam::execution_space;
   using T = typename TypeParam::scalar_type;
-  const double tol = sizeof(T) == 4 ? 1e-4 : 1e-12;
+  const double tol = kscan::test::tolerance<T>(1e-4, 1e-12);
   auto check = [&](auto dims) {
     auto r = solve_residuals<Exec, T>(dims);
     EXPECT_EQ(r(0), 0.0) << "factorisation failed for nx=" << dims.nx();
