@@ -1,0 +1,51 @@
+#pragma once
+// What one run of a sweep produces: its identity, every timed repetition, the metrics and
+// (optionally) the estimates. The io layer writes these; the runner fills them.
+#include <array>
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "kscan/core/phase_timer.hpp"
+
+namespace kscan {
+
+/// The axes of one run, as the plan enumerates them.
+struct RunKey {
+  std::string method;     // "kf", "pkf", ...
+  std::string scan;       // "blocked", "sengupta_b", ...; "none" for sequential methods
+  std::string precision;  // "float32" | "float64"
+  std::int64_t length = 0;
+  std::int64_t batch = 1;
+  std::string dataset;    // name under /datasets
+  /// Stable identifier, the group name under /runs: e.g. "pkf-blocked-float32-T65536-B1".
+  std::string id() const;
+};
+
+struct RunMetrics {
+  double median_seconds = 0, min_seconds = 0, mean_seconds = 0;
+  double throughput_msps = 0;     // T * batch / median / 1e6
+  double flops = 0;               // per run, from the operation count
+  double achieved_gflops = 0;     // flops / median / 1e9
+  std::optional<double> mfu;      // only when the device peak is known
+  std::int64_t peak_memory_bytes = 0;  // kscan's allocations for this run
+  double rmse_vs_truth = 0;       // NaN when no truth
+  double max_abs_diff_vs_reference = 0;  // against the float64 sequential reference
+  double loglik = 0;
+  bool finite = true;             // every estimate finite
+};
+
+struct RunResult {
+  RunKey key;
+  std::string threads_or_device;  // "OpenMP x2", "NVIDIA H100 ..."
+  std::vector<double> total_seconds;                          // one per timed repetition
+  std::array<std::vector<double>, phase_count> phase_seconds;  // per phase, one per repetition
+  RunMetrics metrics;
+  bool has_estimates = false;
+  int nx = 0;
+  std::vector<double> mean;        // [T, nx] row-major, float64 copies
+  std::vector<double> covariance;  // [T, nx, nx]
+};
+
+}  // namespace kscan

@@ -1,0 +1,54 @@
+#pragma once
+// One method (KF, RTS, TFS, PKF, PRTS, PTFS) over one scan, for one model and one series, on one
+// execution space. Workspace is allocated at construction, so run() can be timed repeatedly
+// without allocating. Estimates are for steps 1..T: filtered (kf, pkf) or smoothed (the rest).
+#include <Kokkos_Core.hpp>
+#include <cstddef>
+#include <memory>
+
+#include "kscan/core/phase_timer.hpp"
+#include "kscan/model/state_space_model.hpp"
+#include "kscan/scan/scan_algorithm.hpp"
+#include "kscan/solver/method.hpp"
+
+namespace kscan {
+
+struct SolverOptions {
+  Method method = Method::pkf;
+  ScanOptions scan{};  // ignored by the sequential methods
+};
+
+template <class Scalar, class ExecSpace = Kokkos::DefaultExecutionSpace>
+class KalmanSolver {
+ public:
+  using execution_space = ExecSpace;
+  using memory_space = typename ExecSpace::memory_space;
+  using model_type = StateSpaceModel<Scalar, memory_space>;
+  using measurements_type = Kokkos::View<Scalar**, Kokkos::LayoutRight, memory_space>;
+  using mean_type = Kokkos::View<Scalar**, Kokkos::LayoutRight, memory_space>;
+  using covariance_type = Kokkos::View<Scalar***, Kokkos::LayoutRight, memory_space>;
+
+  /// Throws std::invalid_argument for inconsistent shapes and kscan::ScanRefused when the scan
+  /// cannot run correctly on this backend.
+  KalmanSolver(const SolverOptions& options, const model_type& model,
+               const measurements_type& y, const ExecSpace& space = ExecSpace());
+  ~KalmanSolver();
+  KalmanSolver(KalmanSolver&&) noexcept;
+  KalmanSolver& operator=(KalmanSolver&&) noexcept;
+
+  /// Runs the method. With a timer, phases are fenced and timed (elements, forward_scan,
+  /// backward_scan, combine, copy).
+  void run(PhaseTimer* timer = nullptr);
+
+  mean_type mean() const;              // [T, nx]
+  covariance_type covariance() const;  // [T, nx, nx]
+  double log_likelihood() const;       // log p(y_1..T), from the filtering pass of any method
+  std::size_t allocated_bytes() const; // every View this solver holds (workspace and results)
+  double flops() const;                // floating-point operations of one run (operation count)
+
+ private:
+  struct Impl;
+  std::unique_ptr<Impl> impl_;
+};
+
+}  // namespace kscan
