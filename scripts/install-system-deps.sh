@@ -4,7 +4,8 @@
 set -euo pipefail
 
 packages=(g++ cmake make ninja-build pkg-config libhdf5-dev libyaml-cpp-dev libgtest-dev
-          xz-utils python3 ${KSCAN_EXTRA_PACKAGES:-})
+          xz-utils python3 python3-numpy python3-h5py python3-matplotlib
+          ${KSCAN_EXTRA_PACKAGES:-})
 
 missing=()
 for p in "${packages[@]}"; do

@@ -32,4 +32,14 @@ KOKKOS_INLINE_FUNCTION T abs(T x) {
 }
 #endif
 
+/// A quiet NaN usable in kernels.
+template <class T>
+KOKKOS_INLINE_FUNCTION T quiet_nan() {
+#if KOKKOS_VERSION >= 30600
+  return Kokkos::Experimental::quiet_NaN<T>::value;
+#else
+  return static_cast<T>(__builtin_nan(""));
+#endif
+}
+
 }  // namespace kscan::math

@@ -1,0 +1,48 @@
+#pragma once
+// One observation step read from the model with its missing components masked out: a NaN
+// component of y gets a zero row in H, zero d and v, and an identity row/column in R. Every
+// formula below then equals its reduced-dimension form (the Gaussian marginal of the observed
+// components) without branching on the mask.
+#include "kscan/core/small_matrix.hpp"
+#include "kscan/model/state_space_model.hpp"
+
+namespace kscan {
+
+template <class T, class Dims>
+struct MaskedObservation {
+  using D = Dense<T, Dims>;
+  typename D::MatYX H;
+  typename D::MatYY R;
+  typename D::VecY y_minus_d;  // y - d, zero where missing
+  int observed = 0;            // number of observed components
+
+  template <class Model, class Y>
+  KOKKOS_INLINE_FUNCTION MaskedObservation(const Dims& dims, const Model& model, const Y& y, int i) {
+    const int nx = dims.nx(), ny = dims.ny(), s = model.at(i);
+    bool seen[Dims::capacity_y];
+    for (int r = 0; r < ny; ++r) {
+      const T value = y(i, r);
+      seen[r] = !math::isnan(value);
+      observed += seen[r] ? 1 : 0;
+      y_minus_d(r) = seen[r] ? value - model.d(s, r) : T(0);
+      for (int c = 0; c < nx; ++c) H(r, c) = seen[r] ? model.H(s, r, c) : T(0);
+    }
+    for (int r = 0; r < ny; ++r)
+      for (int c = 0; c < ny; ++c)
+        R(r, c) = (seen[r] && seen[c]) ? model.R(s, r, c) : (r == c ? T(1) : T(0));
+  }
+};
+
+/// Loads matrix slot `s` of a [stored, rows, cols] View into a by-value matrix.
+template <class M, class V>
+KOKKOS_INLINE_FUNCTION void load(M& out, const V& view, int s, int rows, int cols) {
+  for (int r = 0; r < rows; ++r)
+    for (int c = 0; c < cols; ++c) out(r, c) = view(s, r, c);
+}
+
+template <class Vc, class V>
+KOKKOS_INLINE_FUNCTION void load_vector(Vc& out, const V& view, int s, int n) {
+  for (int r = 0; r < n; ++r) out(r) = view(s, r);
+}
+
+}  // namespace kscan
