@@ -7,6 +7,7 @@
 #include <KokkosBatched_Gemm_Decl.hpp>
 #include <KokkosBatched_Gemm_Serial_Impl.hpp>
 
+#include "kscan/core/dims.hpp"
 #include "kscan/core/kokkos_compat.hpp"
 
 #if defined(__CUDA_ARCH__) || defined(__HIP_DEVICE_COMPILE__)
@@ -112,6 +113,19 @@ struct Dense {
   using VecX = Vec<T, NXC>;
   using VecY = Vec<T, NYC>;
   using general = std::integral_constant<bool, !Dims::is_fixed>;
+
+  template <int R, int C>
+  KOKKOS_FORCEINLINE_FUNCTION static void set_zero(int m, int n, Mat<T, R, C>& x) {
+    dense::set_zero(m, n, x);
+  }
+  template <int N>
+  KOKKOS_FORCEINLINE_FUNCTION static void set_zero(int n, Vec<T, N>& x) {
+    dense::set_zero(n, x);
+  }
+  template <int R, int C>
+  KOKKOS_FORCEINLINE_FUNCTION static void set_identity(int n, Mat<T, R, C>& x) {
+    dense::set_identity(n, x);
+  }
 
   template <dense::Op opx = dense::Op::N, dense::Op opy = dense::Op::N, class X, class Y, class Z>
   KOKKOS_FORCEINLINE_FUNCTION static void gemm(int m, int n, int k, const X& x, const Y& y, Z& z,
