@@ -1,0 +1,242 @@
+"""Numbers derived from runs that both the figures and the tables show.
+
+Why one module: a speedup plotted in a figure and printed in a table must be the same number,
+computed once, with one definition of "the reference run" and of "the crossover length".
+
+Definitions (also in analysis/README.md):
+
+* cost -- median seconds of a run, or its ``flops_span`` in operation-count files;
+* speedup(T) -- cost of the sequential reference (kf for pkf, rts for prts, tfs for ptfs) at the
+  same length T, precision and batch, in the same file, divided by the cost of the parallel run;
+* crossover length -- the smallest measured T from which the parallel method is faster at every
+  larger measured T (speedup > 1 there and beyond); ``None`` when it is not faster at the
+  largest measured T. When it is faster already at the smallest measured T, the true crossover
+  may lie below it, and the tables print it as "<= T".
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+from typing import Dict, Iterable, List, Optional, Sequence, Tuple
+
+import numpy as np
+
+from .load import (METHOD_ORDER, NO_SCAN, PRECISION_ORDER, REFERENCE_OF, SCAN_ORDER,
+                   SECONDS, ResultFile, Run, order_values)
+
+
+def methods_in(runs: Iterable[Run]) -> List[str]:
+    return order_values({run.method for run in runs}, METHOD_ORDER)
+
+
+def scans_in(runs: Iterable[Run]) -> List[str]:
+    return order_values({run.scan for run in runs}, (NO_SCAN,) + SCAN_ORDER)
+
+
+def precisions_in(files: Sequence[ResultFile]) -> List[str]:
+    return order_values({run.precision for f in files for run in f.runs}, PRECISION_ORDER)
+
+
+def batches_in(files: Sequence[ResultFile]) -> List[int]:
+    return sorted({run.batch for f in files for run in f.runs})
+
+
+def scan_label(scan: str) -> str:
+    return "sequential" if scan == NO_SCAN else scan
+
+
+@dataclass
+class Curve:
+    """Cost (or speedup) against length for one file, method, scan, precision and batch."""
+
+    file_index: int
+    method: str
+    scan: str
+    precision: str
+    batch: int
+    lengths: np.ndarray
+    values: np.ndarray
+
+
+def cost_curves(files: Sequence[ResultFile], kind: str, precision: str) -> List[Curve]:
+    """Every (file, method, scan, batch) series of the given precision with its costs."""
+    curves = []
+    for index, result in enumerate(files):
+        if result.cost_kind != kind:
+            continue
+        groups: Dict[Tuple[str, str, int], List[Tuple[int, float]]] = {}
+        for run in result.runs:
+            cost = run.cost(kind)
+            if run.precision != precision or cost is None:
+                continue
+            groups.setdefault((run.method, run.scan, run.batch), []).append((run.length, cost))
+        for (method, scan, batch), points in groups.items():
+            points.sort()
+            curves.append(Curve(index, method, scan, precision, batch,
+                                np.array([p[0] for p in points]),
+                                np.array([p[1] for p in points])))
+    return curves
+
+
+def _reference_costs(result: ResultFile, method: str, precision: str, batch: int,
+                     kind: str) -> Dict[int, float]:
+    """length -> cost of the sequential reference of `method`; sequential scan preferred."""
+    reference = REFERENCE_OF.get(method)
+    costs: Dict[int, Tuple[int, float]] = {}
+    for run in result.runs:
+        cost = run.cost(kind)
+        if (run.method != reference or run.precision != precision or run.batch != batch
+                or cost is None):
+            continue
+        rank = 0 if run.scan == NO_SCAN else 1
+        if run.length not in costs or rank < costs[run.length][0]:
+            costs[run.length] = (rank, cost)
+    return {length: cost for length, (_, cost) in costs.items()}
+
+
+def speedup_curves(files: Sequence[ResultFile], kind: str, precision: str) -> List[Curve]:
+    """Speedup of each parallel (method, scan) over its sequential reference, per file."""
+    curves = []
+    for curve in cost_curves(files, kind, precision):
+        if curve.method not in REFERENCE_OF:
+            continue
+        reference = _reference_costs(files[curve.file_index], curve.method, precision,
+                                     curve.batch, kind)
+        lengths, values = [], []
+        for length, cost in zip(curve.lengths, curve.values):
+            if int(length) in reference:
+                lengths.append(int(length))
+                values.append(reference[int(length)] / cost)
+        if lengths:
+            curves.append(Curve(curve.file_index, curve.method, curve.scan, precision,
+                                curve.batch, np.array(lengths), np.array(values)))
+    return curves
+
+
+@dataclass
+class Crossover:
+    """Where a parallel method starts to beat its reference; length None means never."""
+
+    length: Optional[int]
+    from_smallest: bool  # faster already at the smallest measured length
+
+
+def crossover(lengths: Sequence[int], speedups: Sequence[float]) -> Crossover:
+    order = np.argsort(np.asarray(lengths))
+    lengths = [int(lengths[i]) for i in order]
+    speedups = [float(speedups[i]) for i in order]
+    start = None
+    for i in range(len(lengths) - 1, -1, -1):
+        if speedups[i] > 1.0:
+            start = i
+        else:
+            break
+    if start is None:
+        return Crossover(None, False)
+    return Crossover(lengths[start], start == 0)
+
+
+def select_lengths(available: Iterable[int], requested: Optional[Sequence[int]]) -> List[int]:
+    """Lengths for the bar charts: those asked for that exist, else the smallest and largest."""
+    available = sorted(set(int(v) for v in available))
+    if not available:
+        return []
+    if requested:
+        return [length for length in requested if length in available]
+    return sorted({available[0], available[-1]})
+
+
+@dataclass
+class ThroughputEntry:
+    """The best throughput of one method at its largest timed length, in one file."""
+
+    file_index: int
+    method: str
+    precision: str
+    batch: int
+    length: int
+    scan: str
+    msps: float
+    gflops: Optional[float]
+    mfu: Optional[float]
+
+
+def best_throughputs(files: Sequence[ResultFile]) -> List[ThroughputEntry]:
+    """Per file, method, precision and batch: the fastest scan at the largest timed length."""
+    entries = []
+    for index, result in enumerate(files):
+        if result.cost_kind != SECONDS:
+            continue
+        groups: Dict[Tuple[str, str, int], List[Run]] = {}
+        for run in result.runs:
+            if run.throughput_msps is not None:
+                groups.setdefault((run.method, run.precision, run.batch), []).append(run)
+        for (method, precision, batch), runs in groups.items():
+            largest = max(run.length for run in runs)
+            best = max((run for run in runs if run.length == largest),
+                       key=lambda run: run.throughput_msps)
+            entries.append(ThroughputEntry(index, method, precision, batch, largest, best.scan,
+                                           best.throughput_msps,
+                                           _finite_or_none(best.metric("achieved_gflops")),
+                                           _finite_or_none(best.metric("mfu"))))
+    entries.sort(key=lambda e: (METHOD_ORDER.index(e.method) if e.method in METHOD_ORDER
+                                else len(METHOD_ORDER), e.method, e.file_index,
+                                PRECISION_ORDER.index(e.precision)
+                                if e.precision in PRECISION_ORDER else 9, e.batch))
+    return entries
+
+
+def _finite_or_none(value: Optional[float]) -> Optional[float]:
+    if value is None or not math.isfinite(value):
+        return None
+    return value
+
+
+@dataclass
+class Grid:
+    """Cost over scans (rows) and lengths (columns) of one parallel method: a heatmap."""
+
+    method: str
+    scans: List[str]
+    lengths: List[int]
+    values: np.ndarray  # [len(scans), len(lengths)], NaN where not run
+
+
+def cost_grids(result: ResultFile, precision: str, batch: int) -> List[Grid]:
+    kind = result.cost_kind
+    runs = [run for run in result.runs if run.precision == precision and run.batch == batch
+            and run.method in REFERENCE_OF and run.cost(kind) is not None]
+    grids = []
+    for method in methods_in(runs):
+        mine = [run for run in runs if run.method == method]
+        scans = scans_in(mine)
+        lengths = sorted({run.length for run in mine})
+        values = np.full((len(scans), len(lengths)), np.nan)
+        for run in mine:
+            values[scans.index(run.scan), lengths.index(run.length)] = run.cost(kind)
+        grids.append(Grid(method, scans, lengths, values))
+    return grids
+
+
+@dataclass
+class Parity:
+    """Worst max_abs_diff_vs_reference over lengths for one method/scan/precision in a file."""
+
+    value: Optional[float]
+    length: Optional[int]
+    measured: int  # runs that carried a finite value
+
+
+def worst_parity(result: ResultFile, method: str, scan: str, precision: str) -> Parity:
+    worst, at, measured = None, None, 0
+    for run in result.runs:
+        if (run.method, run.scan, run.precision) != (method, scan, precision):
+            continue
+        value = run.metric("max_abs_diff_vs_reference")
+        if value is None or math.isnan(value):
+            continue
+        measured += 1
+        if worst is None or value > worst:
+            worst, at = value, run.length
+    return Parity(worst, at, measured)
