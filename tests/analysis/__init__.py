@@ -1,0 +1,1 @@
+"""Tests of the analysis/ package (python3 -m analysis.report)."""
