@@ -43,7 +43,7 @@ def batches_in(files: Sequence[ResultFile]) -> List[int]:
 
 
 def scan_label(scan: str) -> str:
-    return "sequential" if scan == NO_SCAN else scan
+    return "sequential method" if scan == NO_SCAN else scan
 
 
 @dataclass

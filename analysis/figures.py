@@ -187,7 +187,9 @@ def time_vs_length(files: Sequence[ResultFile], kind: str, precision: str,
             if curve.method != method and not is_reference:
                 continue
             colour = "black" if is_reference or curve.scan == NO_SCAN else scan_colour(curve.scan)
-            marker = "x" if is_reference else BATCH_MARKERS[batches.index(curve.batch) % 6]
+            marker = BATCH_MARKERS[batches.index(curve.batch) % len(BATCH_MARKERS)]
+            if is_reference and len(batches) == 1:
+                marker = "x"
             ax.plot(curve.lengths, curve.values, color=colour, marker=marker, markersize=4,
                     linestyle=LINE_STYLES[curve.file_index % 4],
                     linewidth=1.3 if not is_reference else 1.0)
@@ -340,6 +342,7 @@ def throughput_bars(files: Sequence[ResultFile], out_dir: str) -> Optional[Figur
     combos = sorted({(e.file_index, e.precision, e.batch) for e in entries},
                     key=lambda c: (c[0], c[1], c[2]))
     precisions = sorted({c[1] for c in combos})
+    multi_batch = len({c[2] for c in combos}) > 1
     width = max(7.0, 0.35 * len(combos) * len(methods) + 2.5)
     fig, ax = plt.subplots(figsize=(width, 4.2))
     bar_w = 0.8 / len(combos)
@@ -353,8 +356,11 @@ def throughput_bars(files: Sequence[ResultFile], out_dir: str) -> Optional[Figur
                hatch=HATCHES[precisions.index(entry.precision) % len(HATCHES)],
                edgecolor="white", linewidth=0.4)
         values.append(entry.msps)
-        if entry.scan != NO_SCAN:
-            ax.text(x, entry.msps, f" {entry.scan}", rotation=90, ha="center", va="bottom",
+        note = "" if entry.scan == NO_SCAN else entry.scan
+        if multi_batch:
+            note = f"{note} batch {entry.batch}".strip()
+        if note:
+            ax.text(x, entry.msps, f" {note}", rotation=90, ha="center", va="bottom",
                     fontsize=7)
     ax.set_xticks(range(len(methods)))
     ax.set_xticklabels(methods)
@@ -387,8 +393,13 @@ def throughput_bars(files: Sequence[ResultFile], out_dir: str) -> Optional[Figur
 
 def scan_length_heatmap(files: Sequence[ResultFile], index: int, precision: str, batch: int,
                         show_batch: bool, out_dir: str) -> Optional[Figure]:
-    """Cost over scan x T for each parallel method of one file (seeds/002 heatmaps). Rows are
-    the same scans in every panel, so a row can be followed across methods."""
+    """Scan x T heatmap of each parallel method of one file (seeds/002 heatmaps).
+
+    The colour is each scan's median time divided by the fastest scan's at the same T: the
+    absolute time grows by orders of magnitude with T and would paint nothing but T (the line
+    plots show it). Relative to the best, the question "which scan wins where" is visible at a
+    glance. Panels are stacked with the same rows and columns, so a cell can be followed
+    across methods."""
     result = files[index]
     kind = result.cost_kind
     grids = derive.cost_grids(result, precision, batch)
@@ -396,56 +407,62 @@ def scan_length_heatmap(files: Sequence[ResultFile], index: int, precision: str,
         return None
     scans = order_values({s for g in grids for s in g.scans}, (NO_SCAN,) + SCAN_ORDER)
     lengths = sorted({t for g in grids for t in g.lengths})
-    matrices = []
+    ratios = []
     for grid in grids:  # re-index every grid on the common rows and columns
         values = np.full((len(scans), len(lengths)), np.nan)
         for r, scan in enumerate(grid.scans):
             for c, length in enumerate(grid.lengths):
                 values[scans.index(scan), lengths.index(length)] = grid.values[r, c]
-        matrices.append(values)
-    finite = np.concatenate([m[np.isfinite(m)] for m in matrices])
+        with np.errstate(invalid="ignore", divide="ignore"):
+            best = np.nanmin(np.where(np.isfinite(values), values, np.inf), axis=0)
+            ratios.append(values / best)
+    finite = np.concatenate([m[np.isfinite(m)] for m in ratios])
     if finite.size == 0:
         return None
-    norm = LogNorm(vmin=finite.min(), vmax=max(finite.max(), finite.min() * 1.0001))
-    cmap = plt.get_cmap("viridis").copy()
+    norm = LogNorm(vmin=1.0, vmax=max(float(finite.max()), 1.05))
+    cmap = plt.get_cmap("magma_r").copy()
     cmap.set_bad("0.85")
-    panel_w = max(3.2, 0.5 * len(lengths) + 1.0)
-    fig, axes = plt.subplots(1, len(grids), squeeze=False, sharey=True, constrained_layout=True,
-                             figsize=(panel_w * len(grids) + 2.6, 0.42 * len(scans) + 2.4))
+    width = max(6.0, 0.48 * len(lengths) + 3.0)
+    height_per = 0.3 * len(scans) + 0.9
+    fig, axes = plt.subplots(len(grids), 1, squeeze=False, sharex=True, constrained_layout=True,
+                             figsize=(width, height_per * len(grids) + 1.2))
     image = None
-    step = max(1, math.ceil(len(lengths) / 10))
-    for ax, grid, values in zip(axes[0], grids, matrices):
-        image = ax.imshow(values, cmap=cmap, norm=norm, aspect="auto", interpolation="nearest")
-        ax.set_xticks(range(0, len(lengths), step))
-        ax.set_xticklabels([_length_tick(t) for t in lengths[::step]], fontsize=8)
+    step = max(1, math.ceil(len(lengths) / 12))
+    annotate = len(lengths) <= 24
+    for ax, grid, ratio in zip(axes[:, 0], grids, ratios):
+        image = ax.imshow(ratio, cmap=cmap, norm=norm, aspect="auto", interpolation="nearest")
         ax.set_yticks(range(len(scans)))
         ax.set_yticklabels([derive.scan_label(s) for s in scans], fontsize=8)
-        ax.set_xlabel("series length T")
-        ax.set_title(grid.method)
-        with np.errstate(invalid="ignore"):
-            best = np.nanmin(np.where(np.isfinite(values), values, np.inf), axis=0)
-        if len(lengths) <= 16:
+        ax.set_title(grid.method, fontsize=10, loc="left")
+        if annotate:
             for r in range(len(scans)):
                 for c in range(len(lengths)):
-                    value = values[r, c]
+                    value = ratio[r, c]
                     if not np.isfinite(value):
                         continue
-                    ratio = value / best[c]
-                    ax.text(c, r, f"{ratio:.2g}", ha="center", va="center", fontsize=7,
-                            color="white" if norm(value) < 0.55 else "black",
-                            fontweight="bold" if ratio == 1.0 else "normal")
-    colorbar = fig.colorbar(image, ax=list(axes[0]), fraction=0.04, pad=0.02)
-    colorbar.set_label(cost_label(kind))
-    title = f"{cost_noun(kind).capitalize()} by scan and length, {precision}" \
+                    ax.text(c, r, "1" if value == 1.0 else f"{value:.2g}", ha="center",
+                            va="center", fontsize=6.5 if len(lengths) > 12 else 7.5,
+                            color="white" if norm(value) > 0.6 else "black",
+                            fontweight="bold" if value == 1.0 else "normal")
+    bottom = axes[-1, 0]
+    bottom.set_xticks(range(0, len(lengths), step))
+    bottom.set_xticklabels([_length_tick(t) for t in lengths[::step]], fontsize=8)
+    bottom.set_xlabel("series length T [time steps]")
+    colorbar = fig.colorbar(image, ax=list(axes[:, 0]), fraction=0.05, pad=0.02)
+    colorbar.set_label(f"{cost_noun(kind)} / fastest scan's at that T")
+    colorbar.ax.yaxis.set_major_formatter(FuncFormatter(lambda value, _: f"{value:g}"))
+    colorbar.ax.yaxis.set_minor_formatter(FuncFormatter(lambda value, _: f"{value:g}"))
+    title = f"Scans compared at each length, {precision}" \
             f"{f', batch {batch}' if show_batch else ''} — {result.label}"
-    fig.suptitle(f"{title}\ncolour: {cost_label(kind)}; number: ratio to the fastest scan at "
-                 "that T (1 = fastest); grey: not run", fontsize=10)
+    fig.suptitle(f"{title}\n(1 = fastest scan at that T; 2 = twice its {cost_noun(kind)}; "
+                 "grey: not run)", fontsize=10)
     filename = f"heatmap_{_slug(result.label)}_{precision}" \
                f"{f'_b{batch}' if show_batch else ''}.png"
     _save(fig, out_dir, filename)
     return Figure(filename, title,
-                  f"colour: {cost_label(kind)} of each scan (rows) at each T (columns); the "
-                  "number in a cell is its ratio to the fastest scan at that T (1 = fastest).")
+                  f"each cell: the {cost_noun(kind)} of a scan (row) at a length (column) divided "
+                  "by that of the fastest scan at the same length, per parallel method; 1 marks "
+                  "the fastest. Absolute values are in the line plots and tables.")
 
 
 def _length_tick(length: int) -> str:
