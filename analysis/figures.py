@@ -35,7 +35,7 @@ from matplotlib.patches import Patch  # noqa: E402
 
 from . import derive  # noqa: E402
 from .load import (FLOPS_SPAN, METHOD_ORDER, NO_SCAN, REFERENCE_OF, SCAN_ORDER,  # noqa: E402
-                   SECONDS, ResultFile, order_values)
+                   ResultFile, order_values)
 
 DPI = 110
 LINE_STYLES = ["-", "--", ":", "-."]
