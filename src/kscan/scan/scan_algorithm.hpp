@@ -1,6 +1,7 @@
 #pragma once
 // Names and options of the scan algorithms (math note, "Scan algorithms").
 #include <optional>
+#include <stdexcept>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -15,6 +16,13 @@ enum class ScanAlgorithm {
   sengupta,        // tree scan switching to Hillis-Steele below 2^threshold active nodes
   kokkos,          // Kokkos::parallel_scan with the element as value type
   blocked          // per-thread chunks: reduce, scan the partials, re-scan the chunks
+};
+
+/// Thrown by inclusive_scan when a scan cannot run correctly on the requested backend (e.g. the
+/// `kokkos` scan where Kokkos::parallel_scan does not keep the operand order); the message names
+/// the scan, the backend and the reason.
+struct ScanRefused : std::runtime_error {
+  using std::runtime_error::runtime_error;
 };
 
 enum class ScanDirection { forward, reverse };  // prefix a_0..a_k, or suffix a_k..a_{T-1}
