@@ -1,0 +1,44 @@
+#pragma once
+// Blelloch's scan: up-sweep, identity at the root, down-sweep (giving the exclusive scan), and a
+// final pass that ⊕'s each original element onto its exclusive prefix. The input is copied into
+// the workspace first (n elements). Work 3n - 2 combines, span 2 ceil(log2 n) + 1.
+//
+// Down-sweep, operand order for a non-commutative ⊕: a parent holds the prefix of everything
+// before its block (the earlier part); the left child receives it unchanged and the right child
+// receives parent ⊕ (reduction of the left child).
+#include "kscan/scan/scan_common.hpp"
+#include "kscan/scan/tree_sweep.hpp"
+
+namespace kscan::scan_detail {
+
+/// Scans x(0..n-1) in place; `original` must hold n elements.
+template <class ExecSpace, class Op, class Seq, class Buffer>
+void blelloch_scan(const ExecSpace& space, const Op& op, const Seq& x, index_t n,
+                   const Buffer& original) {
+  using value_type = typename Op::value_type;
+  Kokkos::parallel_for(
+      "kscan::scan::blelloch::copy_input", range(space, 0, n),
+      KOKKOS_LAMBDA(index_t i) { original(i) = x(i); });
+  tree_upsweep(space, op, x, n, "kscan::scan::blelloch::upsweep");
+  Kokkos::parallel_for(
+      "kscan::scan::blelloch::clear_root", range(space, 0, 1),
+      KOKKOS_LAMBDA(index_t) { x(n - 1) = op.identity(); });
+  for (index_t d = top_stride(n); d >= 1; d /= 2) {
+    Kokkos::parallel_for(
+        "kscan::scan::blelloch::downsweep", range(space, 0, tree_parents(n, d)),
+        KOKKOS_LAMBDA(index_t k) {
+          const index_t i = 2 * d * k;
+          const index_t left = i + d - 1;
+          const index_t right = min_index(i + 2 * d, n) - 1;  // also the parent's storage
+          const value_type left_sum = x(left);
+          const value_type parent = x(right);
+          x(left) = parent;
+          x(right) = op.combine(parent, left_sum);
+        });
+  }
+  Kokkos::parallel_for(
+      "kscan::scan::blelloch::final", range(space, 0, n),
+      KOKKOS_LAMBDA(index_t i) { x(i) = op.combine(x(i), original(i)); });
+}
+
+}  // namespace kscan::scan_detail

@@ -1,0 +1,147 @@
+#include "kscan/scan/combine_count.hpp"
+
+#include <algorithm>
+
+#include "kscan/scan/scan_common.hpp"
+
+namespace kscan {
+
+namespace {
+
+using scan_detail::index_t;
+
+void add(std::vector<ScanStep>& steps, index_t items, index_t combines, index_t chain) {
+  if (combines > 0) steps.push_back(ScanStep{items, combines, chain});
+}
+
+void tree_upsweep_steps(std::vector<ScanStep>& steps, index_t n) {
+  for (index_t d = 1; d < n; d *= 2) {
+    const index_t parents = scan_detail::tree_parents(n, d);
+    add(steps, parents, parents, 1);
+  }
+}
+
+void hillis_steele_steps(std::vector<ScanStep>& steps, index_t n) {
+  for (index_t d = 1; d < n; d *= 2) add(steps, n - d, n - d, 1);
+}
+
+}  // namespace
+
+std::vector<ScanStep> scan_schedule(const ScanOptions& options, std::int64_t n, int threads) {
+  std::vector<ScanStep> steps;
+  if (n < 1) return steps;
+  threads = std::max(threads, 1);
+  switch (options.algorithm) {
+    case ScanAlgorithm::sequential:
+      add(steps, 1, n - 1, n - 1);
+      break;
+    case ScanAlgorithm::hillis_steele:
+      hillis_steele_steps(steps, n);
+      break;
+    case ScanAlgorithm::blelloch:
+      tree_upsweep_steps(steps, n);
+      for (index_t d = scan_detail::top_stride(n); d >= 1; d /= 2) {
+        const index_t parents = scan_detail::tree_parents(n, d);
+        add(steps, parents, parents, 1);
+      }
+      add(steps, n, n, 1);
+      break;
+    case ScanAlgorithm::ladner_fischer:
+      tree_upsweep_steps(steps, n);
+      for (index_t d = scan_detail::top_stride(n) / 2; d >= 1; d /= 2) {
+        const index_t fills = scan_detail::ladner_fischer_fills(n, d);
+        add(steps, fills, fills, 1);
+      }
+      break;
+    case ScanAlgorithm::sengupta: {
+      const scan_detail::SenguptaLevels tree(n, options.sengupta_threshold);
+      for (int l = 0; l < tree.top; ++l) {
+        const index_t pairs = tree.size[l] / 2;
+        add(steps, pairs, pairs, 1);
+      }
+      hillis_steele_steps(steps, tree.size[tree.top]);
+      for (int l = tree.top - 1; l >= 0; --l) {
+        const index_t evens = (tree.size[l] - 1) / 2;
+        add(steps, evens, evens, 1);
+      }
+      break;
+    }
+    case ScanAlgorithm::kokkos: {
+      if (threads == 1) {
+        add(steps, 1, n, n);
+      } else {
+        const index_t p = std::min<index_t>(threads, n);
+        const index_t per = (n + p - 1) / p;
+        add(steps, p, n, per);
+        add(steps, 1, threads - 1, threads - 1);
+        add(steps, p, n, per);
+      }
+      break;
+    }
+    case ScanAlgorithm::blocked: {
+      const index_t chunks = scan_detail::blocked_chunks(n, threads);
+      const auto length = [&](index_t c) {
+        return scan_detail::chunk_begin(c + 1, n, chunks) - scan_detail::chunk_begin(c, n, chunks);
+      };
+      if (chunks == 1) {
+        add(steps, 1, n - 1, n - 1);
+        break;
+      }
+      index_t reduce = 0, reduce_chain = 0;
+      for (index_t c = 0; c + 1 < chunks; ++c) {
+        reduce += length(c) - 1;
+        reduce_chain = std::max(reduce_chain, length(c) - 1);
+      }
+      add(steps, chunks - 1, reduce, reduce_chain);
+      add(steps, 1, chunks - 2, chunks - 2);
+      index_t rescan = length(0) - 1, rescan_chain = length(0) - 1;
+      for (index_t c = 1; c < chunks; ++c) {
+        rescan += length(c);
+        rescan_chain = std::max(rescan_chain, length(c));
+      }
+      add(steps, chunks, rescan, rescan_chain);
+      break;
+    }
+  }
+  return steps;
+}
+
+std::int64_t combine_count(const ScanOptions& options, std::int64_t n, int threads) {
+  std::int64_t total = 0;
+  for (const ScanStep& step : scan_schedule(options, n, threads)) total += step.combines;
+  return total;
+}
+
+bool combine_count_is_exact(const ScanOptions& options) {
+  return options.algorithm != ScanAlgorithm::kokkos;
+}
+
+std::int64_t parallel_steps(const ScanOptions& options, std::int64_t n, int threads) {
+  return static_cast<std::int64_t>(scan_schedule(options, n, threads).size());
+}
+
+std::int64_t simulated_combine_depth(const ScanOptions& options, std::int64_t n, int threads,
+                                     std::int64_t p) {
+  p = std::max<std::int64_t>(p, 1);
+  std::int64_t depth = 0;
+  for (const ScanStep& step : scan_schedule(options, n, threads))
+    depth += (step.items + p - 1) / p * step.chain;
+  return depth;
+}
+
+std::int64_t workspace_elements(const ScanOptions& options, std::int64_t n, int threads) {
+  if (n < 1) return 0;
+  switch (options.algorithm) {
+    case ScanAlgorithm::hillis_steele: return n >= 2 ? n : 0;
+    case ScanAlgorithm::blelloch: return n;
+    case ScanAlgorithm::sengupta:
+      return scan_detail::SenguptaLevels(n, options.sengupta_threshold).workspace_elements();
+    case ScanAlgorithm::blocked: return scan_detail::blocked_chunks(n, std::max(threads, 1)) - 1;
+    case ScanAlgorithm::sequential:
+    case ScanAlgorithm::ladner_fischer:
+    case ScanAlgorithm::kokkos: return 0;
+  }
+  return 0;
+}
+
+}  // namespace kscan

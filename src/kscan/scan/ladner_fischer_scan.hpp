@@ -1,0 +1,35 @@
+#pragma once
+// In-place Ladner-Fischer scan (the paper's "Inplace LaFi"): the Blelloch up-sweep, then a
+// down-sweep that completes the inclusive prefixes directly, with no extra storage.
+//
+// After the up-sweep, position p < n - 1 holds the reduction of the aligned block of size
+// lowbit(p + 1) ending at p, and x(n - 1) the total (already final). Positions 2^j - 1 are final
+// too. For half strides d = top/2, ..., 1 the positions p = (2k + 1)d - 1 (k >= 1, p < n - 1) hold
+// the block [2kd, p] while x(2kd - 1) is already the full prefix, so
+//   x(p) = x(2kd - 1) ⊕ x(p)
+// finishes them (earlier part on the left). Every position below n - 1 whose index + 1 is not a
+// power of two is filled exactly once: work (n - 1) + (n - 2 - floor(log2(n - 1))) combines for
+// n >= 2, span 2 ceil(log2 n) - 1 (levels without any fill are skipped).
+#include "kscan/scan/scan_common.hpp"
+#include "kscan/scan/tree_sweep.hpp"
+
+namespace kscan::scan_detail {
+
+template <class ExecSpace, class Op, class Seq>
+void ladner_fischer_scan(const ExecSpace& space, const Op& op, const Seq& x, index_t n) {
+  tree_upsweep(space, op, x, n, "kscan::scan::ladner_fischer::upsweep");
+  for (index_t d = top_stride(n) / 2; d >= 1; d /= 2) {
+    const index_t fills = ladner_fischer_fills(n, d);
+    if (fills == 0) continue;
+    Kokkos::parallel_for(
+        "kscan::scan::ladner_fischer::downsweep", range(space, 0, fills),
+        KOKKOS_LAMBDA(index_t j) {
+          const index_t k = j + 1;
+          const index_t prefix = 2 * k * d - 1;
+          const index_t p = prefix + d;
+          x(p) = op.combine(x(prefix), x(p));
+        });
+  }
+}
+
+}  // namespace kscan::scan_detail

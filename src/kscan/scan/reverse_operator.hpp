@@ -1,0 +1,34 @@
+#pragma once
+// Reverse (suffix) scans as forward scans: walk the indices backwards and swap combine's operands.
+// A forward inclusive scan of b_j = a_{n-1-j} under x ⊕' y = y ⊕ x gives, at position j = n-1-k,
+//   b_0 ⊕' ... ⊕' b_j = a_k ⊕ ... ⊕ a_{n-1},
+// the suffix of a at k with the operand order of the original operator (earlier ⊕ later).
+#include <Kokkos_Core.hpp>
+
+#include "kscan/scan/scan_common.hpp"
+
+namespace kscan {
+
+/// The operator with its operands swapped: combine(x, y) = op.combine(y, x).
+template <class Op>
+struct ReverseOperator {
+  using value_type = typename Op::value_type;
+  Op op;
+  KOKKOS_INLINE_FUNCTION value_type identity() const { return op.identity(); }
+  KOKKOS_INLINE_FUNCTION value_type combine(const value_type& earlier,
+                                            const value_type& later) const {
+    return op.combine(later, earlier);
+  }
+};
+
+/// A 1-D view read back to front: (*this)(i) is view(last - i).
+template <class View>
+struct ReversedSequence {
+  View view;
+  scan_detail::index_t last;
+  KOKKOS_INLINE_FUNCTION typename View::reference_type operator()(scan_detail::index_t i) const {
+    return view(last - i);
+  }
+};
+
+}  // namespace kscan

@@ -1,0 +1,95 @@
+#pragma once
+// The single entry point of the scan layer: in-place inclusive scans, forward (prefix) or reverse
+// (suffix), over any associative, possibly non-commutative operator
+//
+//   struct SomeOp {
+//     using value_type = Element;  // trivially copyable
+//     KOKKOS_INLINE_FUNCTION value_type identity() const;
+//     KOKKOS_INLINE_FUNCTION value_type combine(const value_type& earlier,
+//                                               const value_type& later) const;
+//   };
+//
+// with any of the algorithms of ScanAlgorithm, on any execution space. Kernels are enqueued on the
+// given execution-space instance and are not fenced: fence `space` before reading the results on
+// the host or stopping a clock. The only allocation is the workspace's growth (first use).
+#include <string>
+#include <type_traits>
+
+#include "kscan/scan/blelloch_scan.hpp"
+#include "kscan/scan/blocked_scan.hpp"
+#include "kscan/scan/combine_count.hpp"
+#include "kscan/scan/hillis_steele_scan.hpp"
+#include "kscan/scan/kokkos_scan.hpp"
+#include "kscan/scan/ladner_fischer_scan.hpp"
+#include "kscan/scan/reverse_operator.hpp"
+#include "kscan/scan/scan_algorithm.hpp"
+#include "kscan/scan/scan_common.hpp"
+#include "kscan/scan/scan_workspace.hpp"
+#include "kscan/scan/sengupta_scan.hpp"
+#include "kscan/scan/sequential_scan.hpp"
+
+namespace kscan {
+
+namespace scan_detail {
+
+template <class ExecSpace, class Op, class Seq, class Buffer>
+void run_scan(const ExecSpace& space, const ScanOptions& options, const Op& op, const Seq& x,
+              index_t n, int threads, const Buffer& buffer) {
+  switch (options.algorithm) {
+    case ScanAlgorithm::sequential: sequential_scan(space, op, x, n); return;
+    case ScanAlgorithm::hillis_steele: hillis_steele_scan(space, op, x, n, buffer); return;
+    case ScanAlgorithm::blelloch: blelloch_scan(space, op, x, n, buffer); return;
+    case ScanAlgorithm::ladner_fischer: ladner_fischer_scan(space, op, x, n); return;
+    case ScanAlgorithm::sengupta:
+      sengupta_scan(space, op, x, n, options.sengupta_threshold, buffer);
+      return;
+    case ScanAlgorithm::kokkos: kokkos_scan(space, op, x, n); return;
+    case ScanAlgorithm::blocked: blocked_scan(space, op, x, n, threads, buffer); return;
+  }
+}
+
+}  // namespace scan_detail
+
+/// In-place inclusive scan of data(0..n-1), n = data.extent(0) (any n; n = 0 does nothing):
+///   forward: data(k) <- a_0 ⊕ ... ⊕ a_k,   reverse: data(k) <- a_k ⊕ ... ⊕ a_{n-1},
+/// always with the earlier element on the left of ⊕. `workspace` grows when the scan needs more
+/// scratch than it holds (workspace_elements). Throws ScanRefused for `kokkos` where
+/// Kokkos::parallel_scan does not keep the operand order on ExecSpace, and std::invalid_argument
+/// for a negative Sengupta threshold.
+template <class ExecSpace, class Op, class View>
+void inclusive_scan(const ExecSpace& space, const ScanOptions& options, ScanDirection direction,
+                    const Op& op, const View& data,
+                    ScanWorkspace<typename Op::value_type, typename ExecSpace::memory_space>& workspace) {
+  using value_type = typename Op::value_type;
+  static_assert(Kokkos::is_view<View>::value, "inclusive_scan: data must be a Kokkos::View");
+  static_assert(View::rank == 1, "inclusive_scan: data must be a rank-1 view");
+  static_assert(std::is_same<typename View::value_type, value_type>::value,
+                "inclusive_scan: data must hold non-const Op::value_type elements");
+  static_assert(Kokkos::SpaceAccessibility<ExecSpace, typename View::memory_space>::accessible,
+                "inclusive_scan: data must be accessible from the execution space");
+
+  const scan_detail::index_t n = static_cast<scan_detail::index_t>(data.extent(0));
+  if (n == 0) return;
+  if (options.algorithm == ScanAlgorithm::kokkos && !kokkos_scan_keeps_order<ExecSpace>()) {
+    throw ScanRefused(std::string("kscan: scan 'kokkos' refused on backend ") + ExecSpace::name() +
+                      ": Kokkos::parallel_scan on this backend does not apply join in operand "
+                      "order (earlier, later); a check with 2x2 integer matrix products gave "
+                      "wrong prefixes, so non-commutative Kalman operators would be wrong. Use "
+                      "another scan (ladner_fischer, sengupta_a, blelloch, blocked, ...).");
+  }
+  if (options.algorithm == ScanAlgorithm::sengupta && options.sengupta_threshold < 0) {
+    throw std::invalid_argument("kscan: scan 'sengupta' needs a threshold h >= 0, got " +
+                                std::to_string(options.sengupta_threshold));
+  }
+  const int threads = space.concurrency();
+  workspace.reserve(space, workspace_elements(options, n, threads));
+  const auto& buffer = workspace.buffer();
+  if (direction == ScanDirection::forward) {
+    scan_detail::run_scan(space, options, op, data, n, threads, buffer);
+  } else {
+    scan_detail::run_scan(space, options, ReverseOperator<Op>{op},
+                          ReversedSequence<View>{data, n - 1}, n, threads, buffer);
+  }
+}
+
+}  // namespace kscan

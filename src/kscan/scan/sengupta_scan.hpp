@@ -1,0 +1,71 @@
+#pragma once
+// The hybrid tree scan of Sengupta, Lefohn and Owens: a reduction tree whose levels are stored
+// one after another in the workspace (level 0 is the sequence itself, level l + 1 holds the
+// pairwise reductions of level l, ceil(n_l / 2) nodes); once a level has at most 2^h nodes, that
+// level is scanned with Hillis-Steele, and a down-sweep turns each level's inclusive scan into the
+// inclusive scan of the level below:
+//   S_l(0) = L_l(0),  S_l(2j + 1) = S_{l+1}(j),  S_l(2j) = S_{l+1}(j - 1) ⊕ L_l(2j)  (j >= 1).
+// h = 0 ("sengupta_a") is the plain tree scan: inclusive results directly, like in-place
+// Ladner-Fischer, but with the intermediate values in separate level arrays. Larger h
+// ("sengupta_b") trades work for fewer steps at the top of the tree. Span about
+// 2 log2 n - h steps; workspace n_1 + ... + n_top (+ n_top for the Hillis-Steele buffer).
+#include "kscan/scan/hillis_steele_scan.hpp"
+#include "kscan/scan/scan_common.hpp"
+
+namespace kscan::scan_detail {
+
+/// Up-sweep step: parent(j) = child(2j) ⊕ child(2j + 1), or child(2j) when 2j + 1 is absent.
+template <class ExecSpace, class Op, class Child, class Parent>
+void sengupta_reduce_level(const ExecSpace& space, const Op& op, const Child& child,
+                           index_t child_size, const Parent& parent) {
+  const index_t parents = (child_size + 1) / 2;
+  Kokkos::parallel_for(
+      "kscan::scan::sengupta::upsweep", range(space, 0, parents), KOKKOS_LAMBDA(index_t j) {
+        if (2 * j + 1 < child_size)
+          parent(j) = op.combine(child(2 * j), child(2 * j + 1));
+        else
+          parent(j) = child(2 * j);
+      });
+}
+
+/// Down-sweep step: `level` (its reductions) becomes its inclusive scan, given `scanned_parent`,
+/// the inclusive scan of the level above.
+template <class ExecSpace, class Op, class Level, class Parent>
+void sengupta_expand_level(const ExecSpace& space, const Op& op, const Level& level,
+                           index_t size, const Parent& scanned_parent) {
+  Kokkos::parallel_for(
+      "kscan::scan::sengupta::downsweep", range(space, 1, size), KOKKOS_LAMBDA(index_t i) {
+        if (i % 2 == 1)
+          level(i) = scanned_parent(i / 2);
+        else
+          level(i) = op.combine(scanned_parent(i / 2 - 1), level(i));
+      });
+}
+
+/// Scans x(0..n-1) in place with threshold h; `buffer` must hold
+/// SenguptaLevels(n, h).workspace_elements() elements.
+template <class ExecSpace, class Op, class Seq, class Buffer>
+void sengupta_scan(const ExecSpace& space, const Op& op, const Seq& x, index_t n, int h,
+                   const Buffer& buffer) {
+  using Level = OffsetSequence<Buffer>;
+  const SenguptaLevels tree(n, h);
+  const auto level = [&](int l) { return Level{buffer, tree.offset[l]}; };
+  const Level hs_buffer{buffer, tree.tree_elements};
+  const char* hs_level_label = "kscan::scan::sengupta::hillis_steele";
+  const char* hs_copy_label = "kscan::scan::sengupta::hillis_steele_copy_back";
+
+  if (tree.top == 0) {  // few enough nodes already: Hillis-Steele on the sequence itself
+    hillis_steele_scan(space, op, x, n, hs_buffer, hs_level_label, hs_copy_label);
+    return;
+  }
+  sengupta_reduce_level(space, op, x, n, level(1));
+  for (int l = 1; l < tree.top; ++l)
+    sengupta_reduce_level(space, op, level(l), tree.size[l], level(l + 1));
+  hillis_steele_scan(space, op, level(tree.top), tree.size[tree.top], hs_buffer,
+                     hs_level_label, hs_copy_label);
+  for (int l = tree.top - 1; l >= 1; --l)
+    sengupta_expand_level(space, op, level(l), tree.size[l], level(l + 1));
+  sengupta_expand_level(space, op, x, n, level(1));
+}
+
+}  // namespace kscan::scan_detail

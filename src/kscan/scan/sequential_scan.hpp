@@ -1,0 +1,21 @@
+#pragma once
+// Sequential inclusive scan: one work item on the execution space walks the whole sequence.
+// n - 1 combines, span n - 1. The reference every parallel scan is checked against.
+#include "kscan/scan/scan_common.hpp"
+
+namespace kscan::scan_detail {
+
+template <class ExecSpace, class Op, class Seq>
+void sequential_scan(const ExecSpace& space, const Op& op, const Seq& x, index_t n) {
+  if (n < 2) return;
+  Kokkos::parallel_for(
+      "kscan::scan::sequential", range(space, 0, 1), KOKKOS_LAMBDA(index_t) {
+        typename Op::value_type running = x(0);
+        for (index_t i = 1; i < n; ++i) {
+          running = op.combine(running, x(i));
+          x(i) = running;
+        }
+      });
+}
+
+}  // namespace kscan::scan_detail

@@ -1,0 +1,28 @@
+#pragma once
+// The up-sweep (reduction tree) shared by Blelloch and Ladner-Fischer, for any n.
+//
+// Storage rule: the tree node for the aligned block [i, i + size) is kept at position
+// min(i + size, n) - 1, the block's last existing element. Positions >= n are simply absent
+// (identity), so no padding is needed: a right child that is empty leaves its parent equal to the
+// left child, and a clipped right child shares its storage with its parent.
+#include "kscan/scan/scan_common.hpp"
+
+namespace kscan::scan_detail {
+
+/// After the call, x(min(i + size, n) - 1) holds the reduction of block [i, i + size) for every
+/// aligned block, and x(n - 1) the reduction of the whole sequence. n - 1 combines in
+/// ceil(log2 n) steps.
+template <class ExecSpace, class Op, class Seq>
+void tree_upsweep(const ExecSpace& space, const Op& op, const Seq& x, index_t n,
+                  const char* label) {
+  for (index_t d = 1; d < n; d *= 2) {
+    Kokkos::parallel_for(label, range(space, 0, tree_parents(n, d)), KOKKOS_LAMBDA(index_t k) {
+      const index_t i = 2 * d * k;
+      const index_t left = i + d - 1;
+      const index_t right = min_index(i + 2 * d, n) - 1;
+      x(right) = op.combine(x(left), x(right));
+    });
+  }
+}
+
+}  // namespace kscan::scan_detail
