@@ -1,0 +1,104 @@
+#pragma once
+// Test operators for the scan layer: exact, non-commutative 2x2 matrix products modulo a prime
+// (optionally counting their combine calls), and float affine-map composition.
+#include <Kokkos_Core.hpp>
+#include <cstdint>
+#include <vector>
+
+#include <kscan/scan/scan.hpp>
+
+namespace kscan::test {
+
+/// 2x2 integer matrix, row-major, entries in [0, modulus).
+struct Mat2 {
+  std::int64_t m[4];
+};
+
+inline bool operator==(const Mat2& a, const Mat2& b) {
+  return a.m[0] == b.m[0] && a.m[1] == b.m[1] && a.m[2] == b.m[2] && a.m[3] == b.m[3];
+}
+
+/// earlier ⊕ later = earlier · later (mod 2^31 - 1): associative, exact, not commutative.
+struct Mat2Product {
+  using value_type = Mat2;
+  static constexpr std::int64_t modulus = 2147483647;
+  KOKKOS_INLINE_FUNCTION value_type identity() const { return {{1, 0, 0, 1}}; }
+  KOKKOS_INLINE_FUNCTION static std::int64_t mulmod(std::int64_t a, std::int64_t b) {
+    // a, b < 2^31: a * b < 2^62 fits
+    return (a * b) % modulus;
+  }
+  KOKKOS_INLINE_FUNCTION value_type combine(const value_type& a, const value_type& b) const {
+    return {{(mulmod(a.m[0], b.m[0]) + mulmod(a.m[1], b.m[2])) % modulus,
+             (mulmod(a.m[0], b.m[1]) + mulmod(a.m[1], b.m[3])) % modulus,
+             (mulmod(a.m[2], b.m[0]) + mulmod(a.m[3], b.m[2])) % modulus,
+             (mulmod(a.m[2], b.m[1]) + mulmod(a.m[3], b.m[3])) % modulus}};
+  }
+};
+
+/// Mat2Product that counts its combine calls in counter() (atomically).
+template <class MemorySpace>
+struct CountingMat2Product {
+  using value_type = Mat2;
+  Mat2Product op;
+  Kokkos::View<std::int64_t, MemorySpace> counter;
+  KOKKOS_INLINE_FUNCTION value_type identity() const { return op.identity(); }
+  KOKKOS_INLINE_FUNCTION value_type combine(const value_type& a, const value_type& b) const {
+    Kokkos::atomic_fetch_add(&counter(), std::int64_t(1));
+    return op.combine(a, b);
+  }
+};
+
+/// The affine map x -> a x + b. earlier ⊕ later = "apply earlier, then later":
+///   x -> a_l (a_e x + b_e) + b_l.
+template <class T>
+struct Affine {
+  T a, b;
+};
+
+template <class T>
+struct AffineCompose {
+  using value_type = Affine<T>;
+  KOKKOS_INLINE_FUNCTION value_type identity() const { return {T(1), T(0)}; }
+  KOKKOS_INLINE_FUNCTION value_type combine(const value_type& e, const value_type& l) const {
+    return {l.a * e.a, l.a * e.b + l.b};
+  }
+};
+
+/// Deterministic pseudo-random numbers for inputs.
+class Lcg {
+ public:
+  explicit Lcg(std::uint64_t seed) : state_(seed * 2862933555777941757ull + 3037000493ull) {}
+  std::uint64_t next() {
+    state_ = state_ * 6364136223846793005ull + 1442695040888963407ull;
+    return state_ >> 11;
+  }
+  double uniform() { return double(next() >> 11) / double(1ull << 42); }  // [0, 1)
+
+ private:
+  std::uint64_t state_;
+};
+
+inline std::vector<Mat2> random_matrices(std::int64_t n, std::uint64_t seed) {
+  Lcg rng(seed);
+  std::vector<Mat2> out(static_cast<std::size_t>(n));
+  for (auto& x : out)
+    for (auto& e : x.m) e = static_cast<std::int64_t>(rng.next() % Mat2Product::modulus);
+  return out;
+}
+
+/// Host reference: inclusive prefix (forward) or suffix (reverse) with earlier ⊕ later.
+template <class Op>
+std::vector<typename Op::value_type> host_scan(const Op& op,
+                                               std::vector<typename Op::value_type> x,
+                                               ScanDirection direction) {
+  const std::size_t n = x.size();
+  if (n == 0) return x;
+  if (direction == ScanDirection::forward) {
+    for (std::size_t i = 1; i < n; ++i) x[i] = op.combine(x[i - 1], x[i]);
+  } else {
+    for (std::size_t i = n - 1; i-- > 0;) x[i] = op.combine(x[i], x[i + 1]);
+  }
+  return x;
+}
+
+}  // namespace kscan::test

@@ -1,0 +1,207 @@
+// The scan layer's bookkeeping: names, combine counts against an instrumented operator, the
+// schedule's step counts, workspace reuse, and the Kokkos operand-order probe.
+#include <string>
+#include <vector>
+
+#include <kscan/scan/scan.hpp>
+
+#include "scan/scan_test_ops.hpp"
+#include "test_types.hpp"
+
+namespace {
+
+using kscan::ScanAlgorithm;
+using kscan::ScanDirection;
+using kscan::ScanOptions;
+using kscan::test::Mat2;
+
+const std::vector<std::int64_t> kLengths = {1, 2, 3, 5, 7, 8, 17, 100, 1000, 1025, 4097};
+
+std::vector<ScanOptions> all_scans() {
+  return {{ScanAlgorithm::sequential, 0},     {ScanAlgorithm::hillis_steele, 0},
+          {ScanAlgorithm::blelloch, 0},       {ScanAlgorithm::ladner_fischer, 0},
+          {ScanAlgorithm::sengupta, 0},       {ScanAlgorithm::sengupta, 1},
+          {ScanAlgorithm::sengupta, 2},       {ScanAlgorithm::sengupta, 3},
+          {ScanAlgorithm::kokkos, 0},         {ScanAlgorithm::blocked, 0}};
+}
+
+std::string describe(const ScanOptions& options, ScanDirection direction, std::int64_t n) {
+  return kscan::scan_name(options) + " (h = " + std::to_string(options.sengupta_threshold) +
+         "), " + (direction == ScanDirection::forward ? "forward" : "reverse") +
+         ", n = " + std::to_string(n);
+}
+
+TEST(ScanNames, ParseAndNameRoundTrip) {
+  const auto& names = kscan::scan_names();
+  ASSERT_EQ(names.size(), 8u);
+  for (const auto& name : names) {
+    const auto options = kscan::parse_scan(name, 4);
+    ASSERT_TRUE(options.has_value()) << name;
+    EXPECT_EQ(kscan::scan_name(*options), name);
+  }
+  EXPECT_EQ(kscan::parse_scan("sengupta_a", 4)->sengupta_threshold, 0);
+  EXPECT_EQ(kscan::parse_scan("sengupta_b", 4)->sengupta_threshold, 4);
+  EXPECT_EQ(kscan::parse_scan("sengupta_b", 4)->algorithm, ScanAlgorithm::sengupta);
+  EXPECT_EQ(kscan::parse_scan("kokkos", 4)->algorithm, ScanAlgorithm::kokkos);
+  EXPECT_FALSE(kscan::parse_scan("bleloch", 4).has_value());
+  EXPECT_FALSE(kscan::parse_scan("", 4).has_value());
+  EXPECT_FALSE(kscan::parse_scan("sengupta_b", -1).has_value());
+}
+
+TEST(ScanAccounting, ClosedForms) {
+  for (const std::int64_t n : kLengths) {
+    const int lg = [&] {  // ceil(log2 n)
+      int l = 0;
+      while ((std::int64_t(1) << l) < n) ++l;
+      return l;
+    }();
+    const int threads = 4;
+    EXPECT_EQ(kscan::combine_count({ScanAlgorithm::sequential, 0}, n, threads), n - 1);
+    EXPECT_EQ(kscan::combine_count({ScanAlgorithm::blelloch, 0}, n, threads), 3 * n - 2);
+    EXPECT_EQ(kscan::parallel_steps({ScanAlgorithm::blelloch, 0}, n, threads), 2 * lg + 1);
+    EXPECT_EQ(kscan::parallel_steps({ScanAlgorithm::hillis_steele, 0}, n, threads), lg);
+    // (the down-sweep below the two-node level only copies, so it is not a combining step)
+    EXPECT_EQ(kscan::parallel_steps({ScanAlgorithm::sengupta, 0}, n, threads),
+              n >= 2 ? 2 * lg - 1 : 0)
+        << n;
+    if (n >= 2) {
+      int floor_log2_nm1 = 0;
+      while ((std::int64_t(2) << floor_log2_nm1) <= n - 1) ++floor_log2_nm1;
+      EXPECT_EQ(kscan::combine_count({ScanAlgorithm::ladner_fischer, 0}, n, threads),
+                2 * n - 3 - floor_log2_nm1)
+          << n;
+    }
+    if ((n & (n - 1)) == 0 && n >= 4) {  // powers of two: the paper's spans
+      EXPECT_EQ(kscan::parallel_steps({ScanAlgorithm::ladner_fischer, 0}, n, threads), 2 * lg - 1);
+      std::int64_t hs = 0;
+      for (std::int64_t d = 1; d < n; d *= 2) hs += n - d;
+      EXPECT_EQ(kscan::combine_count({ScanAlgorithm::hillis_steele, 0}, n, threads), hs);
+    }
+    // Sengupta with a threshold at least log2 n is plain Hillis-Steele.
+    EXPECT_EQ(kscan::combine_count({ScanAlgorithm::sengupta, 13}, n, threads),
+              kscan::combine_count({ScanAlgorithm::hillis_steele, 0}, n, threads));
+    // blocked on one worker is the sequential loop.
+    EXPECT_EQ(kscan::combine_count({ScanAlgorithm::blocked, 0}, n, 1), n - 1);
+    // The simulated machine with enough threads pays one combine per step of a tree scan.
+    EXPECT_EQ(kscan::simulated_combine_depth({ScanAlgorithm::ladner_fischer, 0}, n, 1, 1 << 20),
+              kscan::parallel_steps({ScanAlgorithm::ladner_fischer, 0}, n, 1));
+    EXPECT_EQ(kscan::simulated_combine_depth({ScanAlgorithm::sequential, 0}, n, 1, 1 << 20), n - 1);
+  }
+  // Sengupta B saves steps at the top of the tree: 2 log2 n - h for powers of two (h > 0).
+  EXPECT_EQ(kscan::parallel_steps({ScanAlgorithm::sengupta, 0}, 1024, 1), 19);
+  EXPECT_EQ(kscan::parallel_steps({ScanAlgorithm::sengupta, 3}, 1024, 1), 17);
+  EXPECT_EQ(kscan::parallel_steps({ScanAlgorithm::sengupta, 3}, 8, 1), 3);
+  EXPECT_TRUE(kscan::combine_count_is_exact({ScanAlgorithm::blocked, 0}));
+  EXPECT_FALSE(kscan::combine_count_is_exact({ScanAlgorithm::kokkos, 0}));
+}
+
+template <class ExecSpace>
+class ScanCounts : public ::testing::Test {};
+TYPED_TEST_SUITE(ScanCounts, kscan::test::ExecutionSpaces);
+
+// The exact combine count of every algorithm equals an instrumented operator's count.
+TYPED_TEST(ScanCounts, CombineCountMatchesInstrumentedOperator) {
+  using Mem = typename TypeParam::memory_space;
+  const TypeParam space;
+  const int threads = space.concurrency();
+  kscan::test::CountingMat2Product<Mem> op{{}, Kokkos::View<std::int64_t, Mem>("test::counter")};
+  kscan::ScanWorkspace<Mat2, Mem> workspace;
+  for (const ScanOptions& options : all_scans()) {
+    if (options.algorithm == ScanAlgorithm::kokkos && !kscan::kokkos_scan_keeps_order<TypeParam>())
+      continue;
+    for (const std::int64_t n : kLengths) {
+      for (const ScanDirection direction : {ScanDirection::forward, ScanDirection::reverse}) {
+        Kokkos::View<Mat2*, Mem> data("test::scan::data", n);
+        Kokkos::deep_copy(data, Mat2{{1, 2, 3, 4}});
+        Kokkos::deep_copy(op.counter, std::int64_t(0));
+        kscan::inclusive_scan(space, options, direction, op, data, workspace);
+        space.fence();
+        std::int64_t counted = 0;
+        Kokkos::deep_copy(counted, op.counter);
+        std::int64_t scheduled = 0;
+        for (const auto& step : kscan::scan_schedule(options, n, threads)) {
+          EXPECT_GT(step.combines, 0);
+          EXPECT_GE(step.items, 1);
+          EXPECT_GE(step.chain, 1);
+          EXPECT_LE(step.chain, step.combines);
+          scheduled += step.combines;
+        }
+        const std::int64_t expected = kscan::combine_count(options, n, threads);
+        EXPECT_EQ(scheduled, expected) << describe(options, direction, n);
+        if (kscan::combine_count_is_exact(options)) {
+          EXPECT_EQ(counted, expected) << describe(options, direction, n);
+        } else {
+          // Kokkos may run the functor twice per element plus the joins of worker sums.
+          EXPECT_GE(counted, n) << describe(options, direction, n);
+          EXPECT_LE(counted, 2 * n + 4 * threads + 64) << describe(options, direction, n);
+        }
+      }
+    }
+  }
+}
+
+template <class ExecSpace>
+class ScanWorkspaceReuse : public ::testing::Test {};
+TYPED_TEST_SUITE(ScanWorkspaceReuse, kscan::test::ExecutionSpaces);
+
+// A second scan of the same (or a shorter) length allocates nothing.
+TYPED_TEST(ScanWorkspaceReuse, NoGrowthOnRepeat) {
+  using Mem = typename TypeParam::memory_space;
+  const TypeParam space;
+  const kscan::test::Mat2Product op;
+  for (const ScanOptions& options : all_scans()) {
+    if (options.algorithm == ScanAlgorithm::kokkos && !kscan::kokkos_scan_keeps_order<TypeParam>())
+      continue;
+    kscan::ScanWorkspace<Mat2, Mem> workspace;
+    const std::int64_t n = 4097;
+    Kokkos::View<Mat2*, Mem> data("test::scan::data", n);
+    Kokkos::deep_copy(data, Mat2{{1, 2, 3, 4}});
+    kscan::inclusive_scan(space, options, ScanDirection::forward, op, data, workspace);
+    const std::size_t bytes = workspace.allocated_bytes();
+    const std::size_t allocations = workspace.allocations();
+    const std::int64_t needed = kscan::workspace_elements(options, n, space.concurrency());
+    EXPECT_EQ(bytes, static_cast<std::size_t>(needed) * sizeof(Mat2)) << kscan::scan_name(options);
+    EXPECT_EQ(allocations, needed > 0 ? 1u : 0u) << kscan::scan_name(options);
+    for (int repeat = 0; repeat < 3; ++repeat) {
+      kscan::inclusive_scan(space, options, ScanDirection::forward, op, data, workspace);
+      kscan::inclusive_scan(space, options, ScanDirection::reverse, op, data, workspace);
+      auto shorter = Kokkos::subview(data, std::make_pair(std::int64_t(0), n / 3));
+      kscan::inclusive_scan(space, options, ScanDirection::forward, op, shorter, workspace);
+    }
+    space.fence();
+    EXPECT_EQ(workspace.allocated_bytes(), bytes) << kscan::scan_name(options);
+    EXPECT_EQ(workspace.allocations(), allocations) << kscan::scan_name(options);
+  }
+}
+
+TEST(ScanWorkspaceSizes, AlgorithmsThatNeedNone) {
+  for (const std::int64_t n : kLengths) {
+    EXPECT_EQ(kscan::workspace_elements({ScanAlgorithm::ladner_fischer, 0}, n, 8), 0);
+    EXPECT_EQ(kscan::workspace_elements({ScanAlgorithm::sequential, 0}, n, 8), 0);
+    EXPECT_EQ(kscan::workspace_elements({ScanAlgorithm::kokkos, 0}, n, 8), 0);
+    EXPECT_EQ(kscan::workspace_elements({ScanAlgorithm::blelloch, 0}, n, 8), n);
+    EXPECT_LE(kscan::workspace_elements({ScanAlgorithm::sengupta, 0}, n, 8), n + 64);
+    EXPECT_EQ(kscan::workspace_elements({ScanAlgorithm::blocked, 0}, n, 8), std::min<std::int64_t>(n, 8) - 1);
+  }
+}
+
+template <class ExecSpace>
+class ScanKokkosOrder : public ::testing::Test {};
+TYPED_TEST_SUITE(ScanKokkosOrder, kscan::test::ExecutionSpaces);
+
+TYPED_TEST(ScanKokkosOrder, ProbeIsCachedAndHostBackendsKeepOrder) {
+  const bool first = kscan::kokkos_scan_keeps_order<TypeParam>();
+  EXPECT_EQ(kscan::kokkos_scan_keeps_order<TypeParam>(), first);
+  bool host_backend = std::is_same<TypeParam, Kokkos::Serial>::value;
+#ifdef KOKKOS_ENABLE_OPENMP
+  host_backend = host_backend || std::is_same<TypeParam, Kokkos::OpenMP>::value;
+#endif
+  if (host_backend) {
+    EXPECT_TRUE(first) << TypeParam::name();
+  } else {
+    std::cout << "[ INFO ] Kokkos::parallel_scan keeps operand order on " << TypeParam::name()
+              << ": " << (first ? "yes" : "no (the kokkos scan is refused)") << "\n";
+  }
+}
+
+}  // namespace
