@@ -1,0 +1,30 @@
+// RunKey::id(), the group name of a run under /runs (declared in experiment/run_result.hpp).
+//
+//   <method>-<scan>-<precision>-T<length>-B<batch>[-<dataset>]
+//
+// e.g. "pkf-blocked-float32-T65536-B1", "kf-none-float64-T1024-B4". The dataset name is appended
+// only when it is neither empty nor "default" (a sweep over one model needs no suffix). An empty
+// scan is written "none" (the scan of sequential methods). '/' (an HDF5 path separator) and
+// whitespace in any part become '_', so an id is always one valid HDF5 link name.
+#include <string>
+
+#include "kscan/experiment/run_result.hpp"
+
+namespace kscan {
+namespace {
+std::string part(const std::string& text) {
+  std::string out = text;
+  for (char& ch : out)
+    if (ch == '/' || ch == ' ' || ch == '\t' || ch == '\n' || ch == '\r') ch = '_';
+  return out;
+}
+}  // namespace
+
+std::string RunKey::id() const {
+  std::string id = part(method) + "-" + (scan.empty() ? std::string("none") : part(scan)) + "-" +
+                   part(precision) + "-T" + std::to_string(length) + "-B" + std::to_string(batch);
+  if (!dataset.empty() && dataset != "default") id += "-" + part(dataset);
+  return id;
+}
+
+}  // namespace kscan
