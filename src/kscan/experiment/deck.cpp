@@ -1,0 +1,1221 @@
+#include "kscan/experiment/deck.hpp"
+
+#include <unistd.h>
+#include <yaml-cpp/yaml.h>
+
+#include <algorithm>
+#include <cerrno>
+#include <cmath>
+#include <cstdlib>
+#include <cstring>
+#include <filesystem>
+#include <fstream>
+#include <limits>
+#include <set>
+#include <sstream>
+#include <utility>
+
+#include "kscan/experiment/schema.hpp"
+#include "kscan/scan/scan_algorithm.hpp"
+
+namespace kscan {
+
+namespace fs = std::filesystem;
+
+// ---------------------------------------------------------------------------------------------
+// DeckError
+
+std::string DeckLocation::format() const {
+  if (!override.empty()) return "--set " + override;
+  std::string s = file.empty() ? "<deck>" : file;
+  if (line > 0) {
+    s += ":" + std::to_string(line);
+    if (column > 0) s += ":" + std::to_string(column);
+  }
+  return s;
+}
+
+std::string DeckIssue::format() const {
+  return where.format() + ": " + (path.empty() ? "" : path + ": ") + message;
+}
+
+namespace {
+
+std::string compose(const std::vector<DeckIssue>& issues) {
+  std::string out;
+  for (std::size_t i = 0; i < issues.size(); ++i) out += (i ? "\n" : "") + issues[i].format();
+  return out.empty() ? "invalid deck" : out;
+}
+
+}  // namespace
+
+DeckError::DeckError(std::vector<DeckIssue> issues)
+    : std::runtime_error(compose(issues)), issues_(std::move(issues)) {}
+
+DeckLocation Deck::location_of(const std::string& path) const {
+  for (std::string p = path;;) {
+    const auto it = locations.find(p);
+    if (it != locations.end()) return it->second;
+    const auto dot = p.rfind('.');
+    if (dot == std::string::npos) break;
+    p = p.substr(0, dot);
+  }
+  DeckLocation where;
+  where.file = source;
+  return where;
+}
+
+// ---------------------------------------------------------------------------------------------
+// Scalars
+
+namespace {
+
+std::string trim(const std::string& s) {
+  const auto begin = s.find_first_not_of(" \t\r\n");
+  if (begin == std::string::npos) return "";
+  const auto end = s.find_last_not_of(" \t\r\n");
+  return s.substr(begin, end - begin + 1);
+}
+
+std::optional<std::int64_t> parse_integer_text(const std::string& raw) {
+  const std::string s = trim(raw);
+  if (s.empty()) return std::nullopt;
+  std::size_t i = (s[0] == '+' || s[0] == '-') ? 1 : 0;
+  if (i == s.size()) return std::nullopt;
+  for (std::size_t j = i; j < s.size(); ++j)
+    if (s[j] < '0' || s[j] > '9') return std::nullopt;
+  errno = 0;
+  const long long v = std::strtoll(s.c_str(), nullptr, 10);
+  if (errno == ERANGE) return std::nullopt;
+  return static_cast<std::int64_t>(v);
+}
+
+std::optional<double> parse_number_text(const std::string& raw) {
+  const std::string s = trim(raw);
+  if (s.empty()) return std::nullopt;
+  char* end = nullptr;
+  errno = 0;
+  const double v = std::strtod(s.c_str(), &end);
+  if (end != s.c_str() + s.size() || errno == ERANGE || !std::isfinite(v)) return std::nullopt;
+  return v;
+}
+
+std::optional<bool> parse_bool_text(const std::string& raw) {
+  std::string s = trim(raw);
+  std::transform(s.begin(), s.end(), s.begin(), [](unsigned char c) { return std::tolower(c); });
+  if (s == "true" || s == "yes" || s == "on") return true;
+  if (s == "false" || s == "no" || s == "off") return false;
+  return std::nullopt;
+}
+
+std::string describe(const YAML::Node& node) {
+  switch (node.Type()) {
+    case YAML::NodeType::Null: return "nothing";
+    case YAML::NodeType::Sequence: return "a list";
+    case YAML::NodeType::Map: return "a mapping";
+    case YAML::NodeType::Scalar: return "'" + node.Scalar() + "'";
+    default: return "an undefined value";
+  }
+}
+
+std::string quoted_list(const std::vector<std::string>& words) {
+  std::string out;
+  for (std::size_t i = 0; i < words.size(); ++i) out += (i ? ", " : "") + words[i];
+  return out;
+}
+
+/// What the values of a choice key are called in messages.
+std::string noun_of(const std::string& path) {
+  static const std::map<std::string, std::string> nouns = {
+      {"model.kind", "model kind"},        {"data.source", "data source"},
+      {"runs.methods", "method"},          {"runs.scans", "scan"},
+      {"runs.precision", "precision"},     {"runs.reference", "reference method"},
+      {"output.estimates", "estimates policy"}, {"output.summary", "summary format"}};
+  const auto it = nouns.find(path);
+  return it == nouns.end() ? "value" : it->second;
+}
+
+std::string range_text(const DeckKey& key) {
+  const std::string allowed = deck_allowed_text(key);
+  if (allowed.empty()) return "";
+  if (allowed.find("..") != std::string::npos) return " in " + allowed;
+  return " " + allowed;
+}
+
+bool has_hdf5_signature(const std::string& path) {
+  static const unsigned char signature[8] = {0x89, 'H', 'D', 'F', '\r', '\n', 0x1a, '\n'};
+  std::ifstream in(path, std::ios::binary);
+  if (!in) return false;
+  in.seekg(0, std::ios::end);
+  const auto size = static_cast<std::uint64_t>(in.tellg());
+  // The superblock is at 0 or at 512, 1024, 2048, ... (a user block in front of it).
+  for (std::uint64_t offset = 0; offset + 8 <= size; offset = offset ? offset * 2 : 512) {
+    unsigned char buffer[8] = {};
+    in.seekg(static_cast<std::streamoff>(offset));
+    if (!in.read(reinterpret_cast<char*>(buffer), 8)) return false;
+    if (std::memcmp(buffer, signature, 8) == 0) return true;
+  }
+  return false;
+}
+
+}  // namespace
+
+std::optional<std::int64_t> parse_length_text(const std::string& raw) {
+  const std::string s = trim(raw);
+  const auto caret = s.find('^');
+  if (caret == std::string::npos) return parse_integer_text(s);
+  const auto base = parse_integer_text(s.substr(0, caret));
+  const auto exponent = parse_integer_text(s.substr(caret + 1));
+  if (!base || !exponent || *base != 2 || *exponent < 0 || *exponent > 62) return std::nullopt;
+  return std::int64_t{1} << *exponent;
+}
+
+// ---------------------------------------------------------------------------------------------
+// The parser
+
+namespace {
+
+struct Entry {
+  YAML::Node node;
+  DeckLocation key_where;
+  DeckLocation value_where;
+};
+
+class Parser {
+ public:
+  Parser(std::string source, std::string base_dir, const DeckOptions& options)
+      : source_(std::move(source)), base_dir_(std::move(base_dir)), options_(options) {}
+
+  Deck parse(const std::string& text);
+
+ private:
+  // --- issues and locations
+  DeckLocation file_location(int line = 1, int column = 1) const {
+    DeckLocation w;
+    w.file = source_;
+    w.line = line;
+    w.column = column;
+    return w;
+  }
+  DeckLocation at(const YAML::Mark& mark) const {
+    if (mark.is_null()) return file_location(0, 0);
+    return file_location(mark.line + 1, mark.column + 1);
+  }
+  /// The --set that produced `path` (or one of its parents), if any.
+  const std::string* override_of(const std::string& path) const {
+    for (std::string p = path;;) {
+      const auto it = overrides_.find(p);
+      if (it != overrides_.end()) return &it->second;
+      const auto dot = p.rfind('.');
+      if (dot == std::string::npos) return nullptr;
+      p = p.substr(0, dot);
+    }
+  }
+  DeckLocation node_location(const std::string& path, const YAML::Node& node) const {
+    if (const auto* text = override_of(path)) {
+      DeckLocation w;
+      w.file = "--set";
+      w.override = *text;
+      return w;
+    }
+    return at(node.Mark());
+  }
+  /// Where to report a problem with `path`: its value, its key, or the nearest given parent.
+  DeckLocation where(const std::string& path) const {
+    for (std::string p = path;;) {
+      const auto it = entries_.find(p);
+      if (it != entries_.end()) return it->second.value_where;
+      const auto dot = p.rfind('.');
+      if (dot == std::string::npos) break;
+      p = p.substr(0, dot);
+    }
+    return file_location();
+  }
+  DeckLocation key_where(const std::string& path) const {
+    for (std::string p = path;;) {
+      const auto it = entries_.find(p);
+      if (it != entries_.end()) return it->second.key_where;
+      const auto dot = p.rfind('.');
+      if (dot == std::string::npos) break;
+      p = p.substr(0, dot);
+    }
+    return file_location();
+  }
+  void error(const DeckLocation& w, const std::string& path, std::string message) {
+    issues_.push_back(DeckIssue{w, path, std::move(message)});
+  }
+  bool failed_since(std::size_t count) const { return issues_.size() > count; }
+
+  // --- the document
+  void apply_override(YAML::Node& root, const std::string& assignment);
+  void collect(const YAML::Node& map, const std::string& prefix);
+
+  // --- typed values
+  struct Value {
+    YAML::Node node;
+    bool given = false;
+    std::string path;
+  };
+  std::optional<Value> fetch(const std::string& path);
+  bool condition_known(const DeckCondition& c) const { return choices_.count(c.key) > 0; }
+  bool condition_holds(const DeckCondition& c) const {
+    const auto it = choices_.find(c.key);
+    return it != choices_.end() &&
+           std::find(c.values.begin(), c.values.end(), it->second) != c.values.end();
+  }
+  DeckLocation value_location(const Value& v) const {
+    return v.given ? node_location(v.path, v.node) : where(v.path);
+  }
+
+  std::optional<std::int64_t> to_integer(const Value& v, const DeckKey& key);
+  std::optional<double> to_number(const Value& v, const DeckKey& key);
+  std::optional<std::int64_t> to_length(const Value& v, const YAML::Node& node,
+                                        const DeckKey& key);
+  std::optional<std::string> to_scalar_text(const Value& v, const char* expected);
+
+  std::optional<std::int64_t> read_integer(const std::string& path);
+  std::optional<double> read_number(const std::string& path);
+  std::optional<bool> read_bool(const std::string& path);
+  std::optional<std::string> read_string(const std::string& path);
+  std::optional<std::string> read_choice(const std::string& path);
+  std::optional<std::vector<std::string>> read_choice_list(const std::string& path);
+  std::optional<std::vector<std::int64_t>> read_lengths(const std::string& path);
+  struct Dense {
+    int rows = 0, cols = 0;
+    std::vector<double> values;
+    YAML::Node node;
+    std::string path;
+  };
+  std::optional<Dense> read_dense(const std::string& path);
+
+  void resolve(const std::string& path, const YAML::Node& value);
+  static YAML::Node flow(YAML::Node node) {
+    node.SetStyle(YAML::EmitterStyle::Flow);
+    return node;
+  }
+
+  // --- semantic checks
+  std::string resolve_input_path(const std::string& written) const;
+  bool check_input_file(const std::string& path_key, const std::string& resolved);
+  void check_output(const std::string& file);
+  void read_lti(Deck& deck);
+  void read_file_inputs(Deck& deck);
+
+  std::string source_;
+  std::string base_dir_;
+  const DeckOptions& options_;
+  std::vector<DeckIssue> issues_;
+  std::map<std::string, std::string> overrides_;  // path -> "path=value"
+  std::map<std::string, Entry> entries_;           // every given key, by path
+  std::map<std::string, std::string> choices_;     // resolved model.kind, data.source
+  YAML::Node resolved_ = YAML::Node(YAML::NodeType::Map);
+};
+
+void Parser::apply_override(YAML::Node& root, const std::string& assignment) {
+  DeckLocation w;
+  w.file = "--set";
+  w.override = assignment;
+  const auto eq = assignment.find('=');
+  if (eq == std::string::npos || eq == 0) {
+    error(w, "", "expected key.path=value");
+    return;
+  }
+  const std::string path = trim(assignment.substr(0, eq));
+  const std::string text = assignment.substr(eq + 1);
+  std::vector<std::string> segments;
+  for (std::size_t start = 0;;) {
+    const auto dot = path.find('.', start);
+    segments.push_back(path.substr(start, dot == std::string::npos ? dot : dot - start));
+    if (dot == std::string::npos) break;
+    start = dot + 1;
+  }
+  for (const auto& s : segments)
+    if (s.empty()) {
+      error(w, path, "empty component in the key path");
+      return;
+    }
+  YAML::Node value;
+  try {
+    value = YAML::Load(text);
+  } catch (const YAML::Exception& e) {
+    error(w, path, "the value is not valid YAML: " + e.msg);
+    return;
+  }
+  YAML::Node current = root;
+  std::string walked;
+  for (std::size_t i = 0; i + 1 < segments.size(); ++i) {
+    walked += (i ? "." : "") + segments[i];
+    YAML::Node child = current[segments[i]];
+    if (!child.IsDefined() || child.IsNull()) {
+      current[segments[i]] = YAML::Node(YAML::NodeType::Map);
+      child.reset(current[segments[i]]);
+    } else if (!child.IsMap()) {
+      error(w, path, "cannot set a key inside " + walked + ", which is " + describe(child) +
+                         ", not a mapping");
+      return;
+    }
+    current.reset(child);
+  }
+  current[segments.back()] = value;
+  overrides_[path] = path + "=" + text;
+}
+
+void Parser::collect(const YAML::Node& map, const std::string& prefix) {
+  std::map<std::string, DeckLocation> seen;
+  const auto children = deck_children(prefix);
+  for (auto it = map.begin(); it != map.end(); ++it) {
+    const YAML::Node key = it->first;  // copies: the iterator hands out a temporary pair
+    const YAML::Node value = it->second;
+    if (!key.IsScalar()) {
+      error(at(key.Mark()), prefix, "keys must be plain names, got " + describe(key));
+      continue;
+    }
+    const std::string name = key.Scalar();
+    const std::string path = prefix.empty() ? name : prefix + "." + name;
+    const DeckLocation kw = node_location(path, key);
+    if (const auto first = seen.find(name); first != seen.end()) {
+      error(kw, path, "duplicate key '" + name + "' (first given at " + first->second.format() +
+                          ")");
+      continue;
+    }
+    seen[name] = kw;
+    const DeckKey* spec = find_deck_key(path);
+    if (!spec || std::find(children.begin(), children.end(), name) == children.end()) {
+      std::string message = "unknown key '" + name + "'" +
+                            (prefix.empty() ? std::string() : " in " + prefix);
+      std::string elsewhere;
+      for (const auto& k : deck_schema()) {
+        const auto dot = k.path.rfind('.');
+        if (k.type != DeckType::section && dot != std::string::npos &&
+            k.path.substr(dot + 1) == name && k.path != path &&
+            k.path.find('.') == dot) {
+          elsewhere = k.path;
+          break;
+        }
+      }
+      if (const auto best = closest_match(name, children))
+        message += " (did you mean '" + *best + "'?)";
+      else if (!elsewhere.empty())
+        message += " (did you mean '" + elsewhere + "'?)";
+      else if (!children.empty())
+        message += "; expected one of: " + quoted_list(children);
+      error(kw, path, message);
+      continue;
+    }
+    Entry entry;
+    entry.node = value;
+    entry.key_where = kw;
+    entry.value_where = value.IsNull() ? kw : node_location(path, value);
+    if (value.Mark().is_null() && !override_of(path)) entry.value_where = kw;
+    entries_[path] = entry;
+    if (spec->type == DeckType::section) {
+      if (value.IsMap())
+        collect(value, path);
+      else if (!value.IsNull())
+        error(entry.value_where, path,
+              "expected a mapping of keys (" + quoted_list(deck_children(path)) + "), got " +
+                  describe(value));
+    } else if (spec->type == DeckType::lengths && value.IsMap()) {
+      collect(value, path);
+    }
+  }
+}
+
+std::optional<Parser::Value> Parser::fetch(const std::string& path) {
+  const DeckKey* spec = find_deck_key(path);
+  const auto it = entries_.find(path);
+  const bool given = it != entries_.end() && !it->second.node.IsNull();
+  if (spec->when) {
+    if (!condition_known(*spec->when)) return std::nullopt;  // its condition failed already
+    if (!condition_holds(*spec->when)) {
+      if (given)
+        error(it->second.key_where, path,
+              "only used when " + spec->when->key + " is " + quoted_list(spec->when->values) +
+                  " (here " + spec->when->key + " is " + choices_.at(spec->when->key) + ")");
+      return std::nullopt;
+    }
+  }
+  if (given) return Value{it->second.node, true, path};
+  if (!spec->default_yaml.empty()) return Value{YAML::Load(spec->default_yaml), false, path};
+  if (spec->required) {
+    const auto dot = path.rfind('.');
+    const std::string parent = dot == std::string::npos ? "" : path.substr(0, dot);
+    std::string message = "missing required key '" + path.substr(dot + 1) + "'";
+    if (spec->when) message += " (" + spec->when->key + " is " + choices_.at(spec->when->key) + ")";
+    error(parent.empty() ? file_location() : key_where(parent), path, message);
+  }
+  return std::nullopt;
+}
+
+void Parser::resolve(const std::string& path, const YAML::Node& value) {
+  YAML::Node current = resolved_;
+  for (std::size_t start = 0;;) {
+    const auto dot = path.find('.', start);
+    const std::string segment = path.substr(start, dot == std::string::npos ? dot : dot - start);
+    if (dot == std::string::npos) {
+      current[segment] = value;
+      return;
+    }
+    if (!current[segment].IsDefined() || !current[segment].IsMap())
+      current[segment] = YAML::Node(YAML::NodeType::Map);
+    YAML::Node next = current[segment];
+    current.reset(next);
+    start = dot + 1;
+  }
+}
+
+std::optional<std::string> Parser::to_scalar_text(const Value& v, const char* expected) {
+  if (!v.node.IsScalar()) {
+    error(value_location(v), v.path, std::string("expected ") + expected + ", got " +
+                                         describe(v.node));
+    return std::nullopt;
+  }
+  return v.node.Scalar();
+}
+
+std::optional<std::int64_t> Parser::to_integer(const Value& v, const DeckKey& key) {
+  const std::string expected = "an integer" + range_text(key);
+  const auto text = to_scalar_text(v, expected.c_str());
+  if (!text) return std::nullopt;
+  const auto value = parse_integer_text(*text);
+  const bool below = value && key.min && (key.min_exclusive ? *value <= *key.min : *value < *key.min);
+  const bool above = value && key.max && (key.max_exclusive ? *value >= *key.max : *value > *key.max);
+  if (!value || below || above) {
+    error(value_location(v), v.path, "expected " + expected + ", got " + describe(v.node));
+    return std::nullopt;
+  }
+  return value;
+}
+
+std::optional<double> Parser::to_number(const Value& v, const DeckKey& key) {
+  const std::string expected = "a number" + range_text(key);
+  const auto text = to_scalar_text(v, expected.c_str());
+  if (!text) return std::nullopt;
+  const auto value = parse_number_text(*text);
+  const bool below = value && key.min && (key.min_exclusive ? *value <= *key.min : *value < *key.min);
+  const bool above = value && key.max && (key.max_exclusive ? *value >= *key.max : *value > *key.max);
+  if (!value || below || above) {
+    error(value_location(v), v.path, "expected " + expected + ", got " + describe(v.node));
+    return std::nullopt;
+  }
+  return value;
+}
+
+std::optional<std::int64_t> Parser::to_length(const Value& v, const YAML::Node& node,
+                                              const DeckKey& key) {
+  const DeckLocation w = v.given ? node_location(v.path, node) : where(v.path);
+  const std::string expected =
+      "a positive length (an integer in 1.." + std::to_string(static_cast<std::int64_t>(*key.max)) +
+      " or \"2^k\")";
+  if (!node.IsScalar()) {
+    error(w, v.path, "expected " + expected + ", got " + describe(node));
+    return std::nullopt;
+  }
+  const auto value = parse_length_text(node.Scalar());
+  if (!value || *value < 1 || *value > static_cast<std::int64_t>(*key.max)) {
+    std::string message = "expected " + expected + ", got " + describe(node);
+    if (value && *value <= 0) message = "lengths must be positive, got " + describe(node);
+    error(w, v.path, message);
+    return std::nullopt;
+  }
+  return value;
+}
+
+std::optional<std::int64_t> Parser::read_integer(const std::string& path) {
+  const auto v = fetch(path);
+  if (!v) return std::nullopt;
+  const auto value = to_integer(*v, *find_deck_key(path));
+  if (value) resolve(path, YAML::Node(*value));
+  return value;
+}
+
+std::optional<double> Parser::read_number(const std::string& path) {
+  const auto v = fetch(path);
+  if (!v) return std::nullopt;
+  const auto value = to_number(*v, *find_deck_key(path));
+  if (value) resolve(path, YAML::Node(trim(v->node.Scalar())));
+  return value;
+}
+
+std::optional<bool> Parser::read_bool(const std::string& path) {
+  const auto v = fetch(path);
+  if (!v) return std::nullopt;
+  const auto text = to_scalar_text(*v, "true or false");
+  if (!text) return std::nullopt;
+  const auto value = parse_bool_text(*text);
+  if (!value) {
+    error(value_location(*v), path, "expected true or false, got " + describe(v->node));
+    return std::nullopt;
+  }
+  resolve(path, YAML::Node(*value));
+  return value;
+}
+
+std::optional<std::string> Parser::read_string(const std::string& path) {
+  const auto v = fetch(path);
+  if (!v) return std::nullopt;
+  const DeckKey& key = *find_deck_key(path);
+  const auto text = to_scalar_text(*v, key.type == DeckType::path ? "a file name" : "a string");
+  if (!text) return std::nullopt;
+  if (key.type == DeckType::path && trim(*text).empty()) {
+    error(value_location(*v), path, "expected a file name, got an empty string");
+    return std::nullopt;
+  }
+  resolve(path, YAML::Node(*text));
+  return text;
+}
+
+std::optional<std::string> Parser::read_choice(const std::string& path) {
+  const auto v = fetch(path);
+  if (!v) return std::nullopt;
+  const DeckKey& key = *find_deck_key(path);
+  const std::string expected = "one of: " + quoted_list(key.choices);
+  const auto text = to_scalar_text(*v, expected.c_str());
+  if (!text) return std::nullopt;
+  const std::string name = trim(*text);
+  if (std::find(key.choices.begin(), key.choices.end(), name) == key.choices.end()) {
+    std::string message = "unknown " + noun_of(path) + " '" + name + "'";
+    if (const auto best = closest_match(name, key.choices))
+      message += " (did you mean '" + *best + "'?)";
+    error(value_location(*v), path, message + "; expected " + expected);
+    return std::nullopt;
+  }
+  resolve(path, YAML::Node(name));
+  return name;
+}
+
+std::optional<std::vector<std::string>> Parser::read_choice_list(const std::string& path) {
+  const auto v = fetch(path);
+  if (!v) return std::nullopt;
+  const DeckKey& key = *find_deck_key(path);
+  const std::string noun = noun_of(path);
+  const std::string expected = "a list of " + noun + "s, each one of: " + quoted_list(key.choices);
+  std::vector<YAML::Node> items;
+  if (v->node.IsScalar()) {
+    items.push_back(v->node);  // a single name stands for a list of one
+  } else if (v->node.IsSequence()) {
+    for (const auto& item : v->node) items.push_back(item);
+  } else {
+    error(value_location(*v), path, "expected " + expected + ", got " + describe(v->node));
+    return std::nullopt;
+  }
+  if (items.empty() && !key.allow_empty) {
+    error(value_location(*v), path, "expected at least one " + noun + " (" +
+                                        quoted_list(key.choices) + "), got an empty list");
+    return std::nullopt;
+  }
+  const std::size_t before = issues_.size();
+  std::vector<std::string> names;
+  std::map<std::string, DeckLocation> seen;
+  YAML::Node out(YAML::NodeType::Sequence);
+  for (const auto& item : items) {
+    const DeckLocation w = v->given ? node_location(path, item) : where(path);
+    if (!item.IsScalar()) {
+      error(w, path, "expected a " + noun + " name, got " + describe(item));
+      continue;
+    }
+    const std::string name = trim(item.Scalar());
+    if (std::find(key.choices.begin(), key.choices.end(), name) == key.choices.end()) {
+      std::string message = "unknown " + noun + " '" + name + "'";
+      if (const auto best = closest_match(name, key.choices))
+        message += " (did you mean '" + *best + "'?)";
+      error(w, path, message + "; expected one of: " + quoted_list(key.choices));
+      continue;
+    }
+    if (const auto first = seen.find(name); first != seen.end()) {
+      error(w, path, "duplicate " + noun + " '" + name + "' (first given at " +
+                         first->second.format() + ")");
+      continue;
+    }
+    seen[name] = w;
+    names.push_back(name);
+    out.push_back(name);
+  }
+  if (failed_since(before)) return std::nullopt;
+  resolve(path, flow(out));
+  return names;
+}
+
+std::optional<std::vector<std::int64_t>> Parser::read_lengths(const std::string& path) {
+  const auto v = fetch(path);
+  if (!v) return std::nullopt;
+  const DeckKey& key = *find_deck_key(path);
+  const std::size_t before = issues_.size();
+  std::vector<std::int64_t> lengths;
+  if (v->node.IsMap()) {
+    const auto start_v = fetch(path + ".start");
+    const auto stop_v = fetch(path + ".stop");
+    const auto factor = read_integer(path + ".factor");
+    std::optional<std::int64_t> start, stop;
+    if (start_v) start = to_length(*start_v, start_v->node, *find_deck_key(path + ".start"));
+    if (stop_v) stop = to_length(*stop_v, stop_v->node, *find_deck_key(path + ".stop"));
+    if (failed_since(before) || !start || !stop || !factor) return std::nullopt;
+    if (*stop < *start) {
+      error(value_location(*stop_v), path + ".stop",
+            "the range is empty: stop (" + std::to_string(*stop) + ") is below start (" +
+                std::to_string(*start) + ")");
+      return std::nullopt;
+    }
+    for (std::int64_t t = *start; t <= *stop; t *= *factor) {
+      lengths.push_back(t);
+      if (t > std::numeric_limits<std::int64_t>::max() / *factor) break;
+    }
+    resolved_[path.substr(0, path.find('.'))].remove("lengths");  // the range becomes a list
+  } else {
+    std::vector<YAML::Node> items;
+    if (v->node.IsScalar()) {
+      items.push_back(v->node);
+    } else if (v->node.IsSequence()) {
+      for (const auto& item : v->node) items.push_back(item);
+    } else {
+      error(value_location(*v), path,
+            "expected a list of lengths or a range {start, stop, factor}, got " +
+                describe(v->node));
+      return std::nullopt;
+    }
+    if (items.empty()) {
+      error(value_location(*v), path, "expected at least one length, got an empty list");
+      return std::nullopt;
+    }
+    std::map<std::int64_t, DeckLocation> seen;
+    for (const auto& item : items) {
+      const auto t = to_length(*v, item, key);
+      if (!t) continue;
+      const DeckLocation w = v->given ? node_location(path, item) : where(path);
+      if (const auto first = seen.find(*t); first != seen.end()) {
+        error(w, path, "duplicate length " + std::to_string(*t) + " (first given at " +
+                           first->second.format() + ")");
+        continue;
+      }
+      seen[*t] = w;
+      lengths.push_back(*t);
+    }
+    if (failed_since(before)) return std::nullopt;
+  }
+  YAML::Node out(YAML::NodeType::Sequence);
+  for (const auto t : lengths) out.push_back(t);
+  resolve(path, flow(out));
+  return lengths;
+}
+
+std::optional<Parser::Dense> Parser::read_dense(const std::string& path) {
+  const auto v = fetch(path);
+  if (!v) return std::nullopt;
+  const DeckKey& key = *find_deck_key(path);
+  const bool matrix = key.type == DeckType::matrix;
+  const std::string expected =
+      matrix ? "a matrix (a list of rows, each a list of numbers)" : "a list of numbers";
+  if (!v->node.IsSequence() || v->node.size() == 0) {
+    error(value_location(*v), path, "expected " + expected + ", got " +
+                                        (v->node.IsSequence() ? "an empty list" : describe(v->node)));
+    return std::nullopt;
+  }
+  Dense d;
+  d.path = path;
+  const std::size_t before = issues_.size();
+  YAML::Node out(YAML::NodeType::Sequence);
+  auto number = [&](const YAML::Node& item, YAML::Node& into) {
+    const auto value = item.IsScalar() ? parse_number_text(item.Scalar()) : std::nullopt;
+    if (!value) {
+      error(node_location(path, item), path, "expected a number, got " + describe(item));
+      return;
+    }
+    d.values.push_back(*value);
+    into.push_back(YAML::Node(trim(item.Scalar())));
+  };
+  if (!matrix) {
+    for (const auto& item : v->node) number(item, out);
+    d.rows = static_cast<int>(v->node.size());
+    d.cols = 1;
+  } else {
+    d.rows = static_cast<int>(v->node.size());
+    int row_index = 0;
+    for (const auto& row : v->node) {
+      ++row_index;
+      if (!row.IsSequence()) {
+        error(node_location(path, row), path,
+              "expected " + expected + "; row " + std::to_string(row_index) + " is " +
+                  describe(row));
+        continue;
+      }
+      if (row_index == 1) d.cols = static_cast<int>(row.size());
+      if (static_cast<int>(row.size()) != d.cols) {
+        error(node_location(path, row), path,
+              "row " + std::to_string(row_index) + " has " + std::to_string(row.size()) +
+                  " entries, row 1 has " + std::to_string(d.cols));
+        continue;
+      }
+      YAML::Node out_row(YAML::NodeType::Sequence);
+      for (const auto& item : row) number(item, out_row);
+      out.push_back(flow(out_row));
+    }
+    if (d.cols == 0 && !failed_since(before))
+      error(value_location(*v), path, "expected " + expected + ", got an empty row");
+  }
+  if (failed_since(before)) return std::nullopt;
+  d.node = v->node;
+  resolve(path, flow(out));
+  return d;
+}
+
+std::string Parser::resolve_input_path(const std::string& written) const {
+  fs::path p(written);
+  if (p.is_relative()) p = fs::path(base_dir_) / p;
+  std::error_code ec;
+  const fs::path absolute = fs::absolute(p, ec);
+  return (ec ? p : absolute).lexically_normal().string();
+}
+
+bool Parser::check_input_file(const std::string& path_key, const std::string& resolved) {
+  const DeckLocation w = where(path_key);
+  std::error_code ec;
+  const auto status = fs::status(resolved, ec);
+  if (ec || !fs::exists(status)) {
+    error(w, path_key, "file '" + resolved + "' does not exist");
+    return false;
+  }
+  if (!fs::is_regular_file(status)) {
+    error(w, path_key, "'" + resolved + "' is not a regular file");
+    return false;
+  }
+  if (::access(resolved.c_str(), R_OK) != 0) {
+    error(w, path_key, "file '" + resolved + "' cannot be read: " + std::strerror(errno));
+    return false;
+  }
+  if (!has_hdf5_signature(resolved)) {
+    error(w, path_key, "file '" + resolved + "' is not an HDF5 file (no HDF5 signature)");
+    return false;
+  }
+  return true;
+}
+
+void Parser::check_output(const std::string& file) {
+  const std::string key = "output.file";
+  const DeckLocation w = where(key);
+  fs::path p(file);
+  if (!p.has_filename() || p.filename() == "." || p.filename() == "..") {
+    error(w, key, "'" + file + "' names a directory, expected a file name");
+    return;
+  }
+  std::error_code ec;
+  if (fs::is_directory(p, ec)) {
+    error(w, key, "'" + file + "' is a directory, expected a file name");
+    return;
+  }
+  fs::path dir = p.parent_path();
+  if (dir.empty()) dir = ".";
+  while (!fs::exists(dir, ec)) {  // missing directories are created: check the first that exists
+    const fs::path up = dir.parent_path();
+    if (up.empty()) {
+      dir = ".";  // a relative path: the working directory
+      break;
+    }
+    if (up == dir) break;
+    dir = up;
+  }
+  if (!fs::exists(dir, ec)) {
+    error(w, key, "cannot write '" + file + "': no existing directory above it");
+  } else if (!fs::is_directory(dir, ec)) {
+    error(w, key, "cannot write '" + file + "': '" + dir.string() + "' is not a directory");
+  } else if (::access(dir.c_str(), W_OK | X_OK) != 0) {
+    error(w, key, "cannot write '" + file + "': directory '" + dir.string() +
+                      "' is not writable (" + std::strerror(errno) + ")");
+  }
+}
+
+bool symmetric(const std::vector<double>& a, int n) {
+  double scale = 0.0;
+  for (double x : a) scale = std::max(scale, std::abs(x));
+  for (int i = 0; i < n; ++i)
+    for (int j = 0; j < i; ++j)
+      if (std::abs(a[i * n + j] - a[j * n + i]) > 1e-12 * std::max(1.0, scale)) return false;
+  return true;
+}
+
+/// Cholesky with `jitter` x trace on the diagonal: false when a pivot is not positive.
+bool positive_definite(const std::vector<double>& a, int n, double jitter) {
+  double trace = 0.0;
+  for (int i = 0; i < n; ++i) trace += a[i * n + i];
+  std::vector<double> l(a);
+  for (int i = 0; i < n; ++i) l[i * n + i] += jitter * std::abs(trace);
+  for (int j = 0; j < n; ++j) {
+    double pivot = l[j * n + j];
+    for (int k = 0; k < j; ++k) pivot -= l[j * n + k] * l[j * n + k];
+    if (!(pivot > 0.0)) return false;
+    const double root = std::sqrt(pivot);
+    l[j * n + j] = root;
+    for (int i = j + 1; i < n; ++i) {
+      double s = l[i * n + j];
+      for (int k = 0; k < j; ++k) s -= l[i * n + k] * l[j * n + k];
+      l[i * n + j] = s / root;
+    }
+  }
+  return true;
+}
+
+void Parser::read_lti(Deck& deck) {
+  const std::size_t before = issues_.size();
+  std::map<std::string, Dense> m;
+  for (const char* name : {"F", "c", "Q", "H", "d", "R", "m0", "P0"}) {
+    if (auto d = read_dense(std::string("model.") + name)) m[name] = std::move(*d);
+  }
+  if (failed_since(before) || !m.count("F") || !m.count("H")) return;
+  const int nx = m["F"].rows, ny = m["H"].rows;
+  if (nx < 1 || nx > 32) {
+    error(where("model.F"), "model.F",
+          "the state dimension (rows of F) must be in 1..32, got " + std::to_string(nx));
+    return;
+  }
+  if (ny < 1 || ny > 32) {
+    error(where("model.H"), "model.H",
+          "the measurement dimension (rows of H) must be in 1..32, got " + std::to_string(ny));
+    return;
+  }
+  auto shape = [&](const char* name, int rows, int cols, const char* dims) {
+    const auto it = m.find(name);
+    if (it == m.end()) return;
+    const Dense& d = it->second;
+    if (d.rows != rows || d.cols != cols) {
+      const bool vec = find_deck_key(d.path)->type == DeckType::vector;
+      error(where(d.path), d.path,
+            std::string("expected ") + dims + " = " +
+                (vec ? std::to_string(rows) + " entries"
+                     : std::to_string(rows) + " x " + std::to_string(cols)) +
+                ", got " +
+                (vec ? std::to_string(d.rows) + " entries"
+                     : std::to_string(d.rows) + " x " + std::to_string(d.cols)));
+    }
+  };
+  shape("F", nx, nx, "nx x nx");
+  shape("Q", nx, nx, "nx x nx");
+  shape("H", ny, nx, "ny x nx");
+  shape("R", ny, ny, "ny x ny");
+  shape("P0", nx, nx, "nx x nx");
+  shape("m0", nx, 1, "nx");
+  shape("c", nx, 1, "nx");
+  shape("d", ny, 1, "ny");
+  if (failed_since(before)) return;
+  struct Covariance {
+    const char* name;
+    int n;
+    bool definite;
+  };
+  for (const Covariance c : {Covariance{"Q", nx, false}, Covariance{"R", ny, true},
+                             Covariance{"P0", nx, true}}) {
+    const auto it = m.find(c.name);
+    if (it == m.end()) continue;
+    const std::string path = std::string("model.") + c.name;
+    if (!symmetric(it->second.values, c.n))
+      error(where(path), path, "a covariance must be symmetric");
+    else if (!positive_definite(it->second.values, c.n, c.definite ? 0.0 : 1e-12))
+      error(where(path), path,
+            std::string("a covariance must be positive ") +
+                (c.definite ? "definite" : "semi-definite"));
+  }
+  if (failed_since(before)) return;
+  LtiModelMatrices& l = deck.model.lti;
+  l.nx = nx;
+  l.ny = ny;
+  l.F = m["F"].values;
+  l.Q = m["Q"].values;
+  l.H = m["H"].values;
+  l.R = m["R"].values;
+  l.m0 = m["m0"].values;
+  l.P0 = m["P0"].values;
+  if (m.count("c")) l.c = m["c"].values;
+  if (m.count("d")) l.d = m["d"].values;
+  deck.model.state_dim = nx;
+  deck.model.obs_dim = ny;
+  try {
+    (void)make_lti_model(l);
+  } catch (const std::exception& e) {
+    error(where("model"), "model", e.what());
+  }
+}
+
+void Parser::read_file_inputs(Deck& deck) {
+  // Model file.
+  if (deck.model.kind == "file" && !deck.model.file.empty() &&
+      check_input_file("model.file", deck.model.file) && options_.reader) {
+    try {
+      deck.model_data = std::make_shared<const LoadedDataset>(
+          options_.reader(deck.model.file, deck.model.dataset));
+      const HostModel& m = deck.model_data->model;
+      deck.model.state_dim = m.nx();
+      deck.model.obs_dim = m.ny();
+      deck.model.time_varying = m.time_varying();
+      if (m.nx() < 1 || m.nx() > 32 || m.ny() < 1 || m.ny() > 32)
+        error(where("model.file"), "model.file",
+              "the model in '" + deck.model.file + "' has nx = " + std::to_string(m.nx()) +
+                  ", ny = " + std::to_string(m.ny()) + "; both must be in 1..32");
+    } catch (const std::exception& e) {
+      error(where("model.file"), "model.file",
+            "cannot read dataset '" + deck.model.dataset + "' from '" + deck.model.file +
+                "': " + e.what());
+    }
+  }
+  // Measurement file.
+  if (deck.data.source != "file" || deck.data.file.empty()) return;
+  const bool same = deck.data.file == deck.model.file && deck.data.dataset == deck.model.dataset;
+  if (same && deck.model_data) {
+    deck.series_data = deck.model_data;
+  } else if (!(same && deck.model.kind == "file")) {  // (already checked and reported)
+    if (!check_input_file("data.file", deck.data.file) || !options_.reader) return;
+    try {
+      deck.series_data = std::make_shared<const LoadedDataset>(
+          options_.reader(deck.data.file, deck.data.dataset));
+    } catch (const std::exception& e) {
+      error(where("data.file"), "data.file",
+            "cannot read dataset '" + deck.data.dataset + "' from '" + deck.data.file +
+                "': " + e.what());
+      return;
+    }
+  }
+  if (!deck.series_data) return;
+  const LoadedDataset& s = *deck.series_data;
+  if (!s.has_series || s.series.length() < 1) {
+    error(where("data.file"), "data.file",
+          "dataset '" + deck.data.dataset + "' in '" + deck.data.file +
+              "' holds no measurements y");
+    return;
+  }
+  deck.data.lengths = {s.series.length()};
+  const int ny = static_cast<int>(s.series.y.extent(1));
+  if (deck.model.obs_dim > 0 && ny != deck.model.obs_dim)
+    error(where("data.file"), "data.file",
+          "the measurements in '" + deck.data.file + "' have " + std::to_string(ny) +
+              " components, the model observes " + std::to_string(deck.model.obs_dim));
+}
+
+Deck Parser::parse(const std::string& text) {
+  Deck deck;
+  deck.source = source_;
+  deck.base_dir = base_dir_;
+
+  // 1. YAML.
+  YAML::Node root;
+  try {
+    const auto documents = YAML::LoadAll(text);
+    if (documents.size() > 1) {
+      error(at(documents[1].Mark()), "",
+            "a deck is one YAML document, found " + std::to_string(documents.size()));
+      throw DeckError(issues_);
+    }
+    if (!documents.empty()) root = documents[0];
+  } catch (const YAML::Exception& e) {
+    error(at(e.mark), "", "YAML syntax error: " + e.msg);
+    throw DeckError(issues_);
+  }
+  if (!root.IsDefined() || root.IsNull()) {
+    error(file_location(), "", "the deck is empty; expected a mapping with sections " +
+                                   quoted_list(deck_children("")));
+    throw DeckError(issues_);
+  }
+  if (!root.IsMap()) {
+    error(at(root.Mark()), "", "expected a mapping with sections " +
+                                   quoted_list(deck_children("")) + ", got " + describe(root));
+    throw DeckError(issues_);
+  }
+
+  // 2. Overrides, then the keys.
+  for (const auto& assignment : options_.overrides) apply_override(root, assignment);
+  collect(root, "");
+  for (const auto& [path, entry] : entries_) deck.locations[path] = entry.key_where;
+
+  // 3. Values, section by section (conditions refer to keys read before them).
+  if (const auto name = read_string("experiment.name")) {
+    deck.experiment.name = trim(*name);
+    if (deck.experiment.name.empty() || deck.experiment.name.find('/') != std::string::npos) {
+      error(where("experiment.name"), "experiment.name",
+            "expected a non-empty name without '/', got " + describe(YAML::Node(*name)));
+    }
+  } else if (!entries_.count("experiment.name")) {
+    std::string stem = fs::path(source_).stem().string();
+    if (stem.empty() || stem.find('/') != std::string::npos) stem = "experiment";
+    deck.experiment.name = stem;
+    resolve("experiment.name", YAML::Node(stem));
+  }
+  if (const auto seed = read_integer("experiment.seed"))
+    deck.experiment.seed = static_cast<std::uint64_t>(*seed);
+  if (const auto description = read_string("experiment.description"))
+    deck.experiment.description = *description;
+
+  // model
+  if (const auto kind = read_choice("model.kind")) {
+    deck.model.kind = *kind;
+    choices_["model.kind"] = *kind;
+  }
+  if (const auto v = read_integer("model.state_dim")) deck.model.state_dim = static_cast<int>(*v);
+  if (const auto v = read_integer("model.obs_dim")) deck.model.obs_dim = static_cast<int>(*v);
+  if (const auto v = read_bool("model.time_varying")) deck.model.time_varying = *v;
+  if (const auto v = read_number("model.transition_scale")) deck.model.random.transition_scale = *v;
+  if (const auto v = read_number("model.ridge")) deck.model.random.ridge = *v;
+  if (const auto v = read_number("model.dt")) deck.model.tracking.dt = *v;
+  if (const auto v = read_number("model.process_noise")) deck.model.tracking.process_noise = *v;
+  if (const auto v = read_number("model.measurement_std"))
+    deck.model.tracking.measurement_std = *v;
+  if (choices_.count("model.kind")) {
+    if (deck.model.kind == "lti") {
+      read_lti(deck);
+    } else {
+      for (const char* name : {"F", "c", "Q", "H", "d", "R", "m0", "P0"})
+        (void)fetch(std::string("model.") + name);  // reports keys given for another kind
+    }
+    if (deck.model.kind != "random") deck.model.time_varying = false;
+    if (deck.model.kind == "tracking") {
+      deck.model.state_dim = 4;
+      deck.model.obs_dim = 2;
+    }
+    if (deck.model.kind == "file") {
+      deck.model.state_dim = 0;
+      deck.model.obs_dim = 0;
+    }
+  }
+  if (const auto v = read_string("model.file")) deck.model.file = resolve_input_path(*v);
+  if (const auto v = read_string("model.dataset")) deck.model.dataset = *v;
+  deck.model.random.nx = deck.model.state_dim;
+  deck.model.random.ny = deck.model.obs_dim;
+  deck.model.random.time_varying = deck.model.time_varying;
+  deck.model.random.seed = deck.experiment.seed;
+
+  // data
+  if (const auto source = read_choice("data.source")) {
+    deck.data.source = *source;
+    choices_["data.source"] = *source;
+  }
+  if (const auto v = read_lengths("data.lengths")) deck.data.lengths = *v;
+  if (const auto v = read_integer("data.batch")) deck.data.batch = *v;
+  if (const auto v = read_number("data.missing")) deck.data.missing = *v;
+  if (const auto v = read_number("data.missing_components")) deck.data.missing_components = *v;
+  if (const auto v = read_string("data.file")) {
+    deck.data.file = resolve_input_path(*v);
+  } else if (deck.data.source == "file" && !entries_.count("data.file") &&
+             choices_.count("data.source") && choices_.count("model.kind")) {
+    if (deck.model.kind == "file") {
+      deck.data.file = deck.model.file;
+      if (!deck.data.file.empty()) resolve("data.file", YAML::Node(deck.data.file));
+    } else {
+      error(key_where("data"), "data.file",
+            "missing required key 'file' (data.source is file and model.kind is " +
+                deck.model.kind + ")");
+    }
+  }
+  if (const auto v = read_string("data.dataset")) {
+    deck.data.dataset = *v;
+  } else if (deck.data.source == "file" && !entries_.count("data.dataset") &&
+             choices_.count("data.source") && choices_.count("model.kind")) {
+    if (deck.model.kind == "file") {
+      deck.data.dataset = deck.model.dataset;
+      if (!deck.data.dataset.empty()) resolve("data.dataset", YAML::Node(deck.data.dataset));
+    } else {
+      error(key_where("data"), "data.dataset",
+            "missing required key 'dataset' (data.source is file and model.kind is " +
+                deck.model.kind + ")");
+    }
+  }
+  if (deck.data.source == "file" && deck.data.batch != 1 && choices_.count("data.source"))
+    error(where("data.batch"), "data.batch",
+          "a series read from a file is one series: batch must be 1, got " +
+              std::to_string(deck.data.batch));
+
+  // runs
+  if (const auto v = read_choice_list("runs.methods")) deck.runs.methods = *v;
+  if (const auto v = read_choice_list("runs.scans")) deck.runs.scans = *v;
+  if (const auto v = read_integer("runs.sengupta_threshold"))
+    deck.runs.sengupta_threshold = static_cast<int>(*v);
+  for (const auto& scan : deck.runs.scans)
+    if (!parse_scan(scan, deck.runs.sengupta_threshold))
+      error(where("runs.scans"), "runs.scans", "scan '" + scan + "' cannot be configured");
+  if (const auto v = read_choice_list("runs.precision")) deck.runs.precision = *v;
+  if (const auto v = read_integer("runs.warmup")) deck.runs.warmup = static_cast<int>(*v);
+  if (const auto v = read_integer("runs.repetitions")) deck.runs.repetitions = static_cast<int>(*v);
+  if (const auto v = read_choice("runs.reference")) deck.runs.reference = *v;
+  if (const auto v = read_integer("runs.simulate_threads")) deck.runs.simulate_threads = *v;
+
+  // output
+  if (const auto v = read_string("output.file")) {
+    deck.output.file = trim(*v);
+  } else if (!entries_.count("output.file") || entries_.at("output.file").node.IsNull()) {
+    deck.output.file = "results/" + deck.experiment.name + ".h5";
+    resolve("output.file", YAML::Node(deck.output.file));
+  }
+  if (const auto v = read_choice("output.estimates")) deck.output.estimates = *v;
+  if (const auto v = read_choice_list("output.summary")) deck.output.summary = *v;
+
+  // 4. Files: inputs exist (and are read when a reader is given); the output can be written.
+  read_file_inputs(deck);
+  if (deck.model.kind == "file" && deck.model_data && deck.model_data->model.time_varying() &&
+      deck.data.source == "simulate") {
+    const auto stored = static_cast<std::int64_t>(deck.model_data->model.stored());
+    for (const auto t : deck.data.lengths)
+      if (t != stored) {
+        error(where("data.lengths"), "data.lengths",
+              "the time-varying model in '" + deck.model.file + "' has " +
+                  std::to_string(stored) + " steps; every length must be " +
+                  std::to_string(stored) + ", got " + std::to_string(t));
+        break;
+      }
+  }
+  if (deck.model_data && deck.series_data && deck.data.source == "file" &&
+      deck.model_data->model.time_varying() &&
+      deck.model_data->model.stored() != deck.series_data->series.length())
+    error(where("data.file"), "data.file",
+          "the time-varying model has " + std::to_string(deck.model_data->model.stored()) +
+              " steps but the series has " + std::to_string(deck.series_data->series.length()));
+  if (options_.check_output && !deck.output.file.empty()) check_output(deck.output.file);
+
+  if (!issues_.empty()) throw DeckError(issues_);
+
+  YAML::Emitter out;
+  out << resolved_;
+  deck.resolved_yaml = std::string(out.c_str()) + "\n";
+  return deck;
+}
+
+}  // namespace
+
+Deck parse_deck(const std::string& text, const std::string& source, const std::string& base_dir,
+                const DeckOptions& options) {
+  return Parser(source, base_dir, options).parse(text);
+}
+
+Deck load_deck(const std::string& path, const DeckOptions& options) {
+  std::error_code ec;
+  DeckLocation w;
+  w.file = path;
+  if (fs::is_directory(path, ec)) throw DeckError({DeckIssue{w, "", "is a directory, not a deck"}});
+  std::ifstream in(path, std::ios::binary);
+  if (!in) {
+    throw DeckError({DeckIssue{w, "", std::string("cannot open the deck: ") +
+                                          (fs::exists(path, ec) ? std::strerror(errno)
+                                                                : "no such file")}});
+  }
+  std::ostringstream text;
+  text << in.rdbuf();
+  std::string dir = fs::path(path).parent_path().string();
+  if (dir.empty()) dir = ".";
+  return parse_deck(text.str(), path, dir, options);
+}
+
+HostModel build_model(const Deck& deck, std::int64_t length, const DatasetReader& reader) {
+  const auto& m = deck.model;
+  if (m.kind == "random") {
+    RandomModelOptions o = m.random;
+    o.nx = m.state_dim;
+    o.ny = m.obs_dim;
+    o.time_varying = m.time_varying;
+    o.seed = deck.experiment.seed;
+    o.length = static_cast<int>(length);
+    return make_random_model(o);
+  }
+  if (m.kind == "tracking") return make_tracking_model(m.tracking);
+  if (m.kind == "lti") return make_lti_model(m.lti);
+  if (m.kind == "file") {
+    if (deck.model_data) return deck.model_data->model;
+    if (!reader) throw std::runtime_error("model.kind is file but no dataset reader is available");
+    return reader(m.file, m.dataset).model;
+  }
+  throw std::invalid_argument("unknown model kind '" + m.kind + "'");
+}
+
+}  // namespace kscan

@@ -1,0 +1,144 @@
+#include "kscan/experiment/plan.hpp"
+
+#include <algorithm>
+#include <iomanip>
+#include <sstream>
+
+namespace kscan {
+
+std::string PlannedDataset::member_name(std::int64_t b) const {
+  return b == 0 ? name : name + "-b" + std::to_string(b);
+}
+
+Method reference_method(Method method, const std::string& deck_reference) {
+  if (!is_smoother(method)) return Method::kf;
+  const auto named = parse_method(deck_reference);
+  if (named && is_smoother(*named) && !is_parallel(*named)) return *named;
+  return Method::rts;
+}
+
+Plan make_plan(const Deck& deck) {
+  Plan plan;
+  plan.warmup = deck.runs.warmup;
+  plan.repetitions = deck.runs.repetitions;
+  plan.estimates = deck.output.estimates;
+  plan.output_file = deck.output.file;
+  plan.summary = deck.output.summary;
+  if (deck.data.lengths.empty() && deck.data.source == "file")
+    plan.notes.push_back("the length comes from '" + deck.data.file +
+                         "', which was not read: no runs listed");
+  const std::int64_t longest =
+      deck.data.lengths.empty()
+          ? 0
+          : *std::max_element(deck.data.lengths.begin(), deck.data.lengths.end());
+  for (const auto length : deck.data.lengths) {
+    PlannedDataset dataset;
+    dataset.name = "T" + std::to_string(length);
+    dataset.length = length;
+    dataset.batch = deck.data.batch;
+    plan.datasets.push_back(dataset);
+    const std::size_t index = plan.datasets.size() - 1;
+    const bool keep = deck.output.estimates == "all" ||
+                      (deck.output.estimates == "last" && length == longest);
+    for (const auto& method_text : deck.runs.methods) {
+      const auto method = parse_method(method_text);
+      if (!method) continue;  // validated
+      std::vector<std::string> scans = {"none"};
+      if (is_parallel(*method)) scans = deck.runs.scans;
+      for (const auto& scan_text : scans) {
+        ScanOptions scan{};
+        if (scan_text != "none") {
+          const auto parsed = parse_scan(scan_text, deck.runs.sengupta_threshold);
+          if (!parsed) continue;  // validated
+          scan = *parsed;
+        }
+        for (const auto& precision : deck.runs.precision) {
+          PlannedRun run;
+          run.key.method = method_text;
+          run.key.scan = scan_text;
+          run.key.precision = precision;
+          run.key.length = length;
+          run.key.batch = deck.data.batch;
+          run.key.dataset = dataset.name;
+          run.method = *method;
+          run.scan = scan;
+          run.dataset = index;
+          run.keep_estimates = keep;
+          plan.runs.push_back(run);
+        }
+      }
+    }
+  }
+  if (deck.runs.simulate_threads)
+    plan.notes.push_back("runs.simulate_threads (operation-count mode) is not yet supported: "
+                         "`kscan run` refuses this deck");
+  return plan;
+}
+
+namespace {
+
+std::string model_text(const Deck& deck) {
+  const auto& m = deck.model;
+  std::ostringstream s;
+  s << m.kind;
+  if (m.kind == "file") s << " '" << m.file << "' dataset " << m.dataset;
+  if (m.state_dim > 0) s << ", nx " << m.state_dim << ", ny " << m.obs_dim;
+  if (m.kind == "random")
+    s << (m.time_varying ? ", time-varying" : ", time-invariant") << ", transition_scale "
+      << m.random.transition_scale << ", ridge " << m.random.ridge;
+  if (m.kind == "tracking")
+    s << ", dt " << m.tracking.dt << ", process_noise " << m.tracking.process_noise
+      << ", measurement_std " << m.tracking.measurement_std;
+  return s.str();
+}
+
+std::string join(const std::vector<std::string>& words) {
+  std::string out;
+  for (std::size_t i = 0; i < words.size(); ++i) out += (i ? ", " : "") + words[i];
+  return out;
+}
+
+}  // namespace
+
+std::string format_plan(const Deck& deck, const Plan& plan) {
+  std::ostringstream s;
+  s << "deck        " << deck.source << "\n"
+    << "experiment  " << deck.experiment.name << " (seed " << deck.experiment.seed << ")";
+  if (!deck.experiment.description.empty()) s << ": " << deck.experiment.description;
+  s << "\nmodel       " << model_text(deck) << "\n"
+    << "data        " << deck.data.source;
+  if (deck.data.source == "file") s << " '" << deck.data.file << "' dataset " << deck.data.dataset;
+  s << ", batch " << deck.data.batch;
+  if (deck.data.source == "simulate")
+    s << ", missing rows " << deck.data.missing << ", missing components "
+      << deck.data.missing_components;
+  s << "\nlengths     ";
+  for (std::size_t i = 0; i < plan.datasets.size(); ++i)
+    s << (i ? ", " : "") << plan.datasets[i].length;
+  if (plan.datasets.empty()) s << "(from the data file)";
+  s << "\nmethods     " << join(deck.runs.methods) << "\n"
+    << "scans       " << join(deck.runs.scans) << " (sengupta_b h = "
+    << deck.runs.sengupta_threshold << "; sequential methods: none)\n"
+    << "precision   " << join(deck.runs.precision) << "\n"
+    << "timing      " << plan.warmup << " warm-up + " << plan.repetitions
+    << " timed repetitions per run\n"
+    << "reference   float64 kf for filters, "
+    << method_name(reference_method(Method::rts, deck.runs.reference)) << " for smoothers\n"
+    << "output      " << plan.output_file << " (estimates: " << plan.estimates
+    << "; summary: " << (plan.summary.empty() ? "none" : join(plan.summary)) << ")\n";
+  for (const auto& note : plan.notes) s << "note        " << note << "\n";
+  std::int64_t samples = 0;
+  for (const auto& run : plan.runs)
+    samples += run.key.length * run.key.batch * (plan.warmup + plan.repetitions);
+  s << "runs        " << plan.runs.size() << " (" << plan.datasets.size() << " datasets, "
+    << samples << " time steps solved in all)\n";
+  const int width = static_cast<int>(std::to_string(plan.runs.size()).size());
+  for (std::size_t i = 0; i < plan.runs.size(); ++i) {
+    s << "  " << std::setw(width) << i + 1 << "  " << plan.runs[i].key.id();
+    if (plan.runs[i].keep_estimates) s << "  [estimates]";
+    s << "\n";
+  }
+  return s.str();
+}
+
+}  // namespace kscan

@@ -1,0 +1,544 @@
+#include "kscan/experiment/schema.hpp"
+
+#include <algorithm>
+#include <cmath>
+#include <sstream>
+
+#include "kscan/scan/scan_algorithm.hpp"
+#include "kscan/solver/method.hpp"
+
+namespace kscan {
+namespace {
+
+std::string join(const std::vector<std::string>& words, const char* separator) {
+  std::string out;
+  for (std::size_t i = 0; i < words.size(); ++i) out += (i ? separator : "") + words[i];
+  return out;
+}
+
+std::string number_text(double v) {
+  if (v == std::floor(v) && std::abs(v) < 1e15) return std::to_string(static_cast<long long>(v));
+  std::ostringstream s;
+  s << v;
+  return s.str();
+}
+
+DeckKey make_key(std::string path, DeckType type, std::string default_yaml = "") {
+  DeckKey key;
+  key.path = std::move(path);
+  key.type = type;
+  key.default_yaml = std::move(default_yaml);
+  return key;
+}
+
+/// A table cell: '|' escaped, so that choices and descriptions do not split the row.
+std::string cell(const std::string& text) {
+  std::string out;
+  for (char ch : text) {
+    if (ch == '|') out += '\\';
+    out += ch;
+  }
+  return out;
+}
+
+std::vector<DeckKey> build_schema() {
+  std::vector<DeckKey> k;
+  auto add = [&](DeckKey key) { k.push_back(std::move(key)); };
+  auto section = [&](const char* path, const char* description) {
+    DeckKey key;
+    key.path = path;
+    key.type = DeckType::section;
+    key.description = description;
+    add(key);
+  };
+  const DeckCondition random{"model.kind", {"random"}};
+  const DeckCondition tracking{"model.kind", {"tracking"}};
+  const DeckCondition lti{"model.kind", {"lti"}};
+  const DeckCondition file_model{"model.kind", {"file"}};
+  const DeckCondition simulated{"data.source", {"simulate"}};
+  const DeckCondition file_data{"data.source", {"file"}};
+
+  section("experiment", "What the experiment is; stored with the results.");
+  {
+    DeckKey key = make_key("experiment.name", DeckType::string);
+    key.default_note = "the deck's file name without its extension";
+    key.description =
+        "Name of the experiment. Names the default output file; must not contain '/'.";
+    add(key);
+  }
+  {
+    DeckKey key = make_key("experiment.seed", DeckType::integer, "1");
+    key.min = 0;
+    key.description =
+        "Seed of the random model and of the simulation. A seed gives the same model and "
+        "series on every backend; batch member b uses seed + b for its series.";
+    add(key);
+  }
+  {
+    DeckKey key = make_key("experiment.description", DeckType::string, "\"\"");
+    key.description = "Free text, stored in the output file with the resolved deck.";
+    add(key);
+  }
+
+  section("model", "The linear-Gaussian state-space model the series are drawn from.");
+  {
+    DeckKey key = make_key("model.kind", DeckType::choice, "random");
+    key.choices = {"random", "tracking", "lti", "file"};
+    key.description =
+        "random: the paper's model (Gaussian entries, F a scaled orthogonal matrix, covariances "
+        "X Xᵀ + ridge·I); tracking: 2-D constant-velocity target, 4 states, 2 position "
+        "measurements; lti: the matrices given below; file: a model stored in an HDF5 file.";
+    add(key);
+  }
+  {
+    DeckKey key = make_key("model.state_dim", DeckType::integer, "4");
+    key.when = random;
+    key.min = 1;
+    key.max = 32;
+    key.description = "State dimension nx.";
+    add(key);
+  }
+  {
+    DeckKey key = make_key("model.obs_dim", DeckType::integer, "2");
+    key.when = random;
+    key.min = 1;
+    key.max = 32;
+    key.description = "Measurement dimension ny.";
+    add(key);
+  }
+  {
+    DeckKey key = make_key("model.time_varying", DeckType::boolean, "true");
+    key.when = random;
+    key.description =
+        "Draw F, c, Q, H, d, R anew for every step (the paper's setting; the stored model then "
+        "grows with T). false draws one set for all steps.";
+    add(key);
+  }
+  {
+    DeckKey key = make_key("model.transition_scale", DeckType::number, "0.99");
+    key.when = random;
+    key.min = 0;
+    key.min_exclusive = true;
+    key.description = "F is this times an orthogonal matrix: every singular value of F equals it.";
+    add(key);
+  }
+  {
+    DeckKey key = make_key("model.ridge", DeckType::number, "0.1");
+    key.when = random;
+    key.min = 0;
+    key.min_exclusive = true;
+    key.description = "Q, R and P0 are X Xᵀ + ridge·I for Gaussian X: keeps them well conditioned.";
+    add(key);
+  }
+  {
+    DeckKey key = make_key("model.dt", DeckType::number, "0.1");
+    key.when = tracking;
+    key.min = 0;
+    key.min_exclusive = true;
+    key.description = "Sampling period of the tracking model.";
+    add(key);
+  }
+  {
+    DeckKey key = make_key("model.process_noise", DeckType::number, "1.0");
+    key.when = tracking;
+    key.min = 0;
+    key.min_exclusive = true;
+    key.description = "Spectral density q of the white-noise acceleration.";
+    add(key);
+  }
+  {
+    DeckKey key = make_key("model.measurement_std", DeckType::number, "0.5");
+    key.when = tracking;
+    key.min = 0;
+    key.min_exclusive = true;
+    key.description = "Standard deviation of each position measurement.";
+    add(key);
+  }
+  struct LtiField {
+    const char* name;
+    DeckType type;
+    bool required;
+    const char* description;
+  };
+  const LtiField lti_fields[] = {
+      {"F", DeckType::matrix, true, "Transition matrix, nx x nx; nx (1..32) is read from it."},
+      {"c", DeckType::vector, false, "Transition offset, nx entries."},
+      {"Q", DeckType::matrix, true,
+       "Process noise covariance, nx x nx, symmetric positive semi-definite."},
+      {"H", DeckType::matrix, true, "Observation matrix, ny x nx; ny (1..32) is read from it."},
+      {"d", DeckType::vector, false, "Observation offset, ny entries."},
+      {"R", DeckType::matrix, true,
+       "Measurement noise covariance, ny x ny, symmetric positive definite."},
+      {"m0", DeckType::vector, true, "Mean of the initial state x_0, nx entries."},
+      {"P0", DeckType::matrix, true,
+       "Covariance of the initial state, nx x nx, symmetric positive definite."}};
+  for (const auto& f : lti_fields) {
+    DeckKey key = make_key(std::string("model.") + f.name, f.type);
+    key.when = lti;
+    key.required = f.required;
+    if (!f.required) key.default_note = "zeros";
+    key.description = f.description;
+    add(key);
+  }
+  {
+    DeckKey key = make_key("model.file", DeckType::path);
+    key.when = file_model;
+    key.required = true;
+    key.description =
+        "HDF5 file holding the model as kscan writes it (/datasets/<dataset>/F, c, Q, H, d, R, "
+        "m0, P0). A relative name is relative to the deck's directory. Checked when the deck is "
+        "validated.";
+    add(key);
+  }
+  {
+    DeckKey key = make_key("model.dataset", DeckType::string);
+    key.when = file_model;
+    key.required = true;
+    key.description = "Name of the dataset under /datasets in model.file, e.g. T1024.";
+    add(key);
+  }
+
+  section("data", "The measurement series the methods run on.");
+  {
+    DeckKey key = make_key("data.source", DeckType::choice, "simulate");
+    key.choices = {"simulate", "file"};
+    key.description =
+        "simulate: draw states and measurements from the model; file: read y (and x_true when "
+        "present) from an HDF5 dataset; its length is the one length of the sweep.";
+    add(key);
+  }
+  {
+    DeckKey key = make_key("data.lengths", DeckType::lengths, "[1024]");
+    key.when = simulated;
+    key.min = 1;
+    key.max = 2147483647.0;
+    key.description =
+        "Series lengths T, in the order they run: a list such as [1024, \"2^14\"] or a geometric "
+        "range {start, stop, factor} (stop included when reached). Values are positive integers "
+        "or powers of two written \"2^k\"; no duplicates. A time-varying random model needs T of "
+        "each matrix.";
+    add(key);
+  }
+  {
+    DeckKey key = make_key("data.lengths.start", DeckType::length);
+    key.required = true;
+    key.min = 1;
+    key.max = 2147483647.0;
+    key.description = "First length of a range.";
+    add(key);
+  }
+  {
+    DeckKey key = make_key("data.lengths.stop", DeckType::length);
+    key.required = true;
+    key.min = 1;
+    key.max = 2147483647.0;
+    key.description = "Last length of a range (at least start).";
+    add(key);
+  }
+  {
+    DeckKey key = make_key("data.lengths.factor", DeckType::integer, "2");
+    key.min = 2;
+    key.max = 1024;
+    key.description = "Ratio of consecutive lengths of a range.";
+    add(key);
+  }
+  {
+    DeckKey key = make_key("data.batch", DeckType::integer, "1");
+    key.min = 1;
+    key.max = 65536;
+    key.description =
+        "Independent series per length, simulated from the same model (member b with seed + b). "
+        "A timed repetition runs all of them, one after another; throughput counts T x batch. "
+        "Accuracy metrics are those of member 0. Must be 1 for data.source: file.";
+    add(key);
+  }
+  {
+    DeckKey key = make_key("data.missing", DeckType::number, "0.0");
+    key.when = simulated;
+    key.min = 0;
+    key.max = 1;
+    key.max_exclusive = true;
+    key.description = "Probability that a whole observation y_k is missing (stored as NaN).";
+    add(key);
+  }
+  {
+    DeckKey key = make_key("data.missing_components", DeckType::number, "0.0");
+    key.when = simulated;
+    key.min = 0;
+    key.max = 1;
+    key.max_exclusive = true;
+    key.description = "Probability that a single component of y_k is missing (NaN).";
+    add(key);
+  }
+  {
+    DeckKey key = make_key("data.file", DeckType::path);
+    key.when = file_data;
+    key.default_note = "model.file (required unless model.kind is file)";
+    key.description =
+        "HDF5 file holding the measurements under /datasets/<dataset>/y. A relative name is "
+        "relative to the deck's directory. Checked when the deck is validated.";
+    add(key);
+  }
+  {
+    DeckKey key = make_key("data.dataset", DeckType::string);
+    key.when = file_data;
+    key.default_note = "model.dataset (required unless model.kind is file)";
+    key.description = "Name of the dataset under /datasets in data.file.";
+    add(key);
+  }
+
+  section("runs", "Which methods, scans and precisions run, and how they are timed.");
+  {
+    DeckKey key =
+        make_key("runs.methods", DeckType::choice_list, "[kf, rts, tfs, pkf, prts, ptfs]");
+    key.choices = method_names();
+    key.description =
+        "Methods: the sequential filter and smoothers kf, rts, tfs and their parallel (scan) "
+        "counterparts pkf, prts, ptfs.";
+    add(key);
+  }
+  {
+    DeckKey key = make_key("runs.scans", DeckType::choice_list, "[blocked]");
+    key.choices = scan_names();
+    key.description =
+        "Scan algorithms the parallel methods run over. The sequential methods take no scan: "
+        "they run once per precision, with scan \"none\".";
+    add(key);
+  }
+  {
+    DeckKey key = make_key("runs.sengupta_threshold", DeckType::integer, "4");
+    key.min = 1;
+    key.max = 30;
+    key.description =
+        "The h of sengupta_b: the tree scan switches to Hillis-Steele below 2^h active nodes "
+        "(sengupta_a is h = 0).";
+    add(key);
+  }
+  {
+    DeckKey key = make_key("runs.precision", DeckType::choice_list, "[float32, float64]");
+    key.choices = {"float32", "float64"};
+    key.description = "Floating-point precisions every method runs in.";
+    add(key);
+  }
+  {
+    DeckKey key = make_key("runs.warmup", DeckType::integer, "2");
+    key.min = 0;
+    key.max = 1000000;
+    key.description = "Untimed runs before the timed ones (first-touch, caches, clocks).";
+    add(key);
+  }
+  {
+    DeckKey key = make_key("runs.repetitions", DeckType::integer, "10");
+    key.min = 1;
+    key.max = 1000000;
+    key.description =
+        "Timed runs; each is fenced before the clock is read. The median, minimum, mean and "
+        "every repetition are stored.";
+    add(key);
+  }
+  {
+    DeckKey key = make_key("runs.reference", DeckType::choice, "kf");
+    key.choices = {"kf", "rts", "tfs"};
+    key.description =
+        "Sequential method, run once per length in float64, that the parity metric "
+        "(max_abs_diff_vs_reference: means and covariances) compares against. Filters (kf, pkf) "
+        "are always compared with kf; smoothers with this method when it is a smoother (rts, "
+        "tfs), otherwise with rts.";
+    add(key);
+  }
+  {
+    DeckKey key = make_key("runs.simulate_threads", DeckType::integer);
+    key.min = 1;
+    key.default_note = "absent (timed runs)";
+    key.description =
+        "Operation-count mode on a simulated machine with this many threads (the paper's "
+        "simulated-hardware experiment). Reserved: `kscan run` refuses it for now.";
+    add(key);
+  }
+
+  section("output", "Where the results go.");
+  {
+    DeckKey key = make_key("output.file", DeckType::path);
+    key.default_note = "results/<experiment.name>.h5";
+    key.description =
+        "HDF5 result file. A relative name is relative to the working directory; missing "
+        "directories are created. Its directory must be writable. `--output FILE` overrides it.";
+    add(key);
+  }
+  {
+    DeckKey key = make_key("output.estimates", DeckType::choice, "last");
+    key.choices = {"none", "last", "all"};
+    key.description =
+        "Which runs store their estimates (mean [T, nx], covariance [T, nx, nx]): none, the "
+        "runs of the largest length (last), or all.";
+    add(key);
+  }
+  {
+    DeckKey key = make_key("output.summary", DeckType::choice_list, "[table, csv]");
+    key.choices = {"table", "csv", "jsonl"};
+    key.allow_empty = true;
+    key.description =
+        "Summaries besides the HDF5 file: a console table, and CSV/JSONL files named like "
+        "output.file with the extension .csv/.jsonl.";
+    add(key);
+  }
+  return k;
+}
+
+}  // namespace
+
+const std::vector<DeckKey>& deck_schema() {
+  static const std::vector<DeckKey> schema = build_schema();
+  return schema;
+}
+
+const DeckKey* find_deck_key(const std::string& path) {
+  for (const auto& key : deck_schema())
+    if (key.path == path) return &key;
+  return nullptr;
+}
+
+std::vector<std::string> deck_children(const std::string& section) {
+  std::vector<std::string> out;
+  const std::string prefix = section.empty() ? "" : section + ".";
+  for (const auto& key : deck_schema()) {
+    if (key.path.compare(0, prefix.size(), prefix) != 0) continue;
+    const std::string rest = key.path.substr(prefix.size());
+    if (!rest.empty() && rest.find('.') == std::string::npos) out.push_back(rest);
+  }
+  return out;
+}
+
+std::string deck_type_name(DeckType type) {
+  switch (type) {
+    case DeckType::section: return "section";
+    case DeckType::string: return "string";
+    case DeckType::integer: return "integer";
+    case DeckType::number: return "number";
+    case DeckType::boolean: return "boolean";
+    case DeckType::choice: return "choice";
+    case DeckType::choice_list: return "list of choices";
+    case DeckType::lengths: return "lengths";
+    case DeckType::length: return "length";
+    case DeckType::vector: return "list of numbers";
+    case DeckType::matrix: return "matrix (list of rows)";
+    case DeckType::path: return "file name";
+  }
+  return "unknown";
+}
+
+std::string deck_allowed_text(const DeckKey& key) {
+  if (key.type == DeckType::choice || key.type == DeckType::choice_list)
+    return join(key.choices, " | ");
+  if (key.type == DeckType::boolean) return "true | false";
+  if (!key.min && !key.max) return "";
+  if (key.min && key.max && !key.min_exclusive && !key.max_exclusive)
+    return number_text(*key.min) + ".." + number_text(*key.max);
+  std::string out;
+  if (key.min) out = (key.min_exclusive ? "> " : ">= ") + number_text(*key.min);
+  if (key.max) out += (out.empty() ? "" : ", ") + std::string(key.max_exclusive ? "< " : "<= ") +
+                      number_text(*key.max);
+  return out;
+}
+
+std::string deck_default_text(const DeckKey& key) {
+  if (!key.default_yaml.empty()) return "`" + key.default_yaml + "`";
+  if (!key.default_note.empty()) return key.default_note;
+  if (key.required) return "required";
+  return "";
+}
+
+std::string deck_reference_markdown() {
+  std::ostringstream md;
+  md << "# Deck reference\n\n"
+     << "<!-- Generated by `kscan validate --print-schema` from the key table in\n"
+     << "     src/kscan/experiment/schema.cpp; do not edit by hand (a test compares them). -->\n\n"
+     << "A deck is a YAML file describing one experiment: the model, the data, the runs (method x "
+        "scan x precision x length) and the output. `kscan validate DECK` checks a deck and "
+        "prints its plan; `kscan run DECK` runs it. Every key has a default unless it is marked "
+        "required; a key that only applies to some model kind or data source (the \"only when\" "
+        "column) is an error elsewhere. Unknown keys are errors, with a \"did you mean\" hint.\n\n"
+     << "Errors name the file, line and column, the key path and what was expected, e.g.\n\n"
+     << "    inputs/bad.yaml:7:14: model.state_dim: expected an integer in 1..32, got '40'\n\n"
+     << "`kscan run` and `kscan validate` accept `--set key.path=value` (repeatable): the value "
+        "is parsed as YAML and replaces (or adds) that key before validation, e.g. `--set "
+        "data.lengths=[256,512]` or `--set runs.precision=[float64]`. The resolved deck, every "
+        "default filled in, is stored in the output file (root attribute `deck`).\n\n"
+     << "## Example\n\n"
+     << "```yaml\n"
+     << "experiment: {name: scan-sweep, seed: 1}\n"
+     << "model: {kind: random, state_dim: 4, obs_dim: 2, time_varying: true}\n"
+     << "data:\n"
+     << "  lengths: {start: 2^4, stop: 2^20, factor: 2}\n"
+     << "runs:\n"
+     << "  methods: [pkf, prts, ptfs]\n"
+     << "  scans: [hillis_steele, blelloch, ladner_fischer, sengupta_a, sengupta_b, kokkos, "
+        "blocked]\n"
+     << "  precision: [float32]\n"
+     << "output: {file: results/scan-sweep.h5, estimates: none}\n"
+     << "```\n";
+  std::string current_section;
+  for (const auto& key : deck_schema()) {
+    if (key.type == DeckType::section) {
+      md << "\n## `" << key.path << "`\n\n" << key.description << "\n\n"
+         << "| key | type | default | allowed | only when | description |\n"
+         << "|---|---|---|---|---|---|\n";
+      continue;
+    }
+    std::string when;
+    if (key.when) when = key.when->key + ": " + join(key.when->values, " | ");
+    md << "| `" << key.path << "` | " << deck_type_name(key.type) << " | "
+       << cell(deck_default_text(key)) << " | " << cell(deck_allowed_text(key)) << " | "
+       << cell(when) << " | " << cell(key.description) << " |\n";
+  }
+  md << "\n## Runs, datasets and estimates\n\n"
+     << "The plan is the ordered list of runs: for each length (in deck order), each method, "
+        "each scan (once, with scan `none`, for kf, rts and tfs), each precision. A run's id names its group under /runs: method, scan, precision, length "
+        "and batch, e.g. `pkf-blocked-float32-T65536-B1` (the io layer may append the dataset "
+        "name). Each length has one dataset, `T<length>` (batch member "
+        "b > 0: `T<length>-b<b>`), under /datasets. `kscan run --resume` skips the runs already "
+        "in the output file.\n\n"
+     << "Each run: `warmup` untimed runs, then `repetitions` timed runs of every series of the "
+        "batch, with `Kokkos::fence()` before each clock read and per-phase times; median, "
+        "minimum and mean; throughput T x batch / median in mega-samples per second; FLOPs from "
+        "the operation count and achieved GFLOP/s; MFU only when the device's peak is known; "
+        "peak memory of kscan's allocations; RMSE against the simulated states; max |difference| "
+        "of means and covariances against the float64 sequential reference (see "
+        "`runs.reference`); log-likelihood; whether every estimate is finite.\n";
+  return md.str();
+}
+
+std::size_t edit_distance(const std::string& a, const std::string& b) {
+  // Optimal string alignment: insertions, deletions, substitutions and adjacent transpositions.
+  const std::size_t n = a.size(), m = b.size();
+  std::vector<std::vector<std::size_t>> d(n + 1, std::vector<std::size_t>(m + 1));
+  for (std::size_t i = 0; i <= n; ++i) d[i][0] = i;
+  for (std::size_t j = 0; j <= m; ++j) d[0][j] = j;
+  for (std::size_t i = 1; i <= n; ++i)
+    for (std::size_t j = 1; j <= m; ++j) {
+      d[i][j] = std::min({d[i - 1][j] + 1, d[i][j - 1] + 1,
+                          d[i - 1][j - 1] + (a[i - 1] == b[j - 1] ? 0 : 1)});
+      if (i > 1 && j > 1 && a[i - 1] == b[j - 2] && a[i - 2] == b[j - 1])
+        d[i][j] = std::min(d[i][j], d[i - 2][j - 2] + 1);
+    }
+  return d[n][m];
+}
+
+std::optional<std::string> closest_match(const std::string& word,
+                                         const std::vector<std::string>& candidates) {
+  std::optional<std::string> best;
+  std::size_t best_distance = 0;
+  for (const auto& candidate : candidates) {
+    const std::size_t d = edit_distance(word, candidate);
+    if (!best || d < best_distance) {
+      best = candidate;
+      best_distance = d;
+    }
+  }
+  const std::size_t length = std::max(word.size(), best ? best->size() : 0);
+  const std::size_t limit = length <= 3 ? 1 : std::max<std::size_t>(2, length * 2 / 5);
+  if (!best || best_distance == 0 || best_distance > limit) return std::nullopt;
+  return best;
+}
+
+}  // namespace kscan
