@@ -1,0 +1,481 @@
+#include "kscan/experiment/runner.hpp"
+
+#include <Kokkos_Core.hpp>
+#include <algorithm>
+#include <chrono>
+#include <cmath>
+#include <iomanip>
+#include <limits>
+#include <map>
+#include <numeric>
+#include <optional>
+#include <ostream>
+#include <sstream>
+
+#include "kscan/bench/environment.hpp"
+#include "kscan/data/simulate.hpp"
+#include "kscan/experiment/device_peaks.hpp"
+#include "kscan/solver/kalman_solver.hpp"
+
+namespace kscan {
+namespace {
+
+using Exec = Kokkos::DefaultExecutionSpace;
+using Mem = Exec::memory_space;
+using Clock = std::chrono::steady_clock;
+using HostMatrix = Kokkos::View<double**, Kokkos::LayoutRight, Kokkos::HostSpace>;
+using HostCube = Kokkos::View<double***, Kokkos::LayoutRight, Kokkos::HostSpace>;
+
+constexpr double kNaN = std::numeric_limits<double>::quiet_NaN();
+
+double seconds_since(Clock::time_point start) {
+  return std::chrono::duration<double>(Clock::now() - start).count();
+}
+
+std::string clock_text(double seconds) {
+  if (!std::isfinite(seconds) || seconds < 0) return "?";
+  const auto total = static_cast<long long>(seconds + 0.5);
+  std::ostringstream s;
+  if (total >= 3600)
+    s << total / 3600 << ":" << std::setw(2) << std::setfill('0') << total / 60 % 60 << ":"
+      << std::setw(2) << total % 60;
+  else
+    s << total / 60 << ":" << std::setw(2) << std::setfill('0') << total % 60;
+  return s.str();
+}
+
+std::string duration_text(double seconds) {
+  std::ostringstream s;
+  s << std::setprecision(3);
+  if (seconds < 1e-3)
+    s << seconds * 1e6 << " us";
+  else if (seconds < 1.0)
+    s << seconds * 1e3 << " ms";
+  else
+    s << seconds << " s";
+  return s.str();
+}
+
+/// "case i/N <id> elapsed ETA": one rewritten line on a terminal, a line per case otherwise.
+class Progress {
+ public:
+  Progress(const RunnerOptions& o, double total_weight, std::size_t cases)
+      : out_(o.quiet ? nullptr : o.progress),
+        warn_(o.warnings),
+        terminal_(o.progress_is_terminal),
+        total_(total_weight),
+        cases_(cases),
+        start_(Clock::now()) {}
+
+  double elapsed() const { return seconds_since(start_); }
+
+  void status(const std::string& text) {
+    if (!out_ || !terminal_) return;
+    *out_ << "\r\033[K" << text << std::flush;
+    open_ = true;
+  }
+  void begin(std::size_t index, const std::string& id) {
+    if (!out_ || !terminal_) return;
+    status(prefix(index, id) + "  elapsed " + clock_text(elapsed()) + "  ETA " + eta());
+  }
+  void end(std::size_t index, const std::string& id, double weight, const std::string& outcome) {
+    done_ += weight;
+    if (!out_ || terminal_) return;
+    *out_ << prefix(index, id) << "  " << outcome << "  elapsed " << clock_text(elapsed())
+          << "  ETA " << eta() << "\n"
+          << std::flush;
+  }
+  void skip(double weight) { total_ -= weight; }
+  void line(const std::string& text) {
+    if (!out_) return;
+    close();
+    *out_ << text << "\n" << std::flush;
+  }
+  void warn(const std::string& text) {
+    if (!warn_) return;
+    close();
+    *warn_ << "kscan: warning: " << text << "\n" << std::flush;
+  }
+  void close() {
+    if (out_ && open_) *out_ << "\n" << std::flush;
+    open_ = false;
+  }
+
+ private:
+  std::string prefix(std::size_t index, const std::string& id) const {
+    return "case " + std::to_string(index + 1) + "/" + std::to_string(cases_) + " " + id;
+  }
+  std::string eta() const {
+    if (done_ <= 0) return "?";
+    return clock_text(elapsed() / done_ * std::max(0.0, total_ - done_));
+  }
+
+  std::ostream* out_;
+  std::ostream* warn_;
+  bool terminal_;
+  double total_;
+  double done_ = 0;
+  std::size_t cases_;
+  Clock::time_point start_;
+  bool open_ = false;
+};
+
+/// Relative cost of a run, for the ETA: time steps solved, smoothers twice a filter.
+double weight(const PlannedRun& run, const Plan& plan) {
+  const double passes = is_smoother(run.method) ? 2.0 : 1.0;
+  return static_cast<double>(run.key.length) * static_cast<double>(run.key.batch) *
+         (plan.warmup + plan.repetitions) * passes;
+}
+
+/// The float64 sequential result of batch member 0, on the host.
+struct Reference {
+  bool ready = false;
+  std::string error;  // why it is missing
+  HostMatrix mean;
+  HostCube cov;
+};
+
+template <class Scalar>
+struct DeviceData {
+  StateSpaceModel<Scalar, Mem> model;
+  std::vector<Kokkos::View<Scalar**, Kokkos::LayoutRight, Mem>> y;
+  std::size_t model_bytes = 0;
+  std::size_t measurement_bytes = 0;
+};
+
+template <class Scalar>
+DeviceData<Scalar> to_device(const HostModel& model, const std::vector<HostSeries>& series) {
+  DeviceData<Scalar> d;
+  d.model = convert_model<Scalar, Mem>(model);
+  const auto& m = d.model;
+  d.model_bytes = sizeof(Scalar) * (m.F.span() + m.Q.span() + m.H.span() + m.R.span() +
+                                    m.c.span() + m.d.span() + m.m0.span() + m.P0.span());
+  for (const auto& s : series) {
+    d.y.push_back(convert_measurements<Scalar, Mem>(s.y));
+    d.measurement_bytes += sizeof(Scalar) * d.y.back().span();
+  }
+  return d;
+}
+
+Reference compute_reference(Method method, const HostModel& model, const HostSeries& series) {
+  Reference ref;
+  try {
+    DeviceData<double> d = to_device<double>(model, {series});
+    SolverOptions options;
+    options.method = method;
+    KalmanSolver<double, Exec> solver(options, d.model, d.y[0]);
+    solver.run();
+    Kokkos::fence();
+    ref.mean = Kokkos::create_mirror_view_and_copy(Kokkos::HostSpace(), solver.mean());
+    ref.cov = Kokkos::create_mirror_view_and_copy(Kokkos::HostSpace(), solver.covariance());
+    ref.ready = true;
+  } catch (const std::exception& e) {
+    ref.error = e.what();
+  }
+  return ref;
+}
+
+struct RegionGuard {
+  explicit RegionGuard(const std::string& name) { Kokkos::Profiling::pushRegion(name); }
+  ~RegionGuard() { Kokkos::Profiling::popRegion(); }
+  RegionGuard(const RegionGuard&) = delete;
+  RegionGuard& operator=(const RegionGuard&) = delete;
+};
+
+struct Abandoned {};
+
+bool stopping(const std::atomic<bool>* stop) { return stop && stop->load(); }
+
+template <class V>
+bool all_finite(const V& v) {
+  const auto* p = v.data();
+  for (std::size_t i = 0; i < v.span(); ++i)
+    if (!std::isfinite(static_cast<double>(p[i]))) return false;
+  return true;
+}
+
+template <class A, class B>
+double max_abs_diff(const A& a, const B& b) {
+  if (a.span() != b.span()) return kNaN;
+  double worst = 0.0;
+  const auto* pa = a.data();
+  const auto* pb = b.data();
+  for (std::size_t i = 0; i < a.span(); ++i) {
+    const double d = std::abs(static_cast<double>(pa[i]) - pb[i]);
+    if (std::isnan(d)) return kNaN;
+    worst = std::max(worst, d);
+  }
+  return worst;
+}
+
+double median_of(std::vector<double> v) {
+  std::sort(v.begin(), v.end());
+  const std::size_t n = v.size();
+  return n % 2 ? v[n / 2] : 0.5 * (v[n / 2 - 1] + v[n / 2]);
+}
+
+struct RunContext {
+  const Plan& plan;
+  const HostSeries& truth;          // batch member 0
+  const Reference* reference;       // null when not available
+  const std::atomic<bool>* stop;
+  std::string device;               // device name, for the peak table
+  std::string execution_space;
+  std::string threads_or_device;
+};
+
+template <class Scalar>
+RunResult execute(const PlannedRun& run, DeviceData<Scalar>& data, const RunContext& ctx) {
+  RegionGuard region("kscan::run " + run.key.id());
+  RunResult result;
+  result.key = run.key;
+  result.threads_or_device = ctx.threads_or_device;
+
+  SolverOptions options;
+  options.method = run.method;
+  options.scan = run.scan;
+  std::vector<KalmanSolver<Scalar, Exec>> solvers;
+  solvers.reserve(data.y.size());
+  for (const auto& y : data.y) solvers.emplace_back(options, data.model, y);
+
+  for (int w = 0; w < ctx.plan.warmup; ++w) {
+    for (auto& solver : solvers) solver.run();
+    Kokkos::fence();
+    if (stopping(ctx.stop)) throw Abandoned{};
+  }
+  const int reps = ctx.plan.repetitions;
+  result.total_seconds.reserve(reps);
+  for (auto& phase : result.phase_seconds) phase.reserve(reps);
+  for (int r = 0; r < reps; ++r) {
+    PhaseTimer timer;
+    Kokkos::fence();
+    const auto start = Clock::now();
+    for (auto& solver : solvers) solver.run(&timer);
+    Kokkos::fence();
+    result.total_seconds.push_back(seconds_since(start));
+    for (int p = 0; p < phase_count; ++p)
+      result.phase_seconds[p].push_back(timer.seconds(static_cast<Phase>(p)));
+    if (stopping(ctx.stop)) throw Abandoned{};
+  }
+
+  RunMetrics& m = result.metrics;
+  const auto& t = result.total_seconds;
+  m.median_seconds = median_of(t);
+  m.min_seconds = *std::min_element(t.begin(), t.end());
+  m.mean_seconds = std::accumulate(t.begin(), t.end(), 0.0) / static_cast<double>(t.size());
+  const double samples = static_cast<double>(run.key.length) * static_cast<double>(run.key.batch);
+  m.throughput_msps = m.median_seconds > 0 ? samples / m.median_seconds / 1e6 : kNaN;
+  m.flops = 0;
+  std::size_t solver_bytes = 0;
+  for (const auto& solver : solvers) {
+    m.flops += solver.flops();
+    solver_bytes += solver.allocated_bytes();
+  }
+  m.achieved_gflops = m.median_seconds > 0 ? m.flops / m.median_seconds / 1e9 : kNaN;
+  if (const auto peak = device_peak_gflops(ctx.device, ctx.execution_space, run.key.precision))
+    m.mfu = m.achieved_gflops / *peak;
+  m.peak_memory_bytes =
+      static_cast<std::int64_t>(solver_bytes + data.model_bytes + data.measurement_bytes);
+
+  // Estimates of member 0: accuracy, parity, estimates; every member: finiteness.
+  const auto mean = Kokkos::create_mirror_view_and_copy(Kokkos::HostSpace(), solvers[0].mean());
+  const auto cov =
+      Kokkos::create_mirror_view_and_copy(Kokkos::HostSpace(), solvers[0].covariance());
+  m.loglik = solvers[0].log_likelihood();
+  m.finite = all_finite(mean) && all_finite(cov) && std::isfinite(m.loglik);
+  for (std::size_t b = 1; b < solvers.size() && m.finite; ++b) {
+    m.finite = all_finite(Kokkos::create_mirror_view_and_copy(Kokkos::HostSpace(),
+                                                              solvers[b].mean())) &&
+               all_finite(Kokkos::create_mirror_view_and_copy(Kokkos::HostSpace(),
+                                                              solvers[b].covariance())) &&
+               std::isfinite(solvers[b].log_likelihood());
+  }
+  const int steps = static_cast<int>(mean.extent(0));
+  const int nx = static_cast<int>(mean.extent(1));
+  const auto& truth = ctx.truth.x_true;
+  if (truth.extent(0) == mean.extent(0) && truth.extent(1) == mean.extent(1) && steps > 0) {
+    double sum = 0.0;
+    for (int i = 0; i < steps; ++i)
+      for (int j = 0; j < nx; ++j) {
+        const double e = static_cast<double>(mean(i, j)) - truth(i, j);
+        sum += e * e;
+      }
+    m.rmse_vs_truth = std::sqrt(sum / (static_cast<double>(steps) * nx));
+  } else {
+    m.rmse_vs_truth = kNaN;
+  }
+  if (ctx.reference && ctx.reference->ready)
+    m.max_abs_diff_vs_reference = std::max(max_abs_diff(mean, ctx.reference->mean),
+                                           max_abs_diff(cov, ctx.reference->cov));
+  else
+    m.max_abs_diff_vs_reference = kNaN;
+  if (std::isnan(m.max_abs_diff_vs_reference) && ctx.reference && ctx.reference->ready)
+    m.finite = false;
+
+  if (run.keep_estimates) {
+    result.has_estimates = true;
+    result.nx = nx;
+    result.mean.assign(mean.span(), 0.0);
+    result.covariance.assign(cov.span(), 0.0);
+    for (std::size_t i = 0; i < mean.span(); ++i) result.mean[i] = mean.data()[i];
+    for (std::size_t i = 0; i < cov.span(); ++i) result.covariance[i] = cov.data()[i];
+  }
+  return result;
+}
+
+std::string run_outcome(const RunResult& r) {
+  std::ostringstream s;
+  s << "median " << duration_text(r.metrics.median_seconds) << ", " << std::setprecision(3)
+    << r.metrics.throughput_msps << " MS/s";
+  if (!r.metrics.finite) s << ", NON-FINITE";
+  return s.str();
+}
+
+}  // namespace
+
+std::string threads_or_device() {
+  const auto e = current_environment();
+  const std::string& space = e.execution_space;
+  if (space == "Cuda" || space == "HIP" || space == "SYCL" || space == "Experimental::HIP")
+    return e.device;
+  return space + " x" + std::to_string(e.concurrency);
+}
+
+void check_runnable(const Deck& deck) {
+  if (deck.runs.simulate_threads) {
+    throw DeckError({DeckIssue{deck.location_of("runs.simulate_threads"), "runs.simulate_threads",
+                               "operation-count mode (simulate_threads) is not yet supported by "
+                               "`kscan run`; remove the key to time the runs"}});
+  }
+}
+
+RunnerReport run_plan(const Deck& deck, const Plan& plan, ResultSink& sink,
+                      const RunnerOptions& options) {
+  check_runnable(deck);
+  RunnerReport report;
+  report.planned = plan.runs.size();
+  double total_weight = 0;
+  for (const auto& run : plan.runs) total_weight += weight(run, plan);
+  Progress progress(options, total_weight, plan.runs.size());
+
+  const auto env = current_environment();
+  const std::string placement = threads_or_device();
+
+  for (std::size_t d = 0; d < plan.datasets.size(); ++d) {
+    if (stopping(options.stop)) {
+      report.interrupted = true;
+      break;
+    }
+    const PlannedDataset& dataset = plan.datasets[d];
+    std::vector<std::size_t> pending;
+    for (std::size_t i = 0; i < plan.runs.size(); ++i) {
+      if (plan.runs[i].dataset != d) continue;
+      if (sink.contains_run(plan.runs[i].key.id())) {
+        ++report.skipped;
+        progress.skip(weight(plan.runs[i], plan));
+        progress.end(i, plan.runs[i].key.id(), 0, "already in the output, skipped");
+      } else {
+        pending.push_back(i);
+      }
+    }
+    bool datasets_written = true;
+    for (std::int64_t b = 0; b < dataset.batch; ++b)
+      datasets_written = datasets_written && sink.contains_dataset(dataset.member_name(b));
+    if (pending.empty() && datasets_written) continue;
+
+    // Model and series.
+    progress.status("preparing " + dataset.name + " (model, series, references)");
+    const HostModel model = build_model(deck, dataset.length, options.reader);
+    std::vector<HostSeries> series;
+    if (deck.data.source == "simulate") {
+      for (std::int64_t b = 0; b < dataset.batch; ++b) {
+        SimulationOptions s;
+        s.length = static_cast<int>(dataset.length);
+        s.seed = deck.experiment.seed + static_cast<std::uint64_t>(b);
+        s.missing_rows = deck.data.missing;
+        s.missing_components = deck.data.missing_components;
+        series.push_back(simulate(model, s));
+      }
+    } else {
+      std::shared_ptr<const LoadedDataset> loaded = deck.series_data;
+      if (!loaded) {
+        if (!options.reader) throw std::runtime_error("data.source is file but no reader is set");
+        loaded = std::make_shared<const LoadedDataset>(
+            options.reader(deck.data.file, deck.data.dataset));
+      }
+      if (!loaded->has_series)
+        throw std::runtime_error("dataset '" + deck.data.dataset + "' holds no measurements");
+      series.push_back(loaded->series);
+    }
+    for (std::int64_t b = 0; b < dataset.batch; ++b) {
+      const std::string name = dataset.member_name(b);
+      if (!sink.contains_dataset(name)) sink.write_dataset(name, model, &series[b]);
+    }
+
+    // References (float64, sequential, member 0), computed when a pending run needs one.
+    std::map<Method, Reference> references;
+    for (const auto i : pending) {
+      const Method r = reference_method(plan.runs[i].method, deck.runs.reference);
+      if (references.count(r)) continue;
+      progress.status("preparing " + dataset.name + ": float64 " + method_name(r) + " reference");
+      references[r] = compute_reference(r, model, series[0]);
+      if (!references[r].ready)
+        progress.warn("the float64 " + method_name(r) + " reference for " + dataset.name +
+                      " failed (" + references[r].error + "); parity is NaN for its runs");
+    }
+
+    std::optional<DeviceData<float>> device32;
+    std::optional<DeviceData<double>> device64;
+    for (const auto i : pending) {
+      if (stopping(options.stop)) {
+        report.interrupted = true;
+        break;
+      }
+      const PlannedRun& run = plan.runs[i];
+      const std::string id = run.key.id();
+      progress.begin(i, id);
+      RunContext ctx{plan,    series[0], &references[reference_method(run.method, deck.runs.reference)],
+                     options.stop, env.device, env.execution_space, placement};
+      std::optional<RunResult> result;
+      try {
+        if (run.key.precision == "float32") {
+          if (!device32) device32 = to_device<float>(model, series);
+          result = execute<float>(run, *device32, ctx);
+        } else {
+          if (!device64) device64 = to_device<double>(model, series);
+          result = execute<double>(run, *device64, ctx);
+        }
+      } catch (const Abandoned&) {
+        report.interrupted = true;
+        progress.line("interrupted: " + id + " abandoned, " + std::to_string(report.completed) +
+                      " runs completed in this session are stored");
+        break;
+      } catch (const std::exception& e) {
+        ++report.failed;
+        report.failures.push_back(id + ": " + e.what());
+        progress.warn("run " + id + " failed: " + e.what());
+        progress.end(i, id, weight(run, plan), "FAILED");
+        continue;
+      }
+      sink.write_run(*result);  // I/O errors propagate: the sweep cannot continue without a file
+      ++report.completed;
+      if (!result->metrics.finite) {
+        ++report.non_finite;
+        progress.warn("run " + id + " produced non-finite estimates (NaN or Inf)");
+      }
+      progress.end(i, id, weight(run, plan), run_outcome(*result));
+      result->has_estimates = false;
+      result->mean.clear();
+      result->mean.shrink_to_fit();
+      result->covariance.clear();
+      result->covariance.shrink_to_fit();
+      report.results.push_back(std::move(*result));
+    }
+    if (report.interrupted) break;
+  }
+  progress.close();
+  report.elapsed_seconds = progress.elapsed();
+  return report;
+}
+
+}  // namespace kscan
