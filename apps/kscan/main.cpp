@@ -1,25 +1,58 @@
 // The kscan command-line program.
+#include <unistd.h>
+
 #include <Kokkos_Core.hpp>
+#include <algorithm>
+#include <atomic>
+#include <csignal>
+#include <cstdio>
 #include <cstring>
+#include <filesystem>
 #include <iostream>
+#include <optional>
 #include <string>
+#include <vector>
 
 #include "kscan/bench/environment.hpp"
+#include "kscan/experiment/deck.hpp"
+#include "kscan/experiment/plan.hpp"
+#include "kscan/experiment/runner.hpp"
+#include "kscan/experiment/schema.hpp"
+#include "kscan/io/hdf5_reader.hpp"
+#include "kscan/io/hdf5_result_file.hpp"
+#include "kscan/io/summary.hpp"
 #include "kscan/version.hpp"
 
 namespace {
+
+constexpr int kExitOk = 0;
+constexpr int kExitRunFailure = 1;
+constexpr int kExitBadInput = 2;
+constexpr int kExitInterrupted = 130;
 
 constexpr const char* kUsage = R"(kscan — parallel-in-time Kalman filtering and smoothing (prefix sums on Kokkos)
 
 Usage:
   kscan run DECK [--output FILE] [--set key=value ...] [--resume] [--dry-run] [--quiet]
-  kscan validate DECK        parse and check a deck, print the plan of runs, run nothing
+  kscan validate DECK [--set key=value ...]
+                             parse and check a deck, print the plan of runs, run nothing
+  kscan validate --print-schema
+                             print the deck reference (docs/deck.md)
   kscan info                 versions, enabled Kokkos backends, concurrency, device
   kscan --version | --help
 
+Options of run and validate:
+  --output FILE, -o FILE     write the results here (overrides output.file)
+  --set key.path=value       override a deck key before validation; the value is YAML,
+                             e.g. --set data.lengths=[256,1024] --set runs.precision=float64
+  --resume                   continue an interrupted sweep: runs already in the output are skipped
+  --dry-run                  validate and print the plan, run nothing, write nothing
+  --quiet                    no progress and no table (warnings and errors still print)
+
 Kokkos options pass through, e.g. --kokkos-num-threads=2 (OpenMP) or --kokkos-device-id=1.
 
-Exit codes: 0 ok, 1 run failure (numerical or I/O), 2 bad input (deck, arguments, files).
+Exit codes: 0 ok, 1 run failure (numerical or I/O), 2 bad input (deck, arguments, files),
+130 interrupted (the runs completed so far are in the output file).
 )";
 
 int print_info() {
@@ -40,25 +73,278 @@ int print_info() {
   return 0;
 }
 
+/// The command line of `run` and `validate`.
+struct Arguments {
+  std::string command;
+  std::string deck;
+  std::string output;
+  std::vector<std::string> sets;
+  bool resume = false;
+  bool dry_run = false;
+  bool quiet = false;
+  bool print_schema = false;
+  std::vector<std::string> kokkos;  // --kokkos-* arguments, passed to Kokkos::initialize
+};
+
+struct UsageError : std::runtime_error {
+  using std::runtime_error::runtime_error;
+};
+
+Arguments parse_arguments(int argc, char* argv[]) {
+  Arguments a;
+  a.command = argv[1];
+  const bool run = a.command == "run";
+  for (int i = 2; i < argc; ++i) {
+    const std::string arg = argv[i];
+    auto value = [&](const std::string& option) -> std::string {
+      const auto eq = arg.find('=');
+      if (eq != std::string::npos) return arg.substr(eq + 1);
+      if (i + 1 >= argc) throw UsageError(option + " needs a value");
+      return argv[++i];
+    };
+    if (arg.rfind("--kokkos-", 0) == 0) {
+      a.kokkos.push_back(arg);
+    } else if (arg == "--set" || arg.rfind("--set=", 0) == 0) {
+      a.sets.push_back(value("--set"));
+    } else if (run && (arg == "--output" || arg == "-o" || arg.rfind("--output=", 0) == 0)) {
+      a.output = value("--output");
+      if (a.output.empty()) throw UsageError("--output needs a file name");
+    } else if (run && arg == "--resume") {
+      a.resume = true;
+    } else if (run && arg == "--dry-run") {
+      a.dry_run = true;
+    } else if (run && arg == "--quiet") {
+      a.quiet = true;
+    } else if (!run && arg == "--print-schema") {
+      a.print_schema = true;
+    } else if (arg == "--help" || arg == "-h") {
+      throw UsageError("");
+    } else if (!arg.empty() && arg[0] == '-' && arg != "-") {
+      throw UsageError("unknown option '" + arg + "' for kscan " + a.command);
+    } else if (a.deck.empty()) {
+      a.deck = arg;
+    } else {
+      throw UsageError("one deck at a time: '" + a.deck + "' and '" + arg + "' given");
+    }
+  }
+  if (a.deck.empty() && !a.print_schema) throw UsageError("kscan " + a.command + " needs a DECK");
+  return a;
+}
+
+/// A YAML double-quoted scalar holding `text` (for --output as a --set override).
+std::string yaml_quoted(const std::string& text) {
+  std::string out = "\"";
+  for (char ch : text) {
+    if (ch == '"' || ch == '\\') out += '\\';
+    out += ch;
+  }
+  return out + "\"";
+}
+
+/// Reads a dataset of a kscan HDF5 file for decks with model.kind: file or data.source: file.
+kscan::LoadedDataset read_dataset_for_deck(const std::string& file, const std::string& dataset) {
+  kscan::StoredDataset stored = kscan::read_dataset(file, dataset, /*require_measurements=*/false);
+  kscan::LoadedDataset loaded;
+  loaded.model = stored.model;
+  loaded.has_series = stored.has_measurements;
+  loaded.has_truth = stored.has_truth;
+  loaded.series = stored.series;
+  return loaded;
+}
+
+/// Kokkos sees only the program name and the --kokkos-* arguments.
+class KokkosSession {
+ public:
+  KokkosSession(const char* program, const std::vector<std::string>& arguments) {
+    storage_.push_back(program);
+    for (const auto& a : arguments) storage_.push_back(a);
+    for (auto& s : storage_) pointers_.push_back(s.data());
+    int argc = static_cast<int>(pointers_.size());
+    pointers_.push_back(nullptr);
+    Kokkos::initialize(argc, pointers_.data());
+  }
+  ~KokkosSession() { Kokkos::finalize(); }
+  KokkosSession(const KokkosSession&) = delete;
+  KokkosSession& operator=(const KokkosSession&) = delete;
+
+ private:
+  std::vector<std::string> storage_;
+  std::vector<char*> pointers_;
+};
+
+kscan::Deck load(const Arguments& a, bool check_output) {
+  kscan::DeckOptions options;
+  options.overrides = a.sets;
+  if (!a.output.empty()) options.overrides.push_back("output.file=" + yaml_quoted(a.output));
+  options.reader = read_dataset_for_deck;
+  options.check_output = check_output;
+  return kscan::load_deck(a.deck, options);
+}
+
+void print_deck_error(const kscan::DeckError& e) {
+  std::cerr << "kscan: the deck cannot be used (" << e.issues().size()
+            << (e.issues().size() == 1 ? " problem" : " problems") << "):\n"
+            << e.what() << "\n";
+}
+
+int validate(const Arguments& a) {
+  try {
+    const kscan::Deck deck = load(a, true);
+    std::cout << kscan::format_plan(deck, kscan::make_plan(deck));
+    std::cout << "deck is valid\n";
+    return kExitOk;
+  } catch (const kscan::DeckError& e) {
+    print_deck_error(e);
+    return kExitBadInput;
+  }
+}
+
+std::atomic<bool> g_stop{false};
+
+extern "C" void on_signal(int) { g_stop.store(true); }
+
+/// SIGINT/SIGTERM set the stop flag; a second one ends the program at once (SA_RESETHAND).
+void install_signal_handlers() {
+  struct sigaction action {};
+  action.sa_handler = on_signal;
+  sigemptyset(&action.sa_mask);
+  action.sa_flags = SA_RESETHAND;
+  sigaction(SIGINT, &action, nullptr);
+  sigaction(SIGTERM, &action, nullptr);
+}
+
+std::string with_extension(const std::string& path, const char* extension) {
+  return std::filesystem::path(path).replace_extension(extension).string();
+}
+
+int run(const Arguments& a) {
+  kscan::Deck deck;
+  kscan::Plan plan;
+  try {
+    deck = load(a, !a.dry_run);
+    plan = kscan::make_plan(deck);
+    if (a.dry_run) {
+      std::cout << kscan::format_plan(deck, plan);
+      return kExitOk;
+    }
+    kscan::check_runnable(deck);
+  } catch (const kscan::DeckError& e) {
+    print_deck_error(e);
+    return kExitBadInput;
+  }
+
+  kscan::RootAttributes root;
+  root.environment = kscan::current_environment();
+  root.created = kscan::iso8601_now();
+  root.deck = deck.resolved_yaml;
+  std::optional<kscan::Hdf5ResultFile> file;
+  try {
+    file.emplace(kscan::Hdf5ResultFile::create(deck.output.file, root, a.resume));
+  } catch (const std::exception& e) {
+    std::cerr << "kscan: cannot create the output: " << e.what() << "\n";
+    return kExitRunFailure;
+  }
+  for (const auto& note : file->notes()) std::cerr << "kscan: note: " << note << "\n";
+  if (!a.quiet && !file->resumed_from().empty())
+    std::cerr << "kscan: resuming from " << file->resumed_from() << "\n";
+
+  install_signal_handlers();
+  kscan::RunnerOptions options;
+  options.reader = read_dataset_for_deck;
+  options.stop = &g_stop;
+  options.quiet = a.quiet;
+  options.progress = &std::cerr;
+  options.progress_is_terminal = ::isatty(STDERR_FILENO) != 0;
+  options.warnings = &std::cerr;
+  kscan::RunnerReport report;
+  try {
+    report = kscan::run_plan(deck, plan, *file, options);
+  } catch (const kscan::DeckError& e) {
+    print_deck_error(e);
+    return kExitBadInput;
+  } catch (const std::exception& e) {
+    std::cerr << "kscan: the sweep failed: " << e.what() << "\n"
+              << "kscan: completed runs are kept in " << file->temporary_path()
+              << "; continue with --resume\n";
+    return kExitRunFailure;
+  }
+
+  std::vector<kscan::SummaryRow> rows;
+  try {
+    file->commit();
+    rows = file->summary();
+    const auto& summary = deck.output.summary;
+    auto wants = [&](const char* what) {
+      return std::find(summary.begin(), summary.end(), what) != summary.end();
+    };
+    if (wants("csv")) kscan::write_summary_csv(with_extension(file->path(), ".csv"), rows);
+    if (wants("jsonl")) kscan::write_summary_jsonl(with_extension(file->path(), ".jsonl"), rows);
+    if (wants("table") && !a.quiet) std::cout << kscan::format_summary_table(rows);
+  } catch (const std::exception& e) {
+    std::cerr << "kscan: cannot write the results: " << e.what() << "\n";
+    return kExitRunFailure;
+  }
+
+  std::cout << "results: " << file->path() << " (" << report.completed << " runs completed";
+  if (report.skipped) std::cout << ", " << report.skipped << " already there";
+  if (report.failed) std::cout << ", " << report.failed << " failed";
+  std::cout << ", " << rows.size() << " in the file)\n";
+  for (const auto& failure : report.failures) std::cerr << "kscan: failed: " << failure << "\n";
+  if (report.non_finite)
+    std::cerr << "kscan: " << report.non_finite
+              << " runs produced non-finite estimates (finite = 0 in the file)\n";
+  if (report.interrupted) {
+    std::cerr << "kscan: interrupted; " << (plan.runs.size() - report.completed - report.skipped)
+              << " runs not done; continue with: kscan run " << a.deck << " --resume"
+              << (a.output.empty() ? "" : " --output " + a.output) << "\n";
+    return kExitInterrupted;
+  }
+  return report.failed || report.non_finite ? kExitRunFailure : kExitOk;
+}
+
 }  // namespace
 
 int main(int argc, char* argv[]) {
   if (argc < 2 || !std::strcmp(argv[1], "--help") || !std::strcmp(argv[1], "-h") ||
       !std::strcmp(argv[1], "help")) {
     std::cout << kUsage;
-    return argc < 2 ? 2 : 0;
+    return argc < 2 ? kExitBadInput : kExitOk;
   }
   if (!std::strcmp(argv[1], "--version")) {
     std::cout << "kscan " << KSCAN_VERSION_STRING << " (git " << KSCAN_GIT_REVISION << ", Kokkos "
               << KOKKOS_VERSION / 10000 << "." << KOKKOS_VERSION / 100 % 100 << "."
               << KOKKOS_VERSION % 100 << ")\n";
-    return 0;
+    return kExitOk;
   }
   const std::string command = argv[1];
   if (command == "info") {
     Kokkos::ScopeGuard kokkos(argc, argv);
     return print_info();
   }
-  std::cerr << "kscan: unknown command '" << command << "'\n\n" << kUsage;
-  return 2;
+  if (command != "run" && command != "validate") {
+    std::cerr << "kscan: unknown command '" << command << "'\n\n" << kUsage;
+    return kExitBadInput;
+  }
+  Arguments arguments;
+  try {
+    arguments = parse_arguments(argc, argv);
+  } catch (const UsageError& e) {
+    if (std::strlen(e.what()) == 0) {
+      std::cout << kUsage;
+      return kExitOk;
+    }
+    std::cerr << "kscan: " << e.what() << "\n\n" << kUsage;
+    return kExitBadInput;
+  }
+  if (arguments.print_schema) {
+    std::cout << kscan::deck_reference_markdown();
+    return kExitOk;
+  }
+  try {
+    KokkosSession kokkos(argv[0], arguments.kokkos);
+    return command == "run" ? run(arguments) : validate(arguments);
+  } catch (const std::exception& e) {
+    std::cerr << "kscan: " << e.what() << "\n";
+    return kExitRunFailure;
+  }
 }
