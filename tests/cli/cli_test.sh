@@ -1,0 +1,184 @@
+#!/usr/bin/env bash
+# End-to-end tests of the kscan program (registered by tests/cli/CMakeLists.txt).
+#   cli_test.sh CASE KSCAN PROBE SOURCE_DIR WORK_DIR
+set -u
+case_name=$1 kscan=$2 probe=$3 source=$4 work=$5
+rm -rf "$work" && mkdir -p "$work" && cd "$work" || exit 1
+failures=0
+
+fail() { echo "FAIL: $*" >&2; failures=$((failures + 1)); }
+
+# expect_exit CODE -- command...: runs it, stdout to out.txt, stderr to err.txt.
+expect_exit() {
+  local want=$1; shift; shift
+  "$@" >out.txt 2>err.txt
+  local got=$?
+  if [ "$got" != "$want" ]; then
+    fail "exit $got (want $want): $*"
+    sed 's/^/  stdout: /' out.txt | tail -n 20 >&2
+    sed 's/^/  stderr: /' err.txt | tail -n 20 >&2
+  fi
+}
+
+contains() {  # contains FILE TEXT WHAT
+  grep -qF -- "$2" "$1" || { fail "$3: '$2' not in $1"; sed 's/^/  | /' "$1" | tail -n 20 >&2; }
+}
+
+count_lines() { grep -c "$2" "$1" || true; }
+
+small_deck() {  # small_deck FILE METHODS
+  cat >"$1" <<EOF
+experiment: {name: cli-small, seed: 2}
+model: {kind: random, state_dim: 2, obs_dim: 1}
+data: {lengths: [16, 32]}
+runs: {methods: $2, scans: [blocked, hillis_steele], precision: [float64, float32],
+       warmup: 0, repetitions: 2}
+output: {file: out/small.h5, estimates: last, summary: [table, csv, jsonl]}
+EOF
+}
+
+case $case_name in
+usage)
+  expect_exit 2 -- "$kscan"
+  expect_exit 0 -- "$kscan" --help
+  contains out.txt "kscan run DECK" "help"
+  expect_exit 0 -- "$kscan" --version
+  expect_exit 2 -- "$kscan" frobnicate
+  expect_exit 2 -- "$kscan" run
+  contains err.txt "needs a DECK" "run without a deck"
+  expect_exit 2 -- "$kscan" run "$source/inputs/quickstart.yaml" --frobnicate
+  contains err.txt "unknown option '--frobnicate'" "unknown option"
+  expect_exit 2 -- "$kscan" validate "$source/inputs/quickstart.yaml" extra.yaml
+  expect_exit 2 -- "$kscan" validate no-such-deck.yaml
+  contains err.txt "no-such-deck.yaml" "missing deck"
+  ;;
+
+validate_shipped)
+  for deck in "$source"/inputs/*.yaml "$source"/inputs/paper/*.yaml; do
+    expect_exit 0 -- "$kscan" validate "$deck"
+    contains out.txt "deck is valid" "validate $deck"
+  done
+  [ -e results ] && fail "validate created results/"
+  ;;
+
+invalid_corpus)
+  n=0
+  for deck in "$source"/inputs/invalid/*.yaml; do
+    n=$((n + 1))
+    expected=$(sed -n 's/^# expect: //p' "$deck" | head -n 1)
+    [ -n "$expected" ] || fail "$deck has no '# expect:' line"
+    expect_exit 2 -- "$kscan" validate "$deck"
+    contains err.txt "$expected" "validate $(basename "$deck")"
+    grep -qE "$(basename "$deck"):[0-9]+:[0-9]+: " err.txt ||
+      fail "$(basename "$deck"): no file:line:column in the message"
+    expect_exit 2 -- "$kscan" run "$deck"
+    contains err.txt "$expected" "run $(basename "$deck")"
+    [ -z "$(find . -name '*.h5*')" ] || fail "run $(basename "$deck") wrote an output file"
+  done
+  [ "$n" -ge 15 ] || fail "only $n bad decks"
+  ;;
+
+overrides)
+  expect_exit 2 -- "$kscan" validate "$source/inputs/quickstart.yaml" --set model.state_dim=40
+  contains err.txt "--set model.state_dim=40" "bad override"
+  expect_exit 2 -- "$kscan" validate "$source/inputs/quickstart.yaml" --set runs.scan=[blocked]
+  contains err.txt "did you mean 'scans'" "misspelt override"
+  expect_exit 0 -- "$kscan" validate "$source/inputs/quickstart.yaml" \
+    --set runs.precision=[float64] --set "data.lengths=[2^5, 100]"
+  contains out.txt "precision   float64" "precision override"
+  contains out.txt "lengths     32, 100" "lengths override"
+  ;;
+
+print_schema)
+  expect_exit 0 -- "$kscan" validate --print-schema
+  diff -u "$source/docs/deck.md" out.txt >diff.txt ||
+    { fail "docs/deck.md is stale: kscan validate --print-schema > docs/deck.md"; head -n 40 diff.txt >&2; }
+  ;;
+
+dry_run)
+  expect_exit 0 -- "$kscan" run "$source/inputs/quickstart.yaml" --dry-run --output "$work/x.h5"
+  contains out.txt "pkf-blocked-float32-T65536-B1" "plan"
+  ls "$work"/x.h5* >/dev/null 2>&1 && fail "--dry-run wrote an output file"
+  ;;
+
+run_small)
+  small_deck deck.yaml "[kf, rts, pkf, ptfs]"
+  expect_exit 0 -- "$kscan" run deck.yaml --quiet
+  contains out.txt "results: out/small.h5" "result path"
+  [ -f out/small.h5 ] || fail "out/small.h5 missing"
+  [ -e out/small.h5.partial ] && fail "the .partial file was not renamed"
+  "$probe" out/small.h5 >probe.txt || fail "probe failed"
+  [ "$(count_lines probe.txt '^run ')" = 24 ] || fail "expected 24 runs, got $(count_lines probe.txt '^run ')"
+  contains probe.txt "dataset T16" "datasets"
+  contains probe.txt "dataset T32" "datasets"
+  contains probe.txt "summary 24" "summary rows"
+  for attr in kscan_version format_version kokkos_version execution_space device concurrency \
+              hostname created deck; do
+    contains probe.txt "attr $attr" "root attribute"
+  done
+  for attr in method scan precision length batch dataset median_seconds min_seconds \
+              throughput_msps flops achieved_gflops peak_memory_bytes rmse_vs_truth \
+              max_abs_diff_vs_reference loglik; do
+    contains probe.txt "run-attr $(grep -m1 '^run ' probe.txt | cut -d' ' -f2) $attr" "run attribute"
+  done
+  [ "$(count_lines probe.txt '^run-estimates .*T32.* mean')" = 12 ] ||
+    fail "estimates: expected mean for the 12 runs of T32"
+  [ "$(count_lines probe.txt '^run-estimates .*T16.*')" = 0 ] || fail "estimates kept for T16"
+  [ "$(wc -l <out/small.csv)" = 25 ] || fail "CSV: expected a header and 24 rows"
+  [ "$(wc -l <out/small.jsonl)" = 24 ] || fail "JSONL: expected 24 rows"
+  # Not quiet: the table is printed.
+  expect_exit 0 -- "$kscan" run deck.yaml --output out/again.h5
+  contains out.txt "ptfs" "console table"
+  ;;
+
+resume)
+  small_deck part.yaml "[kf]"
+  expect_exit 0 -- "$kscan" run part.yaml --quiet
+  small_deck full.yaml "[kf, rts, pkf, ptfs]"
+  expect_exit 0 -- "$kscan" run full.yaml --resume
+  contains out.txt "20 runs completed, 4 already there" "resume counts"
+  contains err.txt "already in the output, skipped" "skipped runs reported"
+  "$probe" out/small.h5 >probe.txt || fail "probe failed"
+  [ "$(count_lines probe.txt '^run ')" = 24 ] || fail "expected 24 runs after resume"
+  contains probe.txt "summary 24" "summary after resume"
+  ;;
+
+interrupt)
+  # Slow enough (many repetitions) that SIGINT arrives long before the last of the 18 runs.
+  cat >deck.yaml <<EOF
+experiment: {name: cli-interrupt}
+model: {kind: random, state_dim: 4, obs_dim: 2}
+data: {lengths: [4096]}
+runs: {methods: [kf, rts, tfs, pkf, prts, ptfs], scans: [blocked, hillis_steele],
+       precision: [float64, float32], warmup: 1, repetitions: 30}
+output: {file: out/int.h5, estimates: none, summary: [table]}
+EOF
+  "$kscan" run deck.yaml >out.txt 2>err.txt &
+  pid=$!
+  for _ in $(seq 1 600); do
+    grep -q "^case 2/" err.txt 2>/dev/null && break
+    sleep 0.1
+  done
+  kill -INT "$pid"
+  wait "$pid"
+  rc=$?
+  [ "$rc" = 130 ] || { fail "exit $rc after SIGINT (want 130)"; tail -n 20 err.txt >&2; }
+  contains err.txt "interrupted" "interruption message"
+  [ -f out/int.h5 ] || fail "the interrupted sweep was not committed"
+  "$probe" out/int.h5 >probe.txt || fail "probe failed"
+  done_runs=$(count_lines probe.txt '^run ')
+  total=$(( 3 * 2 + 3 * 2 * 2 ))
+  { [ "$done_runs" -ge 2 ] && [ "$done_runs" -lt "$total" ]; } ||
+    fail "expected some but not all of $total runs after SIGINT, got $done_runs"
+  expect_exit 0 -- "$kscan" run deck.yaml --resume --quiet
+  "$probe" out/int.h5 >probe.txt || fail "probe failed"
+  [ "$(count_lines probe.txt '^run ')" = "$total" ] || fail "expected $total runs after resume"
+  ;;
+
+*)
+  fail "unknown case $case_name"
+  ;;
+esac
+
+[ "$failures" = 0 ] && echo "cli.$case_name: ok"
+exit $((failures > 0))

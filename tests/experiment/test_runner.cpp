@@ -1,0 +1,182 @@
+// The runner against an in-memory ResultSink: every metric filled, estimates as asked, parity
+// with the float64 reference, resume, interruption, batches.
+#include <gtest/gtest.h>
+
+#include <atomic>
+#include <cmath>
+#include <map>
+#include <sstream>
+
+#include "kscan/experiment/device_peaks.hpp"
+#include "kscan/experiment/runner.hpp"
+
+namespace {
+
+class MemorySink : public kscan::ResultSink {
+ public:
+  bool contains_run(const std::string& id) const override { return runs.count(id) > 0; }
+  bool contains_dataset(const std::string& name) const override {
+    return datasets.count(name) > 0;
+  }
+  void write_dataset(const std::string& name, const kscan::HostModel& model,
+                     const kscan::HostSeries* series) override {
+    ASSERT_FALSE(datasets.count(name)) << "dataset written twice: " << name;
+    datasets[name] = {model.nx(), series ? series->length() : 0};
+  }
+  void write_run(const kscan::RunResult& run) override {
+    ASSERT_FALSE(runs.count(run.key.id())) << "run written twice: " << run.key.id();
+    runs[run.key.id()] = run;
+    if (after_write) after_write();
+  }
+  std::map<std::string, std::pair<int, int>> datasets;  // nx, T
+  std::map<std::string, kscan::RunResult> runs;
+  std::function<void()> after_write;
+};
+
+kscan::Deck parse(const std::string& text) {
+  kscan::DeckOptions options;
+  options.check_output = false;
+  return kscan::parse_deck(text, "runner.yaml", ".", options);
+}
+
+const char* kSmallDeck =
+    "experiment: {name: runner-test, seed: 3}\n"
+    "model: {kind: random, state_dim: 3, obs_dim: 2}\n"
+    "data: {lengths: [16, 33]}\n"
+    "runs: {methods: [kf, rts, tfs, pkf, prts, ptfs], scans: [blocked, ladner_fischer],\n"
+    "       precision: [float64, float32], warmup: 1, repetitions: 3}\n"
+    "output: {estimates: last}\n";
+
+}  // namespace
+
+TEST(Runner, SmallSweepFillsEveryMetric) {
+  const auto deck = parse(kSmallDeck);
+  const auto plan = kscan::make_plan(deck);
+  MemorySink sink;
+  std::ostringstream progress, warnings;
+  kscan::RunnerOptions options;
+  options.progress = &progress;
+  options.warnings = &warnings;
+  const auto report = kscan::run_plan(deck, plan, sink, options);
+  EXPECT_EQ(report.failed, 0u) << warnings.str();
+  EXPECT_EQ(report.completed, plan.runs.size());
+  EXPECT_EQ(report.skipped, 0u);
+  EXPECT_FALSE(report.interrupted);
+  EXPECT_EQ(report.results.size(), plan.runs.size());
+  ASSERT_EQ(sink.runs.size(), plan.runs.size());
+  EXPECT_EQ(sink.datasets.at("T16"), std::make_pair(3, 16));
+  EXPECT_EQ(sink.datasets.at("T33"), std::make_pair(3, 33));
+  // Plain progress lines, one per case.
+  EXPECT_NE(progress.str().find("case 1/" + std::to_string(plan.runs.size())), std::string::npos)
+      << progress.str();
+
+  for (const auto& planned : plan.runs) {
+    const auto& run = sink.runs.at(planned.key.id());
+    const auto& m = run.metrics;
+    SCOPED_TRACE(planned.key.id());
+    ASSERT_EQ(run.total_seconds.size(), 3u);
+    for (const auto& phase : run.phase_seconds) EXPECT_EQ(phase.size(), 3u);
+    EXPECT_GT(m.median_seconds, 0.0);
+    EXPECT_LE(m.min_seconds, m.median_seconds);
+    EXPECT_GT(m.mean_seconds, 0.0);
+    EXPECT_NEAR(m.throughput_msps, planned.key.length / m.median_seconds / 1e6,
+                1e-9 * m.throughput_msps);
+    EXPECT_GT(m.flops, 0.0);
+    EXPECT_NEAR(m.achieved_gflops, m.flops / m.median_seconds / 1e9, 1e-9 * m.achieved_gflops);
+    EXPECT_FALSE(m.mfu.has_value()) << "no peak is known for a host backend";
+    EXPECT_GT(m.peak_memory_bytes, 0);
+    EXPECT_TRUE(m.finite);
+    EXPECT_TRUE(std::isfinite(m.rmse_vs_truth));
+    EXPECT_TRUE(std::isfinite(m.loglik));
+    const double tolerance = planned.key.precision == "float64" ? 1e-8 : 5e-2;
+    EXPECT_LE(m.max_abs_diff_vs_reference, tolerance);
+    if (planned.key.method == "kf" && planned.key.precision == "float64") {
+      EXPECT_EQ(m.max_abs_diff_vs_reference, 0.0) << "kf float64 is its own reference";
+    }
+    EXPECT_EQ(run.has_estimates, planned.key.length == 33);
+    if (run.has_estimates) {
+      EXPECT_EQ(run.nx, 3);
+      EXPECT_EQ(run.mean.size(), 33u * 3);
+      EXPECT_EQ(run.covariance.size(), 33u * 9);
+    }
+    EXPECT_FALSE(run.threads_or_device.empty());
+  }
+  // Filtering and smoothing of the same data: the log-likelihood does not depend on the method.
+  const double loglik = sink.runs.at(plan.runs[0].key.id()).metrics.loglik;
+  for (const auto& planned : plan.runs) {
+    if (planned.key.length == 16 && planned.key.precision == "float64") {
+      EXPECT_NEAR(sink.runs.at(planned.key.id()).metrics.loglik, loglik, 1e-8 * std::abs(loglik))
+          << planned.key.id();
+    }
+  }
+}
+
+TEST(Runner, ResumeSkipsStoredRuns) {
+  const auto deck = parse(kSmallDeck);
+  const auto plan = kscan::make_plan(deck);
+  MemorySink sink;
+  kscan::run_plan(deck, plan, sink);
+  // Drop two runs: only they run again; the datasets are not rewritten.
+  sink.runs.erase(plan.runs[1].key.id());
+  sink.runs.erase(plan.runs.back().key.id());
+  const auto report = kscan::run_plan(deck, plan, sink);
+  EXPECT_EQ(report.completed, 2u);
+  EXPECT_EQ(report.skipped, plan.runs.size() - 2);
+  EXPECT_EQ(sink.runs.size(), plan.runs.size());
+}
+
+TEST(Runner, StopFlagEndsTheSweepAfterTheCurrentRun) {
+  const auto deck = parse(kSmallDeck);
+  const auto plan = kscan::make_plan(deck);
+  std::atomic<bool> stop{false};
+  MemorySink sink;
+  sink.after_write = [&] { stop = true; };
+  kscan::RunnerOptions options;
+  options.stop = &stop;
+  const auto report = kscan::run_plan(deck, plan, sink, options);
+  EXPECT_TRUE(report.interrupted);
+  EXPECT_EQ(report.completed, 1u);
+  EXPECT_EQ(sink.runs.size(), 1u);
+
+  MemorySink empty;
+  const auto none = kscan::run_plan(deck, plan, empty, options);  // already set: nothing runs
+  EXPECT_TRUE(none.interrupted);
+  EXPECT_EQ(none.completed, 0u);
+  EXPECT_TRUE(empty.datasets.empty());
+}
+
+TEST(Runner, BatchRunsEverySeries) {
+  const auto deck = parse(
+      "model: {kind: tracking}\n"
+      "data: {lengths: [20], batch: 3, missing: 0.2}\n"
+      "runs: {methods: [kf, pkf], scans: [hillis_steele], precision: [float64], warmup: 0,"
+      " repetitions: 2}\n");
+  const auto plan = kscan::make_plan(deck);
+  MemorySink sink;
+  const auto report = kscan::run_plan(deck, plan, sink);
+  EXPECT_EQ(report.completed, 2u);
+  for (const char* name : {"T20", "T20-b1", "T20-b2"}) EXPECT_TRUE(sink.datasets.count(name)) << name;
+  for (const auto& [id, run] : sink.runs) {
+    EXPECT_EQ(run.key.batch, 3);
+    EXPECT_NEAR(run.metrics.throughput_msps, 60 / run.metrics.median_seconds / 1e6,
+                1e-9 * run.metrics.throughput_msps);
+    EXPECT_LE(run.metrics.max_abs_diff_vs_reference, 1e-8) << id;
+  }
+}
+
+TEST(Runner, SimulateThreadsIsRefused) {
+  const auto deck = parse("runs: {simulate_threads: 15000}\n");
+  EXPECT_THROW(kscan::check_runnable(deck), kscan::DeckError);
+  MemorySink sink;
+  EXPECT_THROW(kscan::run_plan(deck, kscan::make_plan(deck), sink), kscan::DeckError);
+}
+
+TEST(Runner, DevicePeaksOnlyForKnownGpus) {
+  EXPECT_EQ(kscan::device_peak_gflops("NVIDIA A100-SXM4-80GB", "Cuda", "float32"), 19500.0);
+  EXPECT_EQ(kscan::device_peak_gflops("NVIDIA H100 80GB HBM3", "Cuda", "float64"), 33500.0);
+  EXPECT_EQ(kscan::device_peak_gflops("NVIDIA H100 PCIe", "Cuda", "float32"), 51200.0);
+  EXPECT_FALSE(kscan::device_peak_gflops("NVIDIA H100 NVL", "Cuda", "float32"));
+  EXPECT_FALSE(kscan::device_peak_gflops("AMD EPYC 7643", "OpenMP", "float64"));
+  EXPECT_FALSE(kscan::device_peak_gflops("NVIDIA A100-SXM4-80GB", "OpenMP", "float32"));
+  EXPECT_FALSE(kscan::device_peak_gflops("NVIDIA GeForce RTX 4090", "Cuda", "float32"));
+}
