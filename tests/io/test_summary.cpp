@@ -16,6 +16,7 @@ TEST(RunKeyId, Format) {
   EXPECT_EQ((RunKey{"pkf", "blocked", "float32", 65536, 1, "default"}.id()),
             "pkf-blocked-float32-T65536-B1");
   EXPECT_EQ((RunKey{"kf", "none", "float64", 1024, 4, ""}.id()), "kf-none-float64-T1024-B4");
+  EXPECT_EQ((RunKey{"kf", "none", "float64", 1024, 1, "T1024"}.id()), "kf-none-float64-T1024-B1");
   EXPECT_EQ((RunKey{"kf", "", "float64", 8, 1, "tracking"}.id()), "kf-none-float64-T8-B1-tracking");
   EXPECT_EQ((RunKey{"kf", "none", "float64", 8, 1, "a/b c"}.id()), "kf-none-float64-T8-B1-a_b_c");
 }

@@ -10,12 +10,29 @@ namespace {
 using kscan::Method;
 using kscan::test::relative_difference;
 
+// Problems and references are shared by the tests of one suite and dropped when it ends: they
+// hold Views, which must be released before Kokkos is finalised.
+std::map<std::tuple<int, int, int>, kscan::test::Problem>& problems() {
+  static std::map<std::tuple<int, int, int>, kscan::test::Problem> cache;
+  return cache;
+}
+std::map<std::tuple<int, int, int, Method>, kscan::test::Estimate>& references() {
+  static std::map<std::tuple<int, int, int, Method>, kscan::test::Estimate> cache;
+  return cache;
+}
+
 template <class C>
-class Parity : public ::testing::Test {};
+class Parity : public ::testing::Test {
+ public:
+  static void TearDownTestSuite() {
+    problems().clear();
+    references().clear();
+  }
+};
 TYPED_TEST_SUITE(Parity, kscan::test::SpacesAndPrecisions);
 
 const kscan::test::Problem& problem(int nx, int ny, int length) {
-  static std::map<std::tuple<int, int, int>, kscan::test::Problem> cache;
+  auto& cache = problems();
   auto key = std::make_tuple(nx, ny, length);
   auto it = cache.find(key);
   if (it == cache.end())
@@ -24,7 +41,7 @@ const kscan::test::Problem& problem(int nx, int ny, int length) {
 }
 
 const kscan::test::Estimate& reference(int nx, int ny, int length, Method method) {
-  static std::map<std::tuple<int, int, int, Method>, kscan::test::Estimate> cache;
+  auto& cache = references();
   auto key = std::make_tuple(nx, ny, length, method);
   auto it = cache.find(key);
   if (it == cache.end()) {

@@ -3,7 +3,8 @@
 //   <method>-<scan>-<precision>-T<length>-B<batch>[-<dataset>]
 //
 // e.g. "pkf-blocked-float32-T65536-B1", "kf-none-float64-T1024-B4". The dataset name is appended
-// only when it is neither empty nor "default" (a sweep over one model needs no suffix). An empty
+// only when it is not empty, "default", or the plan's own dataset for the length, "T<length>"
+// (a sweep over one model needs no suffix). An empty
 // scan is written "none" (the scan of sequential methods). '/' (an HDF5 path separator) and
 // whitespace in any part become '_', so an id is always one valid HDF5 link name.
 #include <string>
@@ -23,7 +24,9 @@ std::string part(const std::string& text) {
 std::string RunKey::id() const {
   std::string id = part(method) + "-" + (scan.empty() ? std::string("none") : part(scan)) + "-" +
                    part(precision) + "-T" + std::to_string(length) + "-B" + std::to_string(batch);
-  if (!dataset.empty() && dataset != "default") id += "-" + part(dataset);
+  const bool implied = dataset.empty() || dataset == "default" ||
+                       dataset == "T" + std::to_string(length);
+  if (!implied) id += "-" + part(dataset);
   return id;
 }
 
