@@ -43,7 +43,10 @@ namespace {
 
 std::string compose(const std::vector<DeckIssue>& issues) {
   std::string out;
-  for (std::size_t i = 0; i < issues.size(); ++i) out += (i ? "\n" : "") + issues[i].format();
+  for (std::size_t i = 0; i < issues.size(); ++i) {
+    if (i) out += '\n';
+    out += issues[i].format();
+  }
   return out.empty() ? "invalid deck" : out;
 }
 

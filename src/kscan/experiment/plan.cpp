@@ -33,7 +33,8 @@ Plan make_plan(const Deck& deck) {
           : *std::max_element(deck.data.lengths.begin(), deck.data.lengths.end());
   for (const auto length : deck.data.lengths) {
     PlannedDataset dataset;
-    dataset.name = "T" + std::to_string(length);
+    dataset.name = "T";  // appended, not "T" + ...: GCC 12 -O3 warns (-Wrestrict) on that in C++20
+    dataset.name += std::to_string(length);
     dataset.length = length;
     dataset.batch = deck.data.batch;
     plan.datasets.push_back(dataset);
