@@ -5,8 +5,10 @@ PRESET ?= openmp
 JOBS ?= $(shell nproc)
 BUILD := build/$(PRESET)
 DECK ?= inputs/quickstart.yaml
+FILES ?= results/quickstart.h5
+OUT ?= results/report
 
-.PHONY: all deps configure build run test install clean
+.PHONY: all deps configure build run test install clean report
 all: build
 
 deps:
@@ -24,6 +26,10 @@ run: build
 
 test: build
 	@ctest --preset $(PRESET) -j $(JOBS)
+
+# Figures and report.md from result files (analysis/README.md); Debian's python3 has h5py.
+report:
+	/usr/bin/python3 -m analysis.report $(FILES) -o $(OUT)
 
 install: build
 	@cmake --install $(BUILD) --prefix $${PREFIX:-/usr/local}
