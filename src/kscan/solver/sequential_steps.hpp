@@ -5,6 +5,7 @@
 // log-likelihood.
 #include "kscan/core/small_matrix.hpp"
 #include "kscan/solver/observation.hpp"
+#include "kscan/solver/prediction.hpp"
 
 namespace kscan {
 
@@ -14,8 +15,7 @@ inline constexpr double log_two_pi = 1.8378770664093454835606594728112;
 template <class T, class Dims>
 struct Innovation {
   using D = Dense<T, Dims>;
-  typename D::VecX m_pred;
-  typename D::MatXX P_pred;
+  Prediction<T, Dims> predicted;  // m⁻, P⁻
   typename D::VecY v;       // y − H m⁻ − d (zero where missing)
   typename D::MatYY S;      // Cholesky factor of H P⁻ Hᵀ + R
   typename D::MatYX HP;     // H P⁻
@@ -23,27 +23,19 @@ struct Innovation {
 
   template <class Model, class Y, class VX, class MXX>
   KOKKOS_INLINE_FUNCTION Innovation(const Dims& dims, const Model& model, const Y& y, int i,
-                                    const VX& m, const MXX& P) {
+                                    const VX& m, const MXX& P)
+      : predicted(dims, model, i, m, P) {
     using Op = dense::Op;
-    const int nx = dims.nx(), ny = dims.ny(), s = model.at(i);
+    const int nx = dims.nx(), ny = dims.ny();
     const MaskedObservation<T, Dims> obs(dims, model, y, i);
-    typename D::MatXX F, FP;
-    load(F, model.F, s, nx, nx);
-    load_vector(m_pred, model.c, s, nx);
-    D::gemv(nx, nx, F, m, m_pred, true);
-    D::gemm(nx, nx, nx, F, P, FP);
-    load(P_pred, model.Q, s, nx, nx);
-    D::template gemm<Op::N, Op::T>(nx, nx, nx, FP, F, P_pred, T(1), T(1));
-    D::symmetrise(nx, P_pred);
-
-    D::gemm(ny, nx, nx, obs.H, P_pred, HP);
+    D::gemm(ny, nx, nx, obs.H, predicted.cov, HP);
     S = obs.R;
     D::template gemm<Op::N, Op::T>(ny, ny, nx, HP, obs.H, S, T(1), T(1));
     D::symmetrise(ny, S);
     const bool spd = D::cholesky(ny, S);
     v = obs.y_minus_d;
     for (int r = 0; r < ny; ++r)
-      for (int k = 0; k < nx; ++k) v(r) -= obs.H(r, k) * m_pred(k);
+      for (int k = 0; k < nx; ++k) v(r) -= obs.H(r, k) * predicted.mean(k);
     typename D::VecY w = v;
     D::cholesky_solve(ny, S, w);
     T quad = T(0);
@@ -67,13 +59,13 @@ KOKKOS_INLINE_FUNCTION T kalman_step(const Dims& dims, const Model& model, const
   // Kᵀ = S⁻¹ H P⁻
   typename D::MatYX KT = in.HP;
   D::cholesky_solve(ny, nx, in.S, KT);
-  m = in.m_pred;
+  m = in.predicted.mean;
   D::template gemv<Op::T>(nx, ny, KT, in.v, m, true);
   // Joseph form: (I − K H) P⁻ (I − K H)ᵀ + K R Kᵀ
   typename D::MatXX IKH, tmp;
   D::set_identity(nx, IKH);
   D::template gemm<Op::T, Op::N>(nx, nx, ny, KT, obs.H, IKH, T(-1), T(1));
-  D::gemm(nx, nx, nx, IKH, in.P_pred, tmp);
+  D::gemm(nx, nx, nx, IKH, in.predicted.cov, tmp);
   D::template gemm<Op::N, Op::T>(nx, nx, nx, tmp, IKH, P);
   typename D::MatYX RKT;
   D::gemm(ny, nx, ny, obs.R, KT, RKT);
@@ -89,24 +81,17 @@ KOKKOS_INLINE_FUNCTION void rts_step(const Dims& dims, const Model& model, int k
                                      const MXX& P, VX& ms, MXX& Ps) {
   using D = Dense<T, Dims>;
   using Op = dense::Op;
-  const int n = dims.nx(), s = model.at(k);
-  MXX F, FP, Pp, GT, diff, t;
-  VX pred;
-  load(F, model.F, s, n, n);
-  load_vector(pred, model.c, s, n);
-  D::gemv(n, n, F, m, pred, true);
-  D::gemm(n, n, n, F, P, FP);
-  load(Pp, model.Q, s, n, n);
-  D::template gemm<Op::N, Op::T>(n, n, n, FP, F, Pp, T(1), T(1));
-  D::symmetrise(n, Pp);
-  // Gᵀ = Pp⁻¹ F P
+  const int n = dims.nx();
+  Prediction<T, Dims> p(dims, model, k, m, P);
+  MXX GT, diff, t;
   for (int r = 0; r < n; ++r)
-    for (int c = 0; c < n; ++c) diff(r, c) = Ps(r, c) - Pp(r, c);
-  D::cholesky(n, Pp);
-  GT = FP;
-  D::cholesky_solve(n, n, Pp, GT);
+    for (int c = 0; c < n; ++c) diff(r, c) = Ps(r, c) - p.cov(r, c);
+  // Gᵀ = (P⁻)⁻¹ F P
+  D::cholesky(n, p.cov);
+  GT = p.FP;
+  D::cholesky_solve(n, n, p.cov, GT);
   VX dm;
-  for (int r = 0; r < n; ++r) dm(r) = ms(r) - pred(r);
+  for (int r = 0; r < n; ++r) dm(r) = ms(r) - p.mean(r);
   ms = m;
   D::template gemv<Op::T>(n, n, GT, dm, ms, true);
   D::template gemm<Op::T, Op::N>(n, n, n, GT, diff, t);

@@ -3,6 +3,7 @@
 // two-filter combination shared by TFS and PTFS.
 #include "kscan/core/small_matrix.hpp"
 #include "kscan/solver/observation.hpp"
+#include "kscan/solver/prediction.hpp"
 
 namespace kscan {
 
@@ -67,30 +68,20 @@ KOKKOS_INLINE_FUNCTION SmoothElement<T, Dims> make_smooth_element(const Dims& di
     e.L = Pk;
     return e;
   }
-  const int s = model.at(k);
-  typename D::MatXX F, FP, Pp;
-  typename D::VecX c;
-  load(F, model.F, s, n, n);
-  load_vector(c, model.c, s, n);
-  D::gemm(n, n, n, F, Pk, FP);
-  load(Pp, model.Q, s, n, n);
-  D::template gemm<dense::Op::N, dense::Op::T>(n, n, n, FP, F, Pp, T(1), T(1));
-  D::symmetrise(n, Pp);
-  D::cholesky(n, Pp);
-  // Eᵀ = Pp⁻¹ F P
-  typename D::MatXX ET = FP;
-  D::cholesky_solve(n, n, Pp, ET);
+  Prediction<T, Dims> p(dims, model, k, mk, Pk);
+  // Eᵀ = (F P Fᵀ + Q)⁻¹ F P
+  D::cholesky(n, p.cov);
+  typename D::MatXX ET = p.FP;
+  D::cholesky_solve(n, n, p.cov, ET);
   for (int r = 0; r < n; ++r)
     for (int cc = 0; cc < n; ++cc) e.E(r, cc) = ET(cc, r);
   // g = m − E (F m + c)
-  typename D::VecX pred = c;
-  D::gemv(n, n, F, mk, pred, true);
   e.g = mk;
   for (int r = 0; r < n; ++r)
-    for (int l = 0; l < n; ++l) e.g(r) -= e.E(r, l) * pred(l);
+    for (int l = 0; l < n; ++l) e.g(r) -= e.E(r, l) * p.mean(l);
   // L = P − E F P
   e.L = Pk;
-  D::gemm(n, n, n, e.E, FP, e.L, T(-1), T(1));
+  D::gemm(n, n, n, e.E, p.FP, e.L, T(-1), T(1));
   D::symmetrise(n, e.L);
   return e;
 }
