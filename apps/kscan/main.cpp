@@ -30,6 +30,13 @@ constexpr int kExitRunFailure = 1;
 constexpr int kExitBadInput = 2;
 constexpr int kExitInterrupted = 130;
 
+// Kokkos 3.7 renamed --kokkos-threads to --kokkos-num-threads (and 4.x dropped the old name).
+#if KOKKOS_VERSION >= 30700
+#define KSCAN_THREADS_FLAG "--kokkos-num-threads"
+#else
+#define KSCAN_THREADS_FLAG "--kokkos-threads"
+#endif
+
 constexpr const char* kUsage = R"(kscan — parallel-in-time Kalman filtering and smoothing (prefix sums on Kokkos)
 
 Usage:
@@ -49,7 +56,8 @@ Options of run and validate:
   --dry-run                  validate and print the plan, run nothing, write nothing
   --quiet                    no progress and no table (warnings and errors still print)
 
-Kokkos options pass through, e.g. --kokkos-num-threads=2 (OpenMP) or --kokkos-device-id=1.
+Kokkos options pass through, e.g. )" KSCAN_THREADS_FLAG R"(=2 (OpenMP threads; this Kokkos' spelling)
+or --kokkos-device-id=1 (GPU).
 
 Exit codes: 0 ok, 1 run failure (numerical or I/O), 2 bad input (deck, arguments, files),
 130 interrupted (the runs completed so far are in the output file).
