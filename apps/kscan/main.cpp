@@ -235,7 +235,6 @@ int run(const Arguments& a) {
       std::cout << kscan::format_plan(deck, plan);
       return kExitOk;
     }
-    kscan::check_runnable(deck);
   } catch (const kscan::DeckError& e) {
     print_deck_error(e);
     return kExitBadInput;
