@@ -2,7 +2,7 @@
 // results file and checks it against the kscan KF estimates stored in the same file, so that the
 // two filters see the same model and measurements. Prints one JSON line.
 //
-//   kscan-bench-plain-kf FILE [--dataset NAME] [--warmup N] [--repetitions N]
+//   kscan-bench-plain-kf FILE [--dataset NAME] [--warmup N] [--repetitions N] [--kokkos-...]
 //
 // The dataset defaults to the file's only one. The reference is the float64 `kf` run on that
 // dataset with stored estimates; without one, the diff is reported as null.
@@ -31,6 +31,7 @@ Arguments parse(int argc, char** argv) {
   for (int i = 1; i < argc; ++i) {
     const std::string arg = argv[i];
     const bool has_value = i + 1 < argc;
+    if (arg.rfind("--kokkos-", 0) == 0) continue;  // Kokkos' own, e.g. --kokkos-threads=1
     if (arg == "--dataset" && has_value) a.dataset = argv[++i];
     else if (arg == "--warmup" && has_value) a.warmup = std::stoi(argv[++i]);
     else if (arg == "--repetitions" && has_value) a.repetitions = std::stoi(argv[++i]);
@@ -142,8 +143,10 @@ int run(const Arguments& args) {
 int main(int argc, char** argv) {
   try {
     const Arguments args = parse(argc, argv);
-    // kscan's reader returns Kokkos host Views; the filter itself never touches Kokkos.
-    Kokkos::ScopeGuard kokkos;
+    // kscan's reader returns Kokkos host Views; the filter itself never touches Kokkos, but the
+    // OpenMP threads Kokkos starts are pinned as kscan's are (bench/run_benchmarks.py passes
+    // --kokkos-threads=1, as for kscan's KF).
+    Kokkos::ScopeGuard kokkos(argc, argv);
     return run(args);
   } catch (const std::exception& e) {
     std::fprintf(stderr, "kscan-bench-plain-kf: %s\n", e.what());

@@ -57,18 +57,23 @@ class Row:
         return self.value <= bound if op == "<=" else self.value >= bound
 
 
+def omp_env() -> dict:
+    """As `make run`: OpenMP threads pinned one per core, so runs at 1 and N threads compare; the
+    plain C++ filter (a Kokkos program too, for kscan's reader) gets the same pinning."""
+    env = dict(os.environ)
+    env.setdefault("OMP_PROC_BIND", "spread")
+    env.setdefault("OMP_PLACES", "threads")
+    return env
+
+
 def kscan_run(kscan: str, deck: str, out: str, threads: int, reuse: bool) -> str:
     if reuse and os.path.exists(out):
         return out
     if os.path.exists(out):
         os.remove(out)
-    env = dict(os.environ)
-    # As `make run`: one OpenMP thread per core, pinned, so runs at 1 and N threads compare.
-    env.setdefault("OMP_PROC_BIND", "spread")
-    env.setdefault("OMP_PLACES", "threads")
     command = [kscan, "run", deck, "-o", out, "--quiet", f"--kokkos-threads={threads}"]
     print("+", " ".join(command), file=sys.stderr, flush=True)
-    subprocess.run(command, check=True, env=env)
+    subprocess.run(command, check=True, env=omp_env())
     return out
 
 
@@ -81,7 +86,8 @@ def run_of(path: str, method: str):
 
 def json_line(command: List[str]) -> dict:
     print("+", " ".join(command), file=sys.stderr, flush=True)
-    out = subprocess.run(command, check=True, capture_output=True, text=True).stdout
+    out = subprocess.run(command, check=True, capture_output=True, text=True,
+                         env=omp_env()).stdout
     return json.loads(out.strip().splitlines()[-1])
 
 
@@ -108,7 +114,8 @@ def measure_round(args, r: int, with_statsmodels: bool) -> Round:
     out = lambda name: os.path.join(args.out, f"{name}-r{r}.h5")
     baseline = kscan_run(kscan, f"{DECKS}/kf-baseline.yaml", out("kf-baseline"), 1, args.reuse)
     # The plain filter runs right after kscan's, so the pair sees the same machine load.
-    plain = json_line([os.path.join(args.build, "bench/kscan-bench-plain-kf"), baseline])
+    plain = json_line([os.path.join(args.build, "bench/kscan-bench-plain-kf"), baseline,
+                       "--kokkos-threads=1"])
     statsmodels = (json_line([sys.executable, "-m", "bench.statsmodels_kf", baseline])
                    if with_statsmodels else None)
     threads = [kscan_run(kscan, f"{DECKS}/pkf-threads.yaml", out(f"pkf-threads-t{t}"), t,
