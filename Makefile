@@ -1,6 +1,7 @@
 # The README's two commands. Everything else is CMake (see CMakePresets.json).
 #   make run    install what is missing, bootstrap Kokkos, build, run inputs/quickstart.yaml
 #   make test   install what is missing, bootstrap Kokkos, build, run ctest
+#   make bench  issue 7's benchmark decks against a plain C++ and the statsmodels Kalman filter
 PRESET ?= openmp
 JOBS ?= $(shell nproc)
 BUILD := build/$(PRESET)
@@ -8,7 +9,7 @@ DECK ?= inputs/quickstart.yaml
 FILES ?= results/quickstart.h5
 OUT ?= results/report
 
-.PHONY: all deps configure build run test install clean report
+.PHONY: all deps configure build run test bench install clean report
 all: build
 
 deps:
@@ -26,6 +27,14 @@ run: build
 
 test: build
 	@ctest --preset $(PRESET) -j $(JOBS)
+
+# The decks in inputs/bench/ at 1 and 2 threads, the plain C++ KF and statsmodels' KF on the same
+# data, and the table of ratios against issue 7's targets (README "Benchmarks"). Builds only what
+# it runs; statsmodels comes from Debian.
+bench: configure
+	@KSCAN_EXTRA_PACKAGES=python3-statsmodels bash scripts/install-system-deps.sh
+	@cmake --build $(BUILD) -j $(JOBS) --target kscan kscan-bench-plain-kf
+	/usr/bin/python3 -m bench.run_benchmarks --build $(BUILD)
 
 # Figures and report.md from result files (analysis/README.md); Debian's python3 has h5py.
 report:

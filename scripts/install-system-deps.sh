@@ -3,7 +3,9 @@
 # Exit 2 when something is missing and cannot be installed from here.
 set -euo pipefail
 
+# libbenchmark-dev: the optional small-matrix microbenchmark in bench/.
 packages=(g++ cmake make ninja-build pkg-config libhdf5-dev libyaml-cpp-dev libgtest-dev
+          libbenchmark-dev
           xz-utils python3 python3-numpy python3-h5py python3-matplotlib
           ${KSCAN_EXTRA_PACKAGES:-})
 
