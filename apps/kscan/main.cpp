@@ -51,6 +51,8 @@ Usage:
                              print the deck reference (docs/deck.md)
   kscan info                 versions, enabled Kokkos backends, concurrency, device
   kscan --version | --help
+  mpirun -n N kscan run DECK   with a kscan built with KSCAN_ENABLE_MPI=ON: the runs over N
+                             ranks, one output file written by rank 0 (deck key runs.distributed)
 
 Options of run and validate:
   --output FILE, -o FILE     write the results here (overrides output.file)
