@@ -54,7 +54,7 @@ usage)
   ;;
 
 validate_shipped)
-  for deck in "$source"/inputs/*.yaml "$source"/inputs/paper/*.yaml; do
+  for deck in "$source"/inputs/*.yaml "$source"/inputs/paper/*.yaml "$source"/inputs/cluster/*.yaml; do
     expect_exit 0 -- "$kscan" validate "$deck"
     contains out.txt "deck is valid" "validate $deck"
   done
