@@ -202,6 +202,15 @@ EOF
   [ "$(count_lines probe.txt '^run ')" = "$total" ] || fail "expected $total runs after resume"
   ;;
 
+distributed_needs_mpi)  # registered for builds without KSCAN_ENABLE_MPI only
+  small_deck deck.yaml "[pkf]"
+  expect_exit 0 -- "$kscan" validate deck.yaml --set runs.distributed=pkf_chunks
+  expect_exit 2 -- "$kscan" run deck.yaml --set runs.distributed=pkf_chunks
+  contains err.txt "built without MPI" "pkf_chunks refused without MPI"
+  contains err.txt "runs.distributed" "the key is named"
+  [ -e out/small.h5 ] && fail "a refused deck wrote a file"
+  ;;
+
 *)
   fail "unknown case $case_name"
   ;;
