@@ -8,6 +8,7 @@
 #include <optional>
 #include <ostream>
 #include <sstream>
+#include <stdexcept>
 
 #include "kscan/distributed/distributed_backends.hpp"
 #include "kscan/distributed/mpi_support.hpp"
@@ -258,8 +259,21 @@ BackendFactory<Scalar> collective_factory(Method method, MPI_Comm comm) {
     if (run.key.batch != 1)
       throw std::invalid_argument("a run over several ranks takes one series: data.batch must "
                                   "be 1, got " + std::to_string(run.key.batch));
-    return method == Method::pkf ? make_chunked_pkf<Scalar>(options, model, y, comm)
-                                 : make_two_rank_ptfs<Scalar>(options, model, y, comm);
+    // A rank that cannot build its part (out of device memory, ...) must not leave the others
+    // waiting in the run's first barrier: every rank learns of it and the run fails everywhere.
+    DistributedBackend<Scalar> backend;
+    std::string error;
+    try {
+      backend = method == Method::pkf ? make_chunked_pkf<Scalar>(options, model, y, comm)
+                                      : make_two_rank_ptfs<Scalar>(options, model, y, comm);
+    } catch (const std::exception& e) {
+      error = e.what();
+    }
+    int failed = error.empty() ? 0 : 1;
+    mpi::check(MPI_Allreduce(MPI_IN_PLACE, &failed, 1, MPI_INT, MPI_MAX, comm), "MPI_Allreduce");
+    if (!error.empty()) throw std::runtime_error(error);
+    if (failed) throw std::runtime_error("another rank could not set up its part of the run");
+    return backend;
   };
 }
 
