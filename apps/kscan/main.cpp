@@ -261,7 +261,6 @@ int run(const Arguments& a, const Ranks& ranks) {
       if (ranks.root()) std::cout << kscan::format_plan(deck, plan);
       return kExitOk;
     }
-    kscan::check_runnable(deck);
 #ifndef KSCAN_HAVE_MPI
     if (deck.runs.distributed != "sweep")
       throw kscan::DeckError({kscan::DeckIssue{

@@ -298,7 +298,8 @@ class ReportChecks:
 
     def test_figure_kinds_present(self):
         names = os.listdir(self.out)
-        for pattern in (r"time_vs_length_float\d+\.png", r"time_at_lengths_float\d+\.png",
+        for pattern in (r"(opcount_)?time_vs_length_float\d+\.png",
+                        r"(opcount_)?time_at_lengths_float\d+\.png",
                         r"heatmap_.*\.png"):
             self.assertTrue(any(re.fullmatch(pattern, n) for n in names), pattern)
 

@@ -71,7 +71,17 @@ def one_thread_flag(binary):
         else "--kokkos-threads=1"
 
 
-def run_kscan(workdir, name, *extra):
+OPCOUNT_DECK = """\
+experiment: {{name: report-opcount, seed: 1}}
+model: {{kind: random, state_dim: 4, obs_dim: 2}}
+data: {{lengths: [64, 256, 1024]}}
+runs: {{methods: [kf, pkf], scans: [hillis_steele, ladner_fischer], precision: [float64],
+       simulate_threads: 100}}
+output: {{file: {output}, estimates: none, summary: [table]}}
+"""
+
+
+def run_kscan(workdir, name, *extra, deck_text=DECK):
     """Writes the deck into workdir, runs `kscan run` on it into workdir/name; returns the
     path of the result file."""
     if not os.access(KSCAN_BINARY, os.X_OK):
@@ -79,7 +89,7 @@ def run_kscan(workdir, name, *extra):
     output = os.path.join(workdir, name)
     deck = os.path.join(workdir, f"{os.path.splitext(name)[0]}.yaml")
     with open(deck, "w", encoding="utf-8") as handle:
-        handle.write(DECK.format(output=output))
+        handle.write(deck_text.format(output=output))
     env = dict(os.environ)
     env.setdefault("OMP_PROC_BIND", "false")
     done = subprocess.run([KSCAN_BINARY, "run", deck, "--quiet", *extra], cwd=workdir,
@@ -289,6 +299,35 @@ class KscanTwoFilesReportTest(KscanFileChecks, unittest.TestCase):
         a, b = (data["label"] for data in self.files)
         for kind in ("Time vs series length", "Speedup over the sequential reference"):
             self.assertIn(f"{kind}, float64 — {a} vs {b}", self.md)
+
+
+@unittest.skipUnless(KSCAN_BINARY, SKIP_REASON)
+class KscanOperationCountReportTest(ReportChecks, unittest.TestCase):
+    """A file from kscan's operation-count mode: spans instead of seconds, speedups from them."""
+
+    @staticmethod
+    def produce(workdir):
+        return [run_kscan(workdir, "opcount.h5", deck_text=OPCOUNT_DECK)]
+
+    def test_opcount_figures_and_no_throughput(self):
+        names = {n for n in os.listdir(self.out) if n.endswith(".png")}
+        for kind in ("time_vs_length", "time_at_lengths", "speedup_vs_length"):
+            self.assertIn(f"opcount_{kind}_float64.png", names)
+        self.assertNotIn("throughput.png", names)
+
+    def test_speedups_are_span_ratios(self):
+        data = read_file(self.paths[0])
+        for run in data["runs"].values():
+            self.assertEqual(int(run["repetitions"]), 0, run["id"])
+            self.assertEqual(int(run["simulated_threads"]), 100, run["id"])
+        rows = tables_by_precision(self.md, "## Speedup over the sequential reference")["float64"]
+        for scan in ("hillis_steele", "ladner_fischer"):
+            span = {t: float(data["runs"][("kf", "none", "float64", t)]["flops_span"])
+                    / float(data["runs"][("pkf", scan, "float64", t)]["flops_span"])
+                    for t in (64, 256, 1024)}
+            row = next(r for r in rows if (r["method"], r["scan"]) == ("pkf", scan))
+            self.assertEqual(row["speedup at largest T"], f"{span[1024]:.3g}", scan)
+            self.assertGreater(span[1024], 1.0, scan)
 
 
 if __name__ == "__main__":

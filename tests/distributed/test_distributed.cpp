@@ -172,7 +172,21 @@ TEST(RunResultCodec, RoundTripsEveryField) {
   r.threads_or_device = "OpenMP x7";
   r.total_seconds = {1.5, 2.5};
   for (int p = 0; p < phase_count; ++p) r.phase_seconds[p] = {0.1 * p, 0.2 * p};
-  r.metrics = {1, 2, 3, 4, 5, 6, 0.25, 123456789, 7, 8, -9, false};
+  RunMetrics& in = r.metrics;
+  in.median_seconds = 1;
+  in.min_seconds = 2;
+  in.mean_seconds = 3;
+  in.throughput_msps = 4;
+  in.flops = 5;
+  in.achieved_gflops = 6;
+  in.mfu = 0.25;
+  in.flops_span = 1.5e9;
+  in.simulated_threads = 15000;
+  in.peak_memory_bytes = 123456789;
+  in.rmse_vs_truth = 7;
+  in.max_abs_diff_vs_reference = 8;
+  in.loglik = -9;
+  in.finite = false;
   r.has_estimates = true;
   r.nx = 2;
   r.mean = {1, 2, 3, 4};
@@ -192,6 +206,10 @@ TEST(RunResultCodec, RoundTripsEveryField) {
   EXPECT_EQ(m.achieved_gflops, 6);
   ASSERT_TRUE(m.mfu.has_value());
   EXPECT_EQ(*m.mfu, 0.25);
+  ASSERT_TRUE(m.flops_span.has_value());
+  EXPECT_EQ(*m.flops_span, 1.5e9);
+  ASSERT_TRUE(m.simulated_threads.has_value());
+  EXPECT_EQ(*m.simulated_threads, 15000);
   EXPECT_EQ(m.peak_memory_bytes, 123456789);
   EXPECT_EQ(m.rmse_vs_truth, 7);
   EXPECT_EQ(m.max_abs_diff_vs_reference, 8);
@@ -203,7 +221,11 @@ TEST(RunResultCodec, RoundTripsEveryField) {
   EXPECT_EQ(back.covariance, r.covariance);
 
   r.metrics.mfu.reset();
-  EXPECT_FALSE(decode_run_result(encode_run_result(r)).metrics.mfu.has_value());
+  r.metrics.flops_span.reset();
+  const RunMetrics absent = decode_run_result(encode_run_result(r)).metrics;
+  EXPECT_FALSE(absent.mfu.has_value());
+  EXPECT_FALSE(absent.flops_span.has_value());
+  EXPECT_TRUE(absent.simulated_threads.has_value());
   auto bytes = encode_run_result(r);
   bytes.pop_back();
   EXPECT_THROW(decode_run_result(bytes), std::runtime_error);

@@ -73,9 +73,11 @@ TEST(Plan, FormatListsEveryRun) {
   EXPECT_NE(text.find("runs        4"), std::string::npos) << text;
 }
 
-TEST(Plan, SimulateThreadsIsNotedAndRefused) {
+TEST(Plan, SimulateThreadsSelectsOperationCountMode) {
   const auto deck = parse("runs: {simulate_threads: 15000}\n");
   const auto plan = kscan::make_plan(deck);
+  EXPECT_EQ(plan.simulate_threads, std::int64_t(15000));
   ASSERT_FALSE(plan.notes.empty());
-  EXPECT_NE(plan.notes.back().find("not yet supported"), std::string::npos);
+  EXPECT_NE(plan.notes.back().find("simulated machine of 15000 threads"), std::string::npos);
+  EXPECT_FALSE(kscan::make_plan(parse("runs: {repetitions: 3}\n")).simulate_threads);
 }

@@ -9,6 +9,8 @@
 
 #include "kscan/experiment/device_peaks.hpp"
 #include "kscan/experiment/runner.hpp"
+#include "kscan/io/summary.hpp"
+#include "kscan/solver/operation_count.hpp"
 
 namespace {
 
@@ -164,11 +166,43 @@ TEST(Runner, BatchRunsEverySeries) {
   }
 }
 
-TEST(Runner, SimulateThreadsIsRefused) {
-  const auto deck = parse("runs: {simulate_threads: 15000}\n");
-  EXPECT_THROW(kscan::check_runnable(deck), kscan::DeckError);
+// Operation-count mode: every run executed once and checked, no timing, and its cost the
+// simulated span of the operation count (which the solver tests check against the paper).
+TEST(Runner, OperationCountModeCostsRunsOnTheSimulatedMachine) {
+  const auto deck = parse(
+      "model: {kind: random, state_dim: 4, obs_dim: 2}\n"
+      "data: {lengths: [100, 257]}\n"
+      "runs: {methods: [kf, pkf, ptfs], scans: [hillis_steele, ladner_fischer],\n"
+      "       precision: [float64], simulate_threads: 64}\n");
+  const auto plan = kscan::make_plan(deck);
+  ASSERT_TRUE(plan.simulate_threads.has_value());
   MemorySink sink;
-  EXPECT_THROW(kscan::run_plan(deck, kscan::make_plan(deck), sink), kscan::DeckError);
+  const auto report = kscan::run_plan(deck, plan, sink);
+  EXPECT_EQ(report.failed, 0u);
+  ASSERT_EQ(sink.runs.size(), plan.runs.size());
+  for (const auto& planned : plan.runs) {
+    const auto& run = sink.runs.at(planned.key.id());
+    const auto& m = run.metrics;
+    EXPECT_TRUE(run.total_seconds.empty()) << run.key.id();
+    EXPECT_TRUE(std::isnan(m.median_seconds)) << run.key.id();
+    EXPECT_EQ(run.threads_or_device, "simulated x64");
+    EXPECT_EQ(m.simulated_threads, std::int64_t(64));
+    kscan::SolverOptions options;
+    options.method = planned.method;
+    options.scan = planned.scan;
+    const auto expected = kscan::count_operations(options, 4, 2, planned.key.length, 64, 64);
+    ASSERT_TRUE(m.flops_span.has_value()) << run.key.id();
+    EXPECT_DOUBLE_EQ(*m.flops_span, expected.span) << run.key.id();
+    EXPECT_DOUBLE_EQ(m.flops, expected.total) << run.key.id();
+    EXPECT_TRUE(m.finite) << run.key.id();
+    EXPECT_LE(m.max_abs_diff_vs_reference, 1e-8) << run.key.id();  // the run did execute
+  }
+  // Speedups compare spans: PKF's span on 64 threads is far below KF's chain.
+  for (const auto& row : kscan::summary_rows(report.results)) {
+    if (row.method != "pkf") continue;
+    EXPECT_GT(row.speedup_vs_sequential, 1.0) << row.id;
+    EXPECT_TRUE(std::isfinite(row.flops_span)) << row.id;
+  }
 }
 
 TEST(Runner, DevicePeaksOnlyForKnownGpus) {

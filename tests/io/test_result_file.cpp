@@ -293,6 +293,8 @@ TEST(Hdf5ResultFile, RunEdgeCases) {
   RunResult counted = make_run("pkf", "sengupta_b", "float64", 64, 0.0);
   counted.total_seconds.clear();
   for (auto& p : counted.phase_seconds) p.clear();
+  counted.metrics.flops_span = 123456.0;
+  counted.metrics.simulated_threads = 15000;
   file.write_run(counted);
   // Phases not timed: NaN per repetition.
   RunResult untimed = make_run("kf", "none", "float64", 64, 0.5);
@@ -316,6 +318,20 @@ TEST(Hdf5ResultFile, RunEdgeCases) {
             std::vector<hsize_t>{0});
   EXPECT_EQ(raw_dims(f.id, "/runs/" + counted.key.id() + "/timing/copy_seconds"),
             std::vector<hsize_t>{0});
+  {
+    Raw c{H5Gopen2(f.id, ("/runs/" + counted.key.id()).c_str(), H5P_DEFAULT), H5Gclose};
+    EXPECT_EQ(raw_real(c.id, "flops_span"), 123456.0);
+    EXPECT_EQ(raw_int(c.id, "simulated_threads"), 15000);
+    EXPECT_EQ(raw_int(c.id, "repetitions"), 0);
+  }
+  for (const RunResult& back : read_runs(path)) {
+    const bool is_counted = back.key.id() == counted.key.id();
+    EXPECT_EQ(back.metrics.flops_span.has_value(), is_counted) << back.key.id();
+    if (is_counted) {
+      EXPECT_EQ(*back.metrics.flops_span, 123456.0);
+      EXPECT_EQ(back.metrics.simulated_threads, std::int64_t(15000));
+    }
+  }
   const auto phase = raw_doubles(f.id, "/runs/" + untimed.key.id() + "/timing/combine_seconds");
   ASSERT_EQ(phase.size(), 3u);
   for (double v : phase) EXPECT_TRUE(std::isnan(v));
@@ -329,7 +345,7 @@ struct RawRow {
   char id[64], method[16], scan[32], precision[16], dataset[16], threads[32];
   std::int64_t length, batch, peak_memory_bytes, repetitions;
   double median_seconds, min_seconds, throughput_msps, speedup, max_abs_diff, rmse, loglik,
-      flops, achieved_gflops, mfu;
+      flops, achieved_gflops, mfu, flops_span;
 };
 
 std::vector<RawRow> read_summary(hid_t file) {
@@ -365,6 +381,7 @@ std::vector<RawRow> read_summary(hid_t file) {
   H5Tinsert(type.id, "flops", offsetof(RawRow, flops), H5T_NATIVE_DOUBLE);
   H5Tinsert(type.id, "achieved_gflops", offsetof(RawRow, achieved_gflops), H5T_NATIVE_DOUBLE);
   H5Tinsert(type.id, "mfu", offsetof(RawRow, mfu), H5T_NATIVE_DOUBLE);
+  H5Tinsert(type.id, "flops_span", offsetof(RawRow, flops_span), H5T_NATIVE_DOUBLE);
   std::vector<RawRow> rows(n);
   if (n) {
     EXPECT_GE(H5Dread(ds.id, type.id, H5S_ALL, H5S_ALL, H5P_DEFAULT, rows.data()), 0);
@@ -410,7 +427,8 @@ TEST(Hdf5ResultFile, SummaryTable) {
                 "id", "method", "scan", "precision", "length", "batch", "dataset",
                 "threads_or_device", "median_seconds", "min_seconds", "throughput_msps",
                 "speedup_vs_sequential", "max_abs_diff_vs_reference", "rmse_vs_truth", "loglik",
-                "peak_memory_bytes", "flops", "achieved_gflops", "mfu", "repetitions"}));
+                "peak_memory_bytes", "flops", "achieved_gflops", "mfu", "flops_span",
+                "repetitions"}));
   const auto rows = read_summary(f.id);
   ASSERT_EQ(rows.size(), 6u);
   // Order: kf, rts, pkf..., prts; within a method by scan, precision, batch, length.
@@ -450,6 +468,7 @@ TEST(Hdf5ResultFile, SummaryTable) {
       EXPECT_EQ(row.mfu, *r.metrics.mfu);
     else
       EXPECT_TRUE(std::isnan(row.mfu));
+    EXPECT_TRUE(std::isnan(row.flops_span));  // timed runs
     EXPECT_EQ(row.repetitions, 3);
   }
 }

@@ -2,6 +2,7 @@
 #include <gtest/gtest.h>
 
 #include <fstream>
+#include <limits>
 #include <sstream>
 
 #include "io_test_support.hpp"
@@ -78,17 +79,17 @@ TEST(Summary, Csv) {
   const std::string header =
       "id,method,scan,precision,length,batch,dataset,threads_or_device,median_seconds,"
       "min_seconds,throughput_msps,speedup_vs_sequential,max_abs_diff_vs_reference,"
-      "rmse_vs_truth,loglik,peak_memory_bytes,flops,achieved_gflops,mfu,repetitions\n";
+      "rmse_vs_truth,loglik,peak_memory_bytes,flops,achieved_gflops,mfu,flops_span,repetitions\n";
   // kf: T 1000, median 0.02: throughput 1000/0.02/1e6 = 0.05, speedup 1, flops 1e6,
   // achieved 1e6/0.02/1e9 = 0.05; no mfu (empty); rmse 0.25.
   const std::string kf =
       "kf-none-float64-T1000-B1,kf,none,float64,1000,1,default,OpenMP x2,0.02,0.018000000000000002,0.05,1,"
-      "1.25e-07,0.25,-123.5,4096000,1000000,0.05,,3\n";
+      "1.25e-07,0.25,-123.5,4096000,1000000,0.05,,,3\n";
   // pkf float32: no float32 kf -> empty speedup; quoted device; rmse NaN -> empty.
   const std::string pkf =
       "pkf-blocked-float32-T1000-B1,pkf,blocked,float32,1000,1,default,"
       "\"OpenMP, 2 \"\"threads\"\"\",0.005,0.0045000000000000005,0.2,,1.25e-07,,-123.5,4096000,"
-      "1000000,0.2,,3\n";
+      "1000000,0.2,,,3\n";
   EXPECT_EQ(out.str(), header + kf + pkf);
 }
 
@@ -102,7 +103,7 @@ TEST(Summary, Jsonl) {
       "\"throughput_msps\": 0.05, \"speedup_vs_sequential\": 1, "
       "\"max_abs_diff_vs_reference\": 1.25e-07, \"rmse_vs_truth\": 0.25, \"loglik\": -123.5, "
       "\"peak_memory_bytes\": 4096000, \"flops\": 1000000, \"achieved_gflops\": 0.05, "
-      "\"mfu\": null, \"repetitions\": 3}\n";
+      "\"mfu\": null, \"flops_span\": null, \"repetitions\": 3}\n";
   const std::string pkf =
       "{\"id\": \"pkf-blocked-float32-T1000-B1\", \"method\": \"pkf\", \"scan\": \"blocked\", "
       "\"precision\": \"float32\", \"length\": 1000, \"batch\": 1, \"dataset\": \"default\", "
@@ -110,7 +111,8 @@ TEST(Summary, Jsonl) {
       "\"min_seconds\": 0.0045000000000000005, \"throughput_msps\": 0.2, "
       "\"speedup_vs_sequential\": null, \"max_abs_diff_vs_reference\": 1.25e-07, "
       "\"rmse_vs_truth\": null, \"loglik\": -123.5, \"peak_memory_bytes\": 4096000, "
-      "\"flops\": 1000000, \"achieved_gflops\": 0.2, \"mfu\": null, \"repetitions\": 3}\n";
+      "\"flops\": 1000000, \"achieved_gflops\": 0.2, \"mfu\": null, \"flops_span\": null, "
+      "\"repetitions\": 3}\n";
   EXPECT_EQ(out.str(), kf + pkf);
 }
 
@@ -182,9 +184,34 @@ TEST(Summary, ConsoleTableBatchColumnAndEmpty) {
   EXPECT_NE(lines[2].find("0.5120"), std::string::npos) << lines[2];  // 64*8/0.001/1e6 = 0.512
 }
 
+// Operation-count runs have no median: speedups compare simulated spans, and the console table
+// gains the span column.
+TEST(Summary, OperationCountRowsCompareSpans) {
+  std::vector<RunResult> r;
+  r.push_back(make_run("kf", "none", "float64", 1024, 0.0));
+  r.push_back(make_run("pkf", "ladner_fischer", "float64", 1024, 0.0));
+  for (auto& run : r) {
+    run.total_seconds.clear();
+    run.metrics.median_seconds = std::numeric_limits<double>::quiet_NaN();
+    run.metrics.simulated_threads = 15000;
+  }
+  r[0].metrics.flops_span = 8.0e6;
+  r[1].metrics.flops_span = 2.0e4;
+  const auto rows = summary_rows(r);
+  ASSERT_EQ(rows.size(), 2u);
+  EXPECT_DOUBLE_EQ(rows[0].flops_span, 8.0e6);
+  EXPECT_DOUBLE_EQ(rows[1].speedup_vs_sequential, 400.0);
+  EXPECT_EQ(rows[1].repetitions, 0);
+  const auto lines = lines_of(format_summary_table(rows));
+  ASSERT_EQ(lines.size(), 4u);
+  EXPECT_NE(lines[0].find("span Mflop"), std::string::npos) << lines[0];
+  EXPECT_NE(lines[3].find("0.02000"), std::string::npos) << lines[3];
+  EXPECT_NE(lines[3].find("400.00x"), std::string::npos) << lines[3];
+}
+
 TEST(Summary, ColumnsMatchRowMembers) {
   const auto& columns = summary_columns();
-  ASSERT_EQ(columns.size(), 20u);
+  ASSERT_EQ(columns.size(), 21u);
   for (const auto& c : columns) {
     const int members = (c.text != nullptr) + (c.integer != nullptr) + (c.real != nullptr);
     EXPECT_EQ(members, 1) << c.name;

@@ -1,5 +1,6 @@
 // The scan layer's bookkeeping: names, combine counts against an instrumented operator, the
 // schedule's step counts, workspace reuse, and the Kokkos operand-order probe.
+#include <cstdint>
 #include <string>
 #include <vector>
 
@@ -135,6 +136,75 @@ TYPED_TEST(ScanCounts, CombineCountMatchesInstrumentedOperator) {
           EXPECT_GE(counted, n) << describe(options, direction, n);
           EXPECT_LE(counted, 2 * n + 4 * threads + 64) << describe(options, direction, n);
         }
+      }
+    }
+  }
+}
+
+// The schedule the operation counts are built from is the one the kernels execute: every
+// parallel_for a scan launches that combines at all performs exactly the combines of the next
+// step of scan_schedule, in order. Launches are observed through the Kokkos Tools callbacks.
+struct LaunchRecorder {
+  static inline std::vector<std::int64_t> combines_per_launch;
+  static inline std::int64_t at_begin = 0;
+
+  template <class CounterView>
+  static std::int64_t read(const CounterView& view) {
+    Kokkos::fence();
+    std::int64_t value = 0;
+    Kokkos::deep_copy(value, view);
+    return value;
+  }
+};
+
+template <class Mem>
+struct ScopedLaunchRecording {
+  static inline Kokkos::View<std::int64_t, Mem> counter;
+  explicit ScopedLaunchRecording(const Kokkos::View<std::int64_t, Mem>& c) {
+    counter = c;
+    LaunchRecorder::combines_per_launch.clear();
+    Kokkos::Tools::Experimental::set_begin_parallel_for_callback(
+        [](const char*, std::uint32_t, std::uint64_t*) {
+          LaunchRecorder::at_begin = LaunchRecorder::read(counter);
+        });
+    Kokkos::Tools::Experimental::set_end_parallel_for_callback([](std::uint64_t) {
+      const std::int64_t done = LaunchRecorder::read(counter) - LaunchRecorder::at_begin;
+      if (done > 0) LaunchRecorder::combines_per_launch.push_back(done);
+    });
+  }
+  ~ScopedLaunchRecording() {
+    Kokkos::Tools::Experimental::set_begin_parallel_for_callback(nullptr);
+    Kokkos::Tools::Experimental::set_end_parallel_for_callback(nullptr);
+    counter = {};
+  }
+  ScopedLaunchRecording(const ScopedLaunchRecording&) = delete;
+  ScopedLaunchRecording& operator=(const ScopedLaunchRecording&) = delete;
+};
+
+TYPED_TEST(ScanCounts, ScheduleMatchesLaunches) {
+  using Mem = typename TypeParam::memory_space;
+  const TypeParam space;
+  const int threads = space.concurrency();
+  kscan::test::CountingMat2Product<Mem> op{{}, Kokkos::View<std::int64_t, Mem>("test::counter")};
+  kscan::ScanWorkspace<Mat2, Mem> workspace;
+  for (const ScanOptions& options : all_scans()) {
+    if (!kscan::combine_count_is_exact(options)) continue;  // kokkos: Kokkos decides
+    for (const std::int64_t n : kLengths) {
+      for (const ScanDirection direction : {ScanDirection::forward, ScanDirection::reverse}) {
+        Kokkos::View<Mat2*, Mem> data("test::scan::data", n);
+        Kokkos::deep_copy(data, Mat2{{1, 2, 3, 4}});
+        Kokkos::deep_copy(op.counter, std::int64_t(0));
+        std::vector<std::int64_t> launched;
+        {
+          ScopedLaunchRecording<Mem> recording(op.counter);
+          kscan::inclusive_scan(space, options, direction, op, data, workspace);
+          space.fence();
+          launched.swap(LaunchRecorder::combines_per_launch);
+        }
+        std::vector<std::int64_t> scheduled;
+        for (const auto& step : kscan::scan_schedule(options, n, threads))
+          scheduled.push_back(step.combines);
+        EXPECT_EQ(launched, scheduled) << describe(options, direction, n);
       }
     }
   }

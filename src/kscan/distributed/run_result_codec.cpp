@@ -2,6 +2,7 @@
 
 #include <cstdint>
 #include <cstring>
+#include <optional>
 #include <stdexcept>
 #include <type_traits>
 
@@ -10,7 +11,7 @@ namespace {
 
 // Every field of RunResult is listed in encode() and decode() below. A field added to RunMetrics
 // changes its size and stops the build here: add it to both functions, then update the size.
-static_assert(sizeof(RunMetrics) == 13 * sizeof(double),
+static_assert(sizeof(RunMetrics) == 17 * sizeof(double),
               "RunMetrics changed: encode and decode the new field in run_result_codec.cpp");
 
 class Writer {
@@ -24,6 +25,11 @@ class Writer {
   void put(const std::string& text) {
     put(static_cast<std::uint64_t>(text.size()));
     bytes_.insert(bytes_.end(), text.begin(), text.end());
+  }
+  template <class T>
+  void put(const std::optional<T>& value) {
+    put(value.has_value());
+    put(value.value_or(T{}));
   }
   void put(const std::vector<double>& values) {
     put(static_cast<std::uint64_t>(values.size()));
@@ -49,6 +55,14 @@ class Reader {
     get(n);
     const char* p = take(n);
     text.assign(p, p + n);
+  }
+  template <class T>
+  void get(std::optional<T>& value) {
+    bool present = false;
+    T v{};
+    get(present);
+    get(v);
+    value = present ? std::optional<T>(v) : std::nullopt;
   }
   void get(std::vector<double>& values) {
     std::uint64_t n = 0;
@@ -93,8 +107,9 @@ std::vector<char> encode_run_result(const RunResult& r) {
   w.put(m.throughput_msps);
   w.put(m.flops);
   w.put(m.achieved_gflops);
-  w.put(m.mfu.has_value());
-  w.put(m.mfu.value_or(0.0));
+  w.put(m.mfu);
+  w.put(m.flops_span);
+  w.put(m.simulated_threads);
   w.put(m.peak_memory_bytes);
   w.put(m.rmse_vs_truth);
   w.put(m.max_abs_diff_vs_reference);
@@ -126,11 +141,9 @@ RunResult decode_run_result(const std::vector<char>& bytes) {
   in.get(m.throughput_msps);
   in.get(m.flops);
   in.get(m.achieved_gflops);
-  bool has_mfu = false;
-  double mfu = 0;
-  in.get(has_mfu);
-  in.get(mfu);
-  if (has_mfu) m.mfu = mfu;
+  in.get(m.mfu);
+  in.get(m.flops_span);
+  in.get(m.simulated_threads);
   in.get(m.peak_memory_bytes);
   in.get(m.rmse_vs_truth);
   in.get(m.max_abs_diff_vs_reference);

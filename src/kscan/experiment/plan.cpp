@@ -21,6 +21,7 @@ Plan make_plan(const Deck& deck) {
   Plan plan;
   plan.warmup = deck.runs.warmup;
   plan.repetitions = deck.runs.repetitions;
+  plan.simulate_threads = deck.runs.simulate_threads;
   plan.estimates = deck.output.estimates;
   plan.output_file = deck.output.file;
   plan.summary = deck.output.summary;
@@ -70,9 +71,11 @@ Plan make_plan(const Deck& deck) {
       }
     }
   }
-  if (deck.runs.simulate_threads)
-    plan.notes.push_back("runs.simulate_threads (operation-count mode) is not yet supported: "
-                         "`kscan run` refuses this deck");
+  if (plan.simulate_threads)
+    plan.notes.push_back("operation-count mode: each run is executed once, untimed (warm-up and "
+                         "repetitions are ignored), and costed in flops on the critical path of "
+                         "a simulated machine of " + std::to_string(*plan.simulate_threads) +
+                         " threads");
   return plan;
 }
 

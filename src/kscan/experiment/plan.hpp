@@ -35,6 +35,9 @@ struct Plan {
   std::vector<PlannedRun> runs;
   int warmup = 2;
   int repetitions = 10;
+  /// Operation-count mode (runs.simulate_threads): every run is executed once, untimed, and
+  /// costed in flops on the critical path of a simulated machine of this many threads.
+  std::optional<std::int64_t> simulate_threads;
   std::string estimates = "last";
   std::string output_file;
   std::vector<std::string> summary;

@@ -29,6 +29,10 @@ struct RunMetrics {
   double flops = 0;               // per run, from the operation count
   double achieved_gflops = 0;     // flops / median / 1e9
   std::optional<double> mfu;      // only when the device peak is known
+  /// Operation-count mode only (runs.simulate_threads): flops on the critical path of the
+  /// simulated machine, and its thread count. Such runs have no timed repetitions.
+  std::optional<double> flops_span;
+  std::optional<std::int64_t> simulated_threads;
   std::int64_t peak_memory_bytes = 0;  // kscan's allocations for this run
   double rmse_vs_truth = 0;       // NaN when no truth
   double max_abs_diff_vs_reference = 0;  // against the float64 sequential reference

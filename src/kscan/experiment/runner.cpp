@@ -17,6 +17,7 @@
 #include "kscan/data/simulate.hpp"
 #include "kscan/experiment/device_peaks.hpp"
 #include "kscan/solver/kalman_solver.hpp"
+#include "kscan/solver/operation_count.hpp"
 
 namespace kscan {
 namespace {
@@ -124,8 +125,9 @@ class Progress {
 /// Relative cost of a run, for the ETA: time steps solved, smoothers twice a filter.
 double weight(const PlannedRun& run, const Plan& plan) {
   const double passes = is_smoother(run.method) ? 2.0 : 1.0;
-  return static_cast<double>(run.key.length) * static_cast<double>(run.key.batch) *
-         (plan.warmup + plan.repetitions) * passes;
+  const double executions = plan.simulate_threads ? 1.0 : plan.warmup + plan.repetitions;
+  return static_cast<double>(run.key.length) * static_cast<double>(run.key.batch) * executions *
+         passes;
 }
 
 /// The float64 sequential result of batch member 0, on the host.
@@ -242,20 +244,10 @@ KalmanSolver<Scalar, Exec> make_solver(const PlannedRun& run, const SolverOption
   return KalmanSolver<Scalar, Exec>(options, data.model, y);
 }
 
-template <class Scalar>
-RunResult execute(const PlannedRun& run, DeviceData<Scalar>& data, const RunContext& ctx) {
-  RegionGuard region("kscan::run " + run.key.id());
-  RunResult result;
-  result.key = run.key;
-  result.threads_or_device = ctx.threads_or_device;
-
-  SolverOptions options;
-  options.method = run.method;
-  options.scan = run.scan;
-  std::vector<KalmanSolver<Scalar, Exec>> solvers;
-  solvers.reserve(data.y.size());
-  for (const auto& y : data.y) solvers.push_back(make_solver(run, options, data, y, ctx.hooks));
-
+/// Warm-up, then fenced timed repetitions of every batch member together: total and phase
+/// times, median, min, mean and throughput.
+template <class Solvers>
+void time_repetitions(Solvers& solvers, const RunContext& ctx, RunResult& result) {
   for (int w = 0; w < ctx.plan.warmup; ++w) {
     for (auto& solver : solvers) solver.run();
     Kokkos::fence();
@@ -275,25 +267,63 @@ RunResult execute(const PlannedRun& run, DeviceData<Scalar>& data, const RunCont
       result.phase_seconds[p].push_back(timer.seconds(static_cast<Phase>(p)));
     if (stopping(ctx.stop)) throw Abandoned{};
   }
-
   RunMetrics& m = result.metrics;
   const auto& t = result.total_seconds;
   m.median_seconds = median_of(t);
   m.min_seconds = *std::min_element(t.begin(), t.end());
   m.mean_seconds = std::accumulate(t.begin(), t.end(), 0.0) / static_cast<double>(t.size());
-  const double samples = static_cast<double>(run.key.length) * static_cast<double>(run.key.batch);
+  const double samples = static_cast<double>(result.key.length) * static_cast<double>(result.key.batch);
   m.throughput_msps = m.median_seconds > 0 ? samples / m.median_seconds / 1e6 : kNaN;
-  m.flops = 0;
+}
+
+/// Operation-count metrics of a run on the simulated machine of p threads; batch members run one
+/// after another on it, so their counts add. Nothing was timed: times are NaN.
+template <class Model>
+void count_simulated(const PlannedRun& run, const Model& model, std::int64_t p, RunMetrics& m) {
+  SolverOptions options;
+  options.method = run.method;
+  options.scan = run.scan;
+  const int schedule_threads = static_cast<int>(std::min<std::int64_t>(p, 1 << 30));
+  const OperationCount count =
+      count_operations(options, model.nx(), model.ny(), run.key.length, schedule_threads, p);
+  const double members = static_cast<double>(run.key.batch);
+  m.median_seconds = m.min_seconds = m.mean_seconds = kNaN;
+  m.throughput_msps = m.achieved_gflops = kNaN;
+  m.flops = count.total * members;
+  m.flops_span = count.span * members;
+  m.simulated_threads = p;
+}
+
+template <class Scalar>
+RunResult execute(const PlannedRun& run, DeviceData<Scalar>& data, const RunContext& ctx) {
+  RegionGuard region("kscan::run " + run.key.id());
+  RunResult result;
+  result.key = run.key;
+  result.threads_or_device = ctx.threads_or_device;
+
+  SolverOptions options;
+  options.method = run.method;
+  options.scan = run.scan;
+  std::vector<KalmanSolver<Scalar, Exec>> solvers;
+  solvers.reserve(data.y.size());
+  for (const auto& y : data.y) solvers.push_back(make_solver(run, options, data, y, ctx.hooks));
+
+  RunMetrics& m = result.metrics;
   std::size_t solver_bytes = 0;
-  for (const auto& solver : solvers) {
-    m.flops += solver.flops();
-    solver_bytes += solver.allocated_bytes();
-  }
-  m.achieved_gflops = m.median_seconds > 0 ? m.flops / m.median_seconds / 1e9 : kNaN;
-  if (const auto peak = device_peak_gflops(ctx.device, ctx.execution_space, run.key.precision))
-    m.mfu = m.achieved_gflops / *peak;
+  for (const auto& solver : solvers) solver_bytes += solver.allocated_bytes();
   m.peak_memory_bytes =
       static_cast<std::int64_t>(solver_bytes + data.model_bytes + data.measurement_bytes);
+  if (ctx.plan.simulate_threads) {
+    for (auto& solver : solvers) solver.run();
+    Kokkos::fence();
+    count_simulated(run, data.model, *ctx.plan.simulate_threads, m);
+  } else {
+    time_repetitions(solvers, ctx, result);
+    for (const auto& solver : solvers) m.flops += solver.flops();
+    m.achieved_gflops = m.median_seconds > 0 ? m.flops / m.median_seconds / 1e9 : kNaN;
+    if (const auto peak = device_peak_gflops(ctx.device, ctx.execution_space, run.key.precision))
+      m.mfu = m.achieved_gflops / *peak;
+  }
 
   // Estimates of member 0: accuracy, parity, estimates; every member: finiteness.
   const auto mean = Kokkos::create_mirror_view_and_copy(Kokkos::HostSpace(), solvers[0].mean());
@@ -343,8 +373,11 @@ RunResult execute(const PlannedRun& run, DeviceData<Scalar>& data, const RunCont
 
 std::string run_outcome(const RunResult& r) {
   std::ostringstream s;
-  s << "median " << duration_text(r.metrics.median_seconds) << ", " << std::setprecision(3)
-    << r.metrics.throughput_msps << " MS/s";
+  if (r.metrics.flops_span)
+    s << std::setprecision(4) << *r.metrics.flops_span / 1e6 << " Mflop on the critical path";
+  else
+    s << "median " << duration_text(r.metrics.median_seconds) << ", " << std::setprecision(3)
+      << r.metrics.throughput_msps << " MS/s";
   if (!r.metrics.finite) s << ", NON-FINITE";
   return s.str();
 }
@@ -359,17 +392,8 @@ std::string threads_or_device() {
   return space + " x" + std::to_string(e.concurrency);
 }
 
-void check_runnable(const Deck& deck) {
-  if (deck.runs.simulate_threads) {
-    throw DeckError({DeckIssue{deck.location_of("runs.simulate_threads"), "runs.simulate_threads",
-                               "operation-count mode (simulate_threads) is not yet supported by "
-                               "`kscan run`; remove the key to time the runs"}});
-  }
-}
-
 RunnerReport run_plan(const Deck& deck, const Plan& plan, ResultSink& sink,
                       const RunnerOptions& options) {
-  check_runnable(deck);
   RunnerReport report;
   report.planned = plan.runs.size();
   double total_weight = 0;
@@ -379,7 +403,9 @@ RunnerReport run_plan(const Deck& deck, const Plan& plan, ResultSink& sink,
   Progress progress(options, total_weight, plan.runs.size());
 
   const auto env = current_environment();
-  const std::string placement = threads_or_device();
+  const std::string placement =
+      plan.simulate_threads ? "simulated x" + std::to_string(*plan.simulate_threads)
+                            : threads_or_device();
 
   for (std::size_t d = 0; d < plan.datasets.size(); ++d) {
     if (stopping(options.stop)) {

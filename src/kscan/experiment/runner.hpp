@@ -1,7 +1,8 @@
 #pragma once
 // Runs a plan: per length, the model and series (simulated or read), the float64 sequential
 // references, then every run — warm-up, fenced timed repetitions with phase times, metrics,
-// estimates — handed to a ResultSink one completed run at a time.
+// estimates — handed to a ResultSink one completed run at a time. In operation-count mode
+// (Plan::simulate_threads) each run is executed once, untimed, and costed by count_operations.
 #include <atomic>
 #include <cstdint>
 #include <functional>
@@ -60,10 +61,6 @@ struct RunnerReport {
   std::vector<RunResult> results;
   double elapsed_seconds = 0;
 };
-
-/// Throws DeckError when the deck asks for something the runner cannot do yet
-/// (runs.simulate_threads).
-void check_runnable(const Deck& deck);
 
 /// Runs the plan of a deck. Kokkos must be initialised. Failures of single runs are reported,
 /// not thrown; errors of the sink (I/O) and of building a model or series propagate.

@@ -351,8 +351,11 @@ std::vector<DeckKey> build_schema() {
     key.min = 1;
     key.default_note = "absent (timed runs)";
     key.description =
-        "Operation-count mode on a simulated machine with this many threads (the paper's "
-        "simulated-hardware experiment). Reserved: `kscan run` refuses it for now.";
+        "Operation-count mode, the paper's simulated-hardware experiment (Sec. V-D): every run "
+        "is executed once, untimed (its estimates are checked as usual), and costed as the flops "
+        "on the critical path of a machine with this many threads, where a parallel step over n "
+        "items costs ceil(n / threads) items' flops. Stored as the flops_span metric; warm-up "
+        "and repetitions are ignored. The paper simulates 15000 threads.";
     add(key);
   }
   {

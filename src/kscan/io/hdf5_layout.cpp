@@ -367,6 +367,8 @@ void write_run(hid_t group, const RunResult& run) {
   h5::write_real_attribute(group, "flops", m.flops);
   h5::write_real_attribute(group, "achieved_gflops", m.achieved_gflops);
   if (m.mfu) h5::write_real_attribute(group, "mfu", *m.mfu);
+  if (m.flops_span) h5::write_real_attribute(group, "flops_span", *m.flops_span);
+  if (m.simulated_threads) h5::write_int_attribute(group, "simulated_threads", *m.simulated_threads);
   h5::write_int_attribute(group, "peak_memory_bytes", m.peak_memory_bytes);
   h5::write_real_attribute(group, "rmse_vs_truth", m.rmse_vs_truth);
   h5::write_real_attribute(group, "max_abs_diff_vs_reference", m.max_abs_diff_vs_reference);
@@ -415,6 +417,9 @@ RunResult read_run(hid_t file, const std::string& id, bool with_estimates) {
   m.flops = real_or_nan(g, "flops");
   m.achieved_gflops = real_or_nan(g, "achieved_gflops");
   if (h5::has_attribute(g, "mfu")) m.mfu = h5::read_real_attribute(g, "mfu");
+  if (h5::has_attribute(g, "flops_span")) m.flops_span = h5::read_real_attribute(g, "flops_span");
+  if (h5::has_attribute(g, "simulated_threads"))
+    m.simulated_threads = h5::read_int_attribute(g, "simulated_threads");
   m.peak_memory_bytes =
       h5::has_attribute(g, "peak_memory_bytes") ? h5::read_int_attribute(g, "peak_memory_bytes") : 0;
   m.rmse_vs_truth = real_or_nan(g, "rmse_vs_truth");

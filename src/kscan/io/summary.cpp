@@ -49,6 +49,11 @@ std::string counterpart_of(const std::string& method) {
 
 bool positive_finite(double x) { return std::isfinite(x) && x > 0; }
 
+/// What a speedup compares: the median time, or the simulated span of an operation-count run.
+double cost(const RunResult& run) {
+  return run.metrics.flops_span ? *run.metrics.flops_span : run.metrics.median_seconds;
+}
+
 /// The shortest of %.15g..%.17g that reads back as the same double.
 std::string real_text(double x) {
   char buf[40];
@@ -156,6 +161,7 @@ const std::vector<SummaryColumn>& summary_columns() {
       real_column("flops", &SummaryRow::flops),
       real_column("achieved_gflops", &SummaryRow::achieved_gflops),
       real_column("mfu", &SummaryRow::mfu),
+      real_column("flops_span", &SummaryRow::flops_span),
       integer_column("repetitions", &SummaryRow::repetitions),
   };
   return columns;
@@ -185,6 +191,7 @@ std::vector<SummaryRow> summary_rows(const std::vector<RunResult>& runs) {
     row.flops = m.flops;
     row.achieved_gflops = m.achieved_gflops;
     row.mfu = m.mfu ? *m.mfu : nan;
+    row.flops_span = m.flops_span ? *m.flops_span : nan;
     row.repetitions = static_cast<std::int64_t>(run.total_seconds.size());
 
     // The sequential counterpart: same length, precision and batch; same dataset preferred.
@@ -194,13 +201,12 @@ std::vector<SummaryRow> summary_rows(const std::vector<RunResult>& runs) {
     for (const RunResult& other : runs) {
       if (reference.empty() || other.key.method != reference ||
           other.key.length != run.key.length || other.key.precision != run.key.precision ||
-          other.key.batch != run.key.batch || !positive_finite(other.metrics.median_seconds))
+          other.key.batch != run.key.batch || !positive_finite(cost(other)))
         continue;
       const bool same_dataset = other.key.dataset == run.key.dataset;
       if (!best || (same_dataset && best->key.dataset != run.key.dataset)) best = &other;
     }
-    if (best && positive_finite(m.median_seconds))
-      row.speedup_vs_sequential = best->metrics.median_seconds / m.median_seconds;
+    if (best && positive_finite(cost(run))) row.speedup_vs_sequential = cost(*best) / cost(run);
     rows.push_back(std::move(row));
   }
   std::stable_sort(rows.begin(), rows.end(), [](const SummaryRow& a, const SummaryRow& b) {
@@ -279,12 +285,16 @@ std::string format_summary_table(const std::vector<SummaryRow>& rows) {
   std::vector<Column> columns = {{"method", false}, {"scan", false}, {"precision", false},
                                  {"T", true}};
   if (show_batch) columns.push_back({"B", true});
+  const bool show_span = std::any_of(rows.begin(), rows.end(),
+                                     [](const SummaryRow& r) { return std::isfinite(r.flops_span); });
+  if (show_span) columns.push_back({"span Mflop", true});
   for (const char* h : {"median ms", "MS/s", "speedup", "max |diff|"}) columns.push_back({h, true});
 
   std::vector<std::vector<std::string>> cells;
   for (const SummaryRow& r : rows) {
     std::vector<std::string> line = {r.method, r.scan, r.precision, std::to_string(r.length)};
     if (show_batch) line.push_back(std::to_string(r.batch));
+    if (show_span) line.push_back(fixed_significant(r.flops_span / 1e6, 4));
     line.push_back(fixed_significant(r.median_seconds * 1e3, 4));
     line.push_back(fixed_significant(r.throughput_msps, 4));
     line.push_back(speedup_text(r.speedup_vs_sequential));

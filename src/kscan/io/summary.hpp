@@ -3,7 +3,8 @@
 // same column list (summary_columns): the /summary compound table of the HDF5 file, CSV, JSONL
 // and the console table.
 //
-// speedup_vs_sequential = median of the sequential counterpart / this run's median, where the
+// speedup_vs_sequential = median of the sequential counterpart / this run's median (in
+// operation-count runs, which have no median: the counterpart's flops_span / this run's), where the
 // counterpart is the run of kf (for pkf), rts (for prts) or tfs (for ptfs) -- a sequential method
 // is its own counterpart, so its speedup is 1 -- at the same length, precision and batch (a run on
 // the same dataset is preferred when there are several). NaN when there is no such run or a
@@ -31,6 +32,7 @@ struct SummaryRow {
   std::int64_t peak_memory_bytes = 0;
   double flops = 0, achieved_gflops = 0;
   double mfu = 0;  // NaN when the device peak is unknown
+  double flops_span = 0;  // NaN except in operation-count runs
   std::int64_t repetitions = 0;  // timed repetitions behind the median
 };
 
@@ -61,6 +63,7 @@ void write_summary_jsonl(const std::string& path, const std::vector<SummaryRow>&
 
 /// A console table with aligned columns: method, scan, precision, T (and B when some batch is
 /// not 1), median [ms], MS/s, speedup vs its sequential counterpart, max |diff| vs reference.
+/// Operation-count rows (no timing) show the simulated span in Mflop instead of ms and MS/s.
 /// Missing values read "n/a". Ends with a newline; "(no runs)" when rows is empty.
 std::string format_summary_table(const std::vector<SummaryRow>& rows);
 

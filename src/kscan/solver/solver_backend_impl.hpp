@@ -4,10 +4,9 @@
 #include <Kokkos_Core.hpp>
 #include <stdexcept>
 
-#include "kscan/scan/combine_count.hpp"
 #include "kscan/scan/scan.hpp"
 #include "kscan/solver/filter_element.hpp"
-#include "kscan/solver/flop_count.hpp"
+#include "kscan/solver/operation_count.hpp"
 #include "kscan/solver/sequential_steps.hpp"
 #include "kscan/solver/smooth_element.hpp"
 #include "kscan/solver/solver_backend.hpp"
@@ -70,28 +69,8 @@ class DimsSolver final : public SolverBackend<Scalar, ExecSpace> {
   }
 
   double flops() const override {
-    const double nx = dims_.nx(), ny = dims_.ny(), n = length_;
-    const double kf = n * (flops::innovation(nx, ny) + flops::kalman_update(nx, ny));
     const int threads = space_.concurrency();
-    auto scan = [&](std::int64_t count) {
-      return static_cast<double>(combine_count(options_.scan, count, threads));
-    };
-    const double forward = n * flops::filter_element(nx, ny) +
-                           scan(length_ + 1) * flops::filter_combine(nx) +
-                           n * flops::innovation(nx, ny);
-    switch (options_.method) {
-      case Method::kf: return kf;
-      case Method::rts: return kf + (n - 1) * flops::rts_step(nx);
-      case Method::tfs:
-        return kf + (n - 1) * (flops::information_step(nx, ny) + flops::two_filter_combine(nx));
-      case Method::pkf: return forward;
-      case Method::prts:
-        return forward + n * flops::smooth_element(nx) + scan(length_) * flops::smooth_combine(nx);
-      case Method::ptfs:
-        return forward + scan(length_) * flops::filter_combine(nx) +
-               (n - 1) * flops::two_filter_combine(nx);
-    }
-    return 0;
+    return count_operations(options_, dims_.nx(), dims_.ny(), length_, threads, threads).total;
   }
 
  private:

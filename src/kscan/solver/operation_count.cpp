@@ -1,0 +1,86 @@
+#include "kscan/solver/operation_count.hpp"
+
+#include <algorithm>
+
+#include "kscan/scan/combine_count.hpp"
+#include "kscan/solver/flop_count.hpp"
+
+namespace kscan {
+namespace {
+
+/// Accumulates the total and the simulated span of a run, step by step.
+class Tally {
+ public:
+  explicit Tally(std::int64_t p) : p_(std::max<std::int64_t>(p, 1)) {}
+
+  /// A parallel step over `items` independent items of `flops` each.
+  void parallel(std::int64_t items, double flops) {
+    if (items <= 0) return;
+    count_.total += static_cast<double>(items) * flops;
+    count_.span += static_cast<double>((items + p_ - 1) / p_) * flops;
+  }
+  /// `steps` dependent steps of `flops` each, one after another on one thread.
+  void chain(std::int64_t steps, double flops) {
+    if (steps <= 0) return;
+    count_.total += static_cast<double>(steps) * flops;
+    count_.span += static_cast<double>(steps) * flops;
+  }
+  /// A scan of `length` elements whose combine costs `combine_flops`.
+  void scan(const ScanOptions& options, std::int64_t length, int threads, double combine_flops) {
+    for (const ScanStep& step : scan_schedule(options, length, threads)) {
+      count_.total += static_cast<double>(step.combines) * combine_flops;
+      count_.span += static_cast<double>((step.items + p_ - 1) / p_) *
+                     static_cast<double>(step.chain) * combine_flops;
+    }
+  }
+  OperationCount result() const { return count_; }
+
+ private:
+  std::int64_t p_;
+  OperationCount count_;
+};
+
+}  // namespace
+
+OperationCount count_operations(const SolverOptions& options, int nx_, int ny_,
+                                std::int64_t length, int scan_threads,
+                                std::int64_t simulated_threads) {
+  const double nx = nx_, ny = ny_;
+  const std::int64_t n = length;
+  Tally tally(simulated_threads);
+  const auto sequential_filter = [&] {
+    tally.chain(n, flops::innovation(nx, ny) + flops::kalman_update(nx, ny));
+  };
+  // PKF: filtering elements, the forward scan over the prior element and the n steps, then the
+  // innovations of the filtered means for the log-likelihood.
+  const auto parallel_filter = [&] {
+    tally.parallel(n, flops::filter_element(nx, ny));
+    tally.scan(options.scan, n + 1, scan_threads, flops::filter_combine(nx));
+    tally.parallel(n, flops::innovation(nx, ny));
+  };
+  switch (options.method) {
+    case Method::kf: sequential_filter(); break;
+    case Method::rts:
+      sequential_filter();
+      tally.chain(n - 1, flops::rts_step(nx));
+      break;
+    case Method::tfs:
+      sequential_filter();
+      tally.chain(n - 1, flops::information_step(nx, ny) + flops::two_filter_combine(nx));
+      break;
+    case Method::pkf: parallel_filter(); break;
+    case Method::prts:
+      parallel_filter();
+      tally.parallel(n, flops::smooth_element(nx));
+      tally.scan(options.scan, n, scan_threads, flops::smooth_combine(nx));
+      break;
+    case Method::ptfs:
+      parallel_filter();
+      tally.scan(options.scan, n, scan_threads, flops::filter_combine(nx));
+      tally.parallel(n - 1, flops::two_filter_combine(nx));
+      break;
+  }
+  return tally.result();
+}
+
+}  // namespace kscan

@@ -1,0 +1,29 @@
+#pragma once
+// Operation counts of one solver run, from the flop counts of its building blocks
+// (flop_count.hpp) and the step schedule of its scans (combine_count.hpp) -- the same geometry
+// the kernels execute.
+//
+// `total` counts every operation once: the work, behind achieved GFLOP/s.
+// `span` is the paper's simulated machine (Sec. V-D): p threads, where a parallel step over n
+// items costs ceil(n / p) times one item's flops and a step of one item costs its flops in full.
+// Sequential methods are one long chain, so their span is their total. PTFS's forward and
+// backward scans are independent but share the p threads, so their spans add.
+#include <cstdint>
+
+#include "kscan/solver/kalman_solver.hpp"
+
+namespace kscan {
+
+struct OperationCount {
+  double total = 0;  // flops of one run, every operation once
+  double span = 0;   // flops on the critical path of the simulated machine
+};
+
+/// Counts of `options.method` over `length` steps with state dimension nx and measurement
+/// dimension ny. `scan_threads` is the worker count the scan schedule is laid out for (it
+/// matters to `blocked` and `kokkos` only); `simulated_threads` is p (>= 1).
+OperationCount count_operations(const SolverOptions& options, int nx, int ny,
+                                 std::int64_t length, int scan_threads,
+                                 std::int64_t simulated_threads);
+
+}  // namespace kscan
