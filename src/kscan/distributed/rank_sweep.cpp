@@ -287,6 +287,10 @@ RunnerReport run_plan_on_ranks(const Deck& deck, const Plan& plan, ResultSink* f
     throw DeckError({DeckIssue{deck.location_of("runs.distributed"), "runs.distributed",
                                "ptfs_two_rank needs exactly 2 MPI ranks (mpirun -n 2), got " +
                                    std::to_string(ranks)}});
+  if (mode != "sweep" && deck.runs.simulate_threads)
+    throw DeckError({DeckIssue{deck.location_of("runs.distributed"), "runs.distributed",
+                               "operation-count mode (runs.simulate_threads) counts the scans of "
+                               "one process; with it, runs.distributed must be sweep"}});
 
   // What rank 0's file already holds (--resume), so that every rank skips the same runs.
   std::map<std::string, std::size_t> index;
