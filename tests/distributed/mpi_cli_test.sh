@@ -44,6 +44,13 @@ sweep)
     grep -q "rank 1: median" n$n.log || fail "rank 0 did not report the runs of rank 1"
     [ "$(grep -c '^results:' n$n.log)" = 1 ] || fail "results line not printed once"
   done
+  # Operation-count mode (flops_span, simulated_threads) travels from the ranks to rank 0 too.
+  mkdir c1 c3
+  cd c1 && run_expect 0 ../c1.log -- "$kscan" run ../sweep.yaml --quiet \
+    --set runs.simulate_threads=15000 && cd ..
+  cd c3 && run_expect 0 ../c3.log -- "${mpiexec[@]}" 3 "$kscan" run ../sweep.yaml --quiet \
+    --set runs.simulate_threads=15000 && cd ..
+  compare same c1/out/sweep.h5 c3/out/sweep.h5
   # --resume over ranks: a file with some runs is completed, the rest computed by the ranks.
   run_expect 0 part.log -- "$kscan" run sweep.yaml --quiet -o resumed.h5 --set 'data.lengths=[7]'
   run_expect 0 resume.log -- "${mpiexec[@]}" 3 "$kscan" run sweep.yaml --resume -o resumed.h5
