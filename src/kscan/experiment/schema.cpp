@@ -368,8 +368,8 @@ std::vector<DeckKey> build_schema() {
         "over all ranks, each holding a contiguous chunk of the series (for series too long "
         "for one device). ptfs_two_rank: every ptfs run uses two ranks, the forward scan on "
         "rank 0 and the backward scan on rank 1, combined on rank 0 (needs exactly 2 ranks). "
-        "In the last two, the other methods run on rank 0 alone. Timings of a run over ranks "
-        "include its communication.";
+        "In the last two, the other methods run on rank 0 alone, and runs.simulate_threads is "
+        "refused. Timings of a run over ranks include its communication.";
     add(key);
   }
 
