@@ -6,6 +6,7 @@
 #include <Kokkos_Core.hpp>
 #include <stdexcept>
 #include <string>
+#include <utility>
 
 #include "kscan/core/phase_timer.hpp"
 #include "kscan/distributed/distributed_backends.hpp"
@@ -211,7 +212,8 @@ class TwoRankPtfs final : public SolverBackend<Scalar, ExecSpace> {
   int length_;
   Kokkos::View<element*, memory_space> elements_;
   packed_type suffix_;
-  typename packed_type::HostMirror suffix_host_;
+  // (HostMirror is spelled host_mirror_type in newer Kokkos; the mirror's own type works in all)
+  decltype(Kokkos::create_mirror_view(std::declval<packed_type>())) suffix_host_;
   typename solver_type::mean_type mean_;
   typename solver_type::covariance_type cov_;
   ScanWorkspace<element, memory_space> workspace_;
