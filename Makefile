@@ -13,7 +13,8 @@ OUT ?= results/report
 all: build
 
 deps:
-	@bash scripts/install-system-deps.sh
+	@KSCAN_ENABLE_MPI=$(if $(filter mpi,$(PRESET)),ON,$${KSCAN_ENABLE_MPI:-OFF}) \
+	  bash scripts/install-system-deps.sh
 
 configure: deps
 	@cmake --preset $(PRESET) >/dev/null

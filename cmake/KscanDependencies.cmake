@@ -30,3 +30,13 @@ if(KSCAN_ENABLE_APP)
   find_package(HDF5 REQUIRED COMPONENTS C)
   find_package(yaml-cpp REQUIRED)
 endif()
+
+if(KSCAN_ENABLE_MPI)
+  if(NOT KSCAN_ENABLE_APP)
+    message(FATAL_ERROR "kscan: KSCAN_ENABLE_MPI needs KSCAN_ENABLE_APP (MPI runs decks)")
+  endif()
+  # Debian: apt-get install libopenmpi-dev openmpi-bin (scripts/install-system-deps.sh does it
+  # when KSCAN_ENABLE_MPI=ON is in its environment); clusters: module load openmpi or similar.
+  find_package(MPI REQUIRED COMPONENTS CXX)
+  message(STATUS "kscan: MPI ${MPI_CXX_VERSION} (${MPIEXEC_EXECUTABLE})")
+endif()

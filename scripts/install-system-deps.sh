@@ -8,6 +8,11 @@ packages=(g++ cmake make ninja-build pkg-config libhdf5-dev libyaml-cpp-dev libg
           libbenchmark-dev
           xz-utils python3 python3-numpy python3-h5py python3-matplotlib
           ${KSCAN_EXTRA_PACKAGES:-})
+# MPI only for a build with -DKSCAN_ENABLE_MPI=ON (`make test PRESET=mpi` sets KSCAN_ENABLE_MPI=ON
+# here); the default build and its tests need none.
+case "${KSCAN_ENABLE_MPI:-OFF}" in
+  ON|on|1|TRUE|true|YES|yes) packages+=(libopenmpi-dev openmpi-bin) ;;
+esac
 
 missing=()
 for p in "${packages[@]}"; do

@@ -22,6 +22,10 @@
 #include "kscan/io/hdf5_result_file.hpp"
 #include "kscan/io/summary.hpp"
 #include "kscan/version.hpp"
+#ifdef KSCAN_HAVE_MPI
+#include "kscan/distributed/mpi_session.hpp"
+#include "kscan/distributed/rank_sweep.hpp"
+#endif
 
 namespace {
 
@@ -47,6 +51,8 @@ Usage:
                              print the deck reference (docs/deck.md)
   kscan info                 versions, enabled Kokkos backends, concurrency, device
   kscan --version | --help
+  mpirun -n N kscan run DECK   with a kscan built with KSCAN_ENABLE_MPI=ON: the runs over N
+                             ranks, one output file written by rank 0 (deck key runs.distributed)
 
 Options of run and validate:
   --output FILE, -o FILE     write the results here (overrides output.file)
@@ -207,6 +213,26 @@ int validate(const Arguments& a) {
   }
 }
 
+/// This process among the ranks of `mpirun -n N kscan run`: rank 0 of 1 without MPI. Rank 0
+/// alone writes the output and prints; every rank computes.
+struct Ranks {
+#ifdef KSCAN_HAVE_MPI
+  const kscan::MpiSession* mpi = nullptr;
+#endif
+  int rank = 0;
+  bool root() const { return rank == 0; }
+  /// True when `ok` holds on every rank (each rank learns whether another one failed).
+  bool all(bool ok) const {
+#ifdef KSCAN_HAVE_MPI
+    int value = ok ? 1 : 0;
+    MPI_Allreduce(MPI_IN_PLACE, &value, 1, MPI_INT, MPI_LAND, mpi->comm());
+    return value != 0;
+#else
+    return ok;
+#endif
+  }
+};
+
 std::atomic<bool> g_stop{false};
 
 extern "C" void on_signal(int) { g_stop.store(true); }
@@ -225,18 +251,25 @@ std::string with_extension(const std::string& path, const char* extension) {
   return std::filesystem::path(path).replace_extension(extension).string();
 }
 
-int run(const Arguments& a) {
+int run(const Arguments& a, const Ranks& ranks) {
   kscan::Deck deck;
   kscan::Plan plan;
   try {
-    deck = load(a, !a.dry_run);
+    deck = load(a, !a.dry_run && ranks.root());
     plan = kscan::make_plan(deck);
     if (a.dry_run) {
-      std::cout << kscan::format_plan(deck, plan);
+      if (ranks.root()) std::cout << kscan::format_plan(deck, plan);
       return kExitOk;
     }
+#ifndef KSCAN_HAVE_MPI
+    if (deck.runs.distributed != "sweep")
+      throw kscan::DeckError({kscan::DeckIssue{
+          deck.location_of("runs.distributed"), "runs.distributed",
+          "'" + deck.runs.distributed + "' runs over MPI ranks: this kscan was built without "
+          "MPI (configure with -DKSCAN_ENABLE_MPI=ON)"}});
+#endif
   } catch (const kscan::DeckError& e) {
-    print_deck_error(e);
+    if (ranks.root()) print_deck_error(e);
     return kExitBadInput;
   }
 
@@ -245,15 +278,19 @@ int run(const Arguments& a) {
   root.created = kscan::iso8601_now();
   root.deck = deck.resolved_yaml;
   std::optional<kscan::Hdf5ResultFile> file;
-  try {
-    file.emplace(kscan::Hdf5ResultFile::create(deck.output.file, root, a.resume));
-  } catch (const std::exception& e) {
-    std::cerr << "kscan: cannot create the output: " << e.what() << "\n";
-    return kExitRunFailure;
+  if (ranks.root()) {
+    try {
+      file.emplace(kscan::Hdf5ResultFile::create(deck.output.file, root, a.resume));
+    } catch (const std::exception& e) {
+      std::cerr << "kscan: cannot create the output: " << e.what() << "\n";
+    }
   }
-  for (const auto& note : file->notes()) std::cerr << "kscan: note: " << note << "\n";
-  if (!a.quiet && !file->resumed_from().empty())
-    std::cerr << "kscan: resuming from " << file->resumed_from() << "\n";
+  if (!ranks.all(!ranks.root() || file)) return kExitRunFailure;
+  if (file) {
+    for (const auto& note : file->notes()) std::cerr << "kscan: note: " << note << "\n";
+    if (!a.quiet && !file->resumed_from().empty())
+      std::cerr << "kscan: resuming from " << file->resumed_from() << "\n";
+  }
 
   install_signal_handlers();
   kscan::RunnerOptions options;
@@ -265,16 +302,29 @@ int run(const Arguments& a) {
   options.warnings = &std::cerr;
   kscan::RunnerReport report;
   try {
+#ifdef KSCAN_HAVE_MPI
+    report = kscan::run_plan_on_ranks(deck, plan, file ? &*file : nullptr, options,
+                                      ranks.mpi->comm());
+#else
     report = kscan::run_plan(deck, plan, *file, options);
+#endif
   } catch (const kscan::DeckError& e) {
-    print_deck_error(e);
+    if (ranks.root()) print_deck_error(e);
     return kExitBadInput;
   } catch (const std::exception& e) {
-    std::cerr << "kscan: the sweep failed: " << e.what() << "\n"
-              << "kscan: completed runs are kept in " << file->temporary_path()
-              << "; continue with --resume\n";
+    std::cerr << "kscan: the sweep failed: " << e.what() << "\n";
+    if (file)
+      std::cerr << "kscan: completed runs are kept in " << file->temporary_path()
+                << "; continue with --resume\n";
+#ifdef KSCAN_HAVE_MPI
+    if (ranks.mpi->size() > 1) ranks.mpi->abort(kExitRunFailure);  // the others would wait
+#endif
     return kExitRunFailure;
   }
+  const int status = report.interrupted                        ? kExitInterrupted
+                     : report.failed || report.non_finite ? kExitRunFailure
+                                                               : kExitOk;
+  if (!ranks.root()) return status;
 
   std::vector<kscan::SummaryRow> rows;
   try {
@@ -300,13 +350,11 @@ int run(const Arguments& a) {
   if (report.non_finite)
     std::cerr << "kscan: " << report.non_finite
               << " runs produced non-finite estimates (finite = 0 in the file)\n";
-  if (report.interrupted) {
+  if (report.interrupted)
     std::cerr << "kscan: interrupted; " << (plan.runs.size() - report.completed - report.skipped)
               << " runs not done; continue with: kscan run " << a.deck << " --resume"
               << (a.output.empty() ? "" : " --output " + a.output) << "\n";
-    return kExitInterrupted;
-  }
-  return report.failed || report.non_finite ? kExitRunFailure : kExitOk;
+  return status;
 }
 
 }  // namespace
@@ -348,8 +396,23 @@ int main(int argc, char* argv[]) {
     return kExitOk;
   }
   try {
+    Ranks ranks;
+#ifdef KSCAN_HAVE_MPI
+    // MPI before Kokkos (and finalised after it), for `run` only: validate needs no ranks.
+    std::optional<kscan::MpiSession> mpi;
+    if (command == "run" && !arguments.dry_run) {
+      mpi.emplace(argc, argv);
+      ranks.mpi = &*mpi;
+      ranks.rank = mpi->rank();
+      for (auto& arg : kscan::rank_placement_arguments(arguments.kokkos, mpi->local_rank(),
+                                                       mpi->local_size(),
+                                                       kscan::affinity_core_count(),
+                                                       kscan::node_core_count()))
+        arguments.kokkos.push_back(arg);
+    }
+#endif
     KokkosSession kokkos(argv[0], arguments.kokkos);
-    return command == "run" ? run(arguments) : validate(arguments);
+    return command == "run" ? run(arguments, ranks) : validate(arguments);
   } catch (const std::exception& e) {
     std::cerr << "kscan: " << e.what() << "\n";
     return kExitRunFailure;

@@ -54,7 +54,7 @@ usage)
   ;;
 
 validate_shipped)
-  for deck in "$source"/inputs/*.yaml "$source"/inputs/paper/*.yaml "$source"/inputs/bench/*.yaml; do
+  for deck in "$source"/inputs/*.yaml "$source"/inputs/{paper,bench,cluster}/*.yaml; do
     expect_exit 0 -- "$kscan" validate "$deck"
     contains out.txt "deck is valid" "validate $deck"
   done
@@ -200,6 +200,15 @@ EOF
   expect_exit 0 -- "$kscan" run deck.yaml --resume --quiet
   "$probe" out/int.h5 >probe.txt || fail "probe failed"
   [ "$(count_lines probe.txt '^run ')" = "$total" ] || fail "expected $total runs after resume"
+  ;;
+
+distributed_needs_mpi)  # registered for builds without KSCAN_ENABLE_MPI only
+  small_deck deck.yaml "[pkf]"
+  expect_exit 0 -- "$kscan" validate deck.yaml --set runs.distributed=pkf_chunks
+  expect_exit 2 -- "$kscan" run deck.yaml --set runs.distributed=pkf_chunks
+  contains err.txt "built without MPI" "pkf_chunks refused without MPI"
+  contains err.txt "runs.distributed" "the key is named"
+  [ -e out/small.h5 ] && fail "a refused deck wrote a file"
   ;;
 
 *)

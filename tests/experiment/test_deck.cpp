@@ -292,11 +292,11 @@ TEST(Deck, InvalidCorpus) {
   EXPECT_GE(decks, 15);
 }
 
-// The decks shipped in inputs/ (and inputs/paper/, inputs/bench/) are valid.
+// The decks shipped in inputs/ (and inputs/paper/, inputs/bench/, inputs/cluster/) are valid.
 TEST(Deck, ShippedDecksAreValid) {
   const fs::path inputs = fs::path(KSCAN_SOURCE_DIR) / "inputs";
   int decks = 0;
-  for (const auto& dir : {inputs, inputs / "paper", inputs / "bench"}) {
+  for (const auto& dir : {inputs, inputs / "paper", inputs / "bench", inputs / "cluster"}) {
     for (const auto& entry : fs::directory_iterator(dir)) {
       if (entry.path().extension() != ".yaml") continue;
       ++decks;

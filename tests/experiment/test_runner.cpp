@@ -7,6 +7,7 @@
 #include <map>
 #include <sstream>
 
+#include "kscan/core/dims.hpp"
 #include "kscan/experiment/device_peaks.hpp"
 #include "kscan/experiment/runner.hpp"
 #include "kscan/io/summary.hpp"
@@ -164,6 +165,53 @@ TEST(Runner, BatchRunsEverySeries) {
                 1e-9 * run.metrics.throughput_msps);
     EXPECT_LE(run.metrics.max_abs_diff_vs_reference, 1e-8) << id;
   }
+}
+
+// The hooks MPI runs use (src/kscan/distributed): `assigned` picks the runs this process
+// computes; a backend factory replaces a run's solver. Here the factory swaps float64 pkf for a
+// float64 kf backend, so those runs equal the kf reference exactly -- which pkf does not.
+TEST(Runner, HooksChooseTheRunsAndTheirSolvers) {
+  const auto deck = parse(kSmallDeck);
+  const auto plan = kscan::make_plan(deck);
+  // Pairs of runs (a method and scan in both precisions) alternately in and out.
+  const auto take = [](std::size_t i) { return (i / 2) % 2 == 1; };
+  std::size_t taken = 0;
+  for (std::size_t i = 0; i < plan.runs.size(); ++i) taken += take(i) ? 1 : 0;
+  kscan::RunnerOptions options;
+  options.assigned = take;
+  int built = 0;
+  options.backend_double = [&](const kscan::PlannedRun& run, const kscan::SolverOptions&,
+                               const auto& model, const auto& y)
+      -> std::unique_ptr<kscan::SolverBackend<double, Kokkos::DefaultExecutionSpace>> {
+    if (run.method != kscan::Method::pkf) return nullptr;
+    ++built;
+    kscan::SolverOptions kf;
+    kf.method = kscan::Method::kf;
+    return kscan::make_solver_backend<double, Kokkos::DefaultExecutionSpace>(
+        kscan::DynamicDims<8>{3, 2}, kf, model, y, Kokkos::DefaultExecutionSpace());
+  };
+  MemorySink sink;
+  const auto report = kscan::run_plan(deck, plan, sink, options);
+  EXPECT_EQ(report.completed, taken);
+  EXPECT_EQ(report.skipped, 0u);
+  int hooked = 0, pkf32 = 0;
+  for (std::size_t i = 0; i < plan.runs.size(); ++i) {
+    const auto& key = plan.runs[i].key;
+    ASSERT_EQ(sink.runs.count(key.id()), take(i) ? 1u : 0u) << key.id();
+    if (!take(i) || key.method != "pkf") continue;
+    const double parity = sink.runs.at(key.id()).metrics.max_abs_diff_vs_reference;
+    if (key.precision == "float64") {
+      ++hooked;
+      EXPECT_EQ(parity, 0.0) << key.id();  // the kf backend, bit for bit the reference
+    } else {
+      ++pkf32;
+      EXPECT_GT(parity, 0.0) << key.id();  // the float32 pkf of KalmanSolver itself
+    }
+  }
+  EXPECT_EQ(built, hooked);
+  EXPECT_GT(hooked, 0);
+  EXPECT_GT(pkf32, 0);
+  EXPECT_EQ(sink.datasets.size(), plan.datasets.size());
 }
 
 // Operation-count mode: every run executed once and checked, no timing, and its cost the

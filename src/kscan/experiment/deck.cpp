@@ -133,6 +133,7 @@ std::string noun_of(const std::string& path) {
       {"model.kind", "model kind"},        {"data.source", "data source"},
       {"runs.methods", "method"},          {"runs.scans", "scan"},
       {"runs.precision", "precision"},     {"runs.reference", "reference method"},
+      {"runs.distributed", "distribution"},
       {"output.estimates", "estimates policy"}, {"output.summary", "summary format"}};
   const auto it = nouns.find(path);
   return it == nouns.end() ? "value" : it->second;
@@ -1134,6 +1135,7 @@ Deck Parser::parse(const std::string& text) {
   if (const auto v = read_integer("runs.repetitions")) deck.runs.repetitions = static_cast<int>(*v);
   if (const auto v = read_choice("runs.reference")) deck.runs.reference = *v;
   if (const auto v = read_integer("runs.simulate_threads")) deck.runs.simulate_threads = *v;
+  if (const auto v = read_choice("runs.distributed")) deck.runs.distributed = *v;
 
   // output
   if (const auto v = read_string("output.file")) {

@@ -82,6 +82,7 @@ struct Deck {
     int repetitions = 10;
     std::string reference = "kf";
     std::optional<std::int64_t> simulate_threads;
+    std::string distributed = "sweep";  // sweep | pkf_chunks | ptfs_two_rank (MPI ranks)
   } runs;
 
   struct Output {

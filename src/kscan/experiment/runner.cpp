@@ -11,6 +11,7 @@
 #include <optional>
 #include <ostream>
 #include <sstream>
+#include <type_traits>
 
 #include "kscan/bench/environment.hpp"
 #include "kscan/data/simulate.hpp"
@@ -224,7 +225,24 @@ struct RunContext {
   std::string device;               // device name, for the peak table
   std::string execution_space;
   std::string threads_or_device;
+  const RunnerOptions& hooks;
 };
+
+/// The solver of one run and batch member: over the backend a RunnerOptions hook builds for the
+/// run, otherwise KalmanSolver's own.
+template <class Scalar>
+KalmanSolver<Scalar, Exec> make_solver(const PlannedRun& run, const SolverOptions& options,
+                                       const DeviceData<Scalar>& data,
+                                       const Kokkos::View<Scalar**, Kokkos::LayoutRight, Mem>& y,
+                                       const RunnerOptions& hooks) {
+  const BackendFactory<Scalar>* factory = nullptr;
+  if constexpr (std::is_same_v<Scalar, float>) factory = &hooks.backend_float;
+  else factory = &hooks.backend_double;
+  if (*factory)
+    if (auto backend = (*factory)(run, options, data.model, y))
+      return KalmanSolver<Scalar, Exec>(std::move(backend));
+  return KalmanSolver<Scalar, Exec>(options, data.model, y);
+}
 
 /// Warm-up, then fenced timed repetitions of every batch member together: total and phase
 /// times, median, min, mean and throughput.
@@ -288,7 +306,7 @@ RunResult execute(const PlannedRun& run, DeviceData<Scalar>& data, const RunCont
   options.scan = run.scan;
   std::vector<KalmanSolver<Scalar, Exec>> solvers;
   solvers.reserve(data.y.size());
-  for (const auto& y : data.y) solvers.emplace_back(options, data.model, y);
+  for (const auto& y : data.y) solvers.push_back(make_solver(run, options, data, y, ctx.hooks));
 
   RunMetrics& m = result.metrics;
   std::size_t solver_bytes = 0;
@@ -379,7 +397,9 @@ RunnerReport run_plan(const Deck& deck, const Plan& plan, ResultSink& sink,
   RunnerReport report;
   report.planned = plan.runs.size();
   double total_weight = 0;
-  for (const auto& run : plan.runs) total_weight += weight(run, plan);
+  auto assigned = [&](std::size_t i) { return !options.assigned || options.assigned(i); };
+  for (std::size_t i = 0; i < plan.runs.size(); ++i)
+    if (assigned(i)) total_weight += weight(plan.runs[i], plan);
   Progress progress(options, total_weight, plan.runs.size());
 
   const auto env = current_environment();
@@ -395,7 +415,7 @@ RunnerReport run_plan(const Deck& deck, const Plan& plan, ResultSink& sink,
     const PlannedDataset& dataset = plan.datasets[d];
     std::vector<std::size_t> pending;
     for (std::size_t i = 0; i < plan.runs.size(); ++i) {
-      if (plan.runs[i].dataset != d) continue;
+      if (plan.runs[i].dataset != d || !assigned(i)) continue;
       if (sink.contains_run(plan.runs[i].key.id())) {
         ++report.skipped;
         progress.skip(weight(plan.runs[i], plan));
@@ -461,7 +481,7 @@ RunnerReport run_plan(const Deck& deck, const Plan& plan, ResultSink& sink,
       const std::string id = run.key.id();
       progress.begin(i, id);
       RunContext ctx{plan,    series[0], &references[reference_method(run.method, deck.runs.reference)],
-                     options.stop, env.device, env.execution_space, placement};
+                     options.stop, env.device, env.execution_space, placement, options};
       std::optional<RunResult> result;
       try {
         if (run.key.precision == "float32") {

@@ -5,7 +5,9 @@
 // (Plan::simulate_threads) each run is executed once, untimed, and costed by count_operations.
 #include <atomic>
 #include <cstdint>
+#include <functional>
 #include <iosfwd>
+#include <memory>
 #include <stdexcept>
 #include <string>
 #include <vector>
@@ -14,8 +16,18 @@
 #include "kscan/experiment/plan.hpp"
 #include "kscan/experiment/result_sink.hpp"
 #include "kscan/experiment/run_result.hpp"
+#include "kscan/solver/solver_backend.hpp"
 
 namespace kscan {
+
+/// Builds the backend of a run's solver in place of KalmanSolver's own (a method spread over MPI
+/// ranks, src/kscan/distributed); a null result means the usual solver.
+template <class Scalar>
+using BackendFactory =
+    std::function<std::unique_ptr<SolverBackend<Scalar, Kokkos::DefaultExecutionSpace>>(
+        const PlannedRun& run, const SolverOptions& options,
+        const typename KalmanSolver<Scalar>::model_type& model,
+        const typename KalmanSolver<Scalar>::measurements_type& y)>;
 
 struct RunnerOptions {
   /// Reads model.file / data.file datasets the deck did not load at validation.
@@ -30,6 +42,11 @@ struct RunnerOptions {
   bool quiet = false;
   /// Warnings (non-finite estimates, refused scans, failed runs); null for none.
   std::ostream* warnings = nullptr;
+  /// The runs this process computes, by index into Plan::runs (an MPI rank's share); null: all.
+  std::function<bool(std::size_t run_index)> assigned;
+  /// Hooks for the solvers of float32 and float64 runs; null: KalmanSolver's own backend.
+  BackendFactory<float> backend_float;
+  BackendFactory<double> backend_double;
 };
 
 struct RunnerReport {

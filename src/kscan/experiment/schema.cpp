@@ -358,6 +358,20 @@ std::vector<DeckKey> build_schema() {
         "and repetitions are ignored. The paper simulates 15000 threads.";
     add(key);
   }
+  {
+    DeckKey key = make_key("runs.distributed", DeckType::choice, "sweep");
+    key.choices = {"sweep", "pkf_chunks", "ptfs_two_rank"};
+    key.description =
+        "How `mpirun -n N kscan run` uses its ranks (a build with KSCAN_ENABLE_MPI=ON; one "
+        "process is rank 0 of 1). sweep: the runs are spread over the ranks, each run on one "
+        "rank; rank 0 writes them all, in plan order. pkf_chunks: every pkf run is one filter "
+        "over all ranks, each holding a contiguous chunk of the series (for series too long "
+        "for one device). ptfs_two_rank: every ptfs run uses two ranks, the forward scan on "
+        "rank 0 and the backward scan on rank 1, combined on rank 0 (needs exactly 2 ranks). "
+        "In the last two, the other methods run on rank 0 alone, and runs.simulate_threads is "
+        "refused. Timings of a run over ranks include its communication.";
+    add(key);
+  }
 
   section("output", "Where the results go.");
   {

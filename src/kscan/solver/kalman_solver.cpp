@@ -45,6 +45,14 @@ KalmanSolver<Scalar, ExecSpace>::KalmanSolver(const SolverOptions& options,
 }
 
 template <class Scalar, class ExecSpace>
+KalmanSolver<Scalar, ExecSpace>::KalmanSolver(
+    std::unique_ptr<SolverBackend<Scalar, ExecSpace>> backend)
+    : impl_(std::make_unique<Impl>()) {
+  if (!backend) throw std::invalid_argument("kscan solver: null backend");
+  impl_->backend = std::move(backend);
+}
+
+template <class Scalar, class ExecSpace>
 KalmanSolver<Scalar, ExecSpace>::~KalmanSolver() = default;
 template <class Scalar, class ExecSpace>
 KalmanSolver<Scalar, ExecSpace>::KalmanSolver(KalmanSolver&&) noexcept = default;

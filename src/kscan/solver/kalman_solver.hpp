@@ -13,6 +13,9 @@
 
 namespace kscan {
 
+template <class Scalar, class ExecSpace>
+class SolverBackend;
+
 struct SolverOptions {
   Method method = Method::pkf;
   ScanOptions scan{};  // ignored by the sequential methods
@@ -32,6 +35,9 @@ class KalmanSolver {
   /// cannot run correctly on this backend.
   KalmanSolver(const SolverOptions& options, const model_type& model,
                const measurements_type& y, const ExecSpace& space = ExecSpace());
+  /// A solver over a backend built elsewhere, e.g. a method spread over MPI ranks
+  /// (src/kscan/distributed), so that it is run, timed and read like any other solver.
+  explicit KalmanSolver(std::unique_ptr<SolverBackend<Scalar, ExecSpace>> backend);
   ~KalmanSolver();
   KalmanSolver(KalmanSolver&&) noexcept;
   KalmanSolver& operator=(KalmanSolver&&) noexcept;

@@ -1,0 +1,42 @@
+#pragma once
+// Solver backends spread over the ranks of an MPI communicator, run, timed and read through
+// KalmanSolver like the one-process methods (see KalmanSolver's backend constructor):
+//
+//   chunked PKF      every rank holds a contiguous chunk of the steps, scans it locally, reduces
+//                    it to one filtering element; the chunk aggregates are combined across ranks
+//                    in rank order (MPI_Exscan with the non-commutative filtering operator) and
+//                    each rank finishes its chunk with the prefix of the ranks before it.
+//   two-rank PTFS    the forward (filter) scan on rank 0 and the backward (information) scan on
+//                    rank 1 run at the same time; rank 1 sends (η, J) of every suffix to rank 0,
+//                    which combines them with its filtered (m, P).
+//
+// Every call on these backends is collective (all ranks of the communicator, in the same order):
+// run() starts and ends with a barrier, so the clock around it measures the slowest rank;
+// mean() and covariance() gather the whole series on rank 0 (other ranks get zero rows);
+// allocated_bytes() and flops() are totals over the ranks.
+#include <mpi.h>
+
+#include <Kokkos_Core.hpp>
+#include <memory>
+
+#include "kscan/solver/solver_backend.hpp"
+
+namespace kscan {
+
+template <class Scalar>
+using DistributedBackend = std::unique_ptr<SolverBackend<Scalar, Kokkos::DefaultExecutionSpace>>;
+
+/// PKF over every rank of `comm`, each holding the steps mpi::chunk_of gives it (a rank may hold
+/// none). `y` is the whole series; the rank uses its chunk of it.
+template <class Scalar>
+DistributedBackend<Scalar> make_chunked_pkf(
+    const SolverOptions& options, const typename KalmanSolver<Scalar>::model_type& model,
+    const typename KalmanSolver<Scalar>::measurements_type& y, MPI_Comm comm);
+
+/// PTFS on the two ranks of `comm` (throws std::invalid_argument for another size).
+template <class Scalar>
+DistributedBackend<Scalar> make_two_rank_ptfs(
+    const SolverOptions& options, const typename KalmanSolver<Scalar>::model_type& model,
+    const typename KalmanSolver<Scalar>::measurements_type& y, MPI_Comm comm);
+
+}  // namespace kscan
