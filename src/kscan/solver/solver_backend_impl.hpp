@@ -73,12 +73,17 @@ class DimsSolver final : public SolverBackend<Scalar, ExecSpace> {
     const double nx = dims_.nx(), ny = dims_.ny(), n = length_;
     const double kf = n * (flops::innovation(nx, ny) + flops::kalman_update(nx, ny));
     const int threads = space_.concurrency();
-    auto scan = [&](std::int64_t count) {
-      return static_cast<double>(combine_count(options_.scan, count, threads));
+    // flops of a scan of `count` elements whose combines with a full prefix (forward) or suffix
+    // (reverse) on one side cost `known`, the others `general`
+    auto scan = [&](std::int64_t count, double general, double known) {
+      const auto all = static_cast<double>(combine_count(options_.scan, count, threads));
+      const auto cheap = static_cast<double>(prefix_combine_count(options_.scan, count, threads));
+      return (all - cheap) * general + cheap * known;
     };
-    const double forward = n * flops::filter_element(nx, ny) +
-                           scan(length_ + 1) * flops::filter_combine(nx) +
-                           n * flops::innovation(nx, ny);
+    const double forward =
+        n * flops::filter_element(nx, ny) +
+        scan(length_ + 1, flops::filter_combine(nx), flops::filter_combine_prefix(nx)) +
+        n * flops::innovation(nx, ny);
     switch (options_.method) {
       case Method::kf: return kf;
       case Method::rts: return kf + (n - 1) * flops::rts_step(nx);
@@ -86,9 +91,11 @@ class DimsSolver final : public SolverBackend<Scalar, ExecSpace> {
         return kf + (n - 1) * (flops::information_step(nx, ny) + flops::two_filter_combine(nx));
       case Method::pkf: return forward;
       case Method::prts:
-        return forward + n * flops::smooth_element(nx) + scan(length_) * flops::smooth_combine(nx);
+        return forward + n * flops::smooth_element(nx) +
+               scan(length_, flops::smooth_combine(nx), flops::smooth_combine_suffix(nx));
       case Method::ptfs:
-        return forward + scan(length_) * flops::filter_combine(nx) +
+        // (the backward filter's suffixes have no structure that a cheaper combine could use)
+        return forward + scan(length_, flops::filter_combine(nx), flops::filter_combine(nx)) +
                (n - 1) * flops::two_filter_combine(nx);
     }
     return 0;
