@@ -15,6 +15,7 @@
 #include "kscan/bench/environment.hpp"
 #include "kscan/data/simulate.hpp"
 #include "kscan/experiment/device_peaks.hpp"
+#include "kscan/solver/batched_kalman_solver.hpp"
 #include "kscan/solver/kalman_solver.hpp"
 
 namespace kscan {
@@ -138,7 +139,7 @@ struct Reference {
 template <class Scalar>
 struct DeviceData {
   StateSpaceModel<Scalar, Mem> model;
-  std::vector<Kokkos::View<Scalar**, Kokkos::LayoutRight, Mem>> y;
+  typename BatchedKalmanSolver<Scalar, Exec>::measurements_type y;  // [batch, T, ny]
   std::size_t model_bytes = 0;
   std::size_t measurement_bytes = 0;
 };
@@ -150,10 +151,12 @@ DeviceData<Scalar> to_device(const HostModel& model, const std::vector<HostSerie
   const auto& m = d.model;
   d.model_bytes = sizeof(Scalar) * (m.F.span() + m.Q.span() + m.H.span() + m.R.span() +
                                     m.c.span() + m.d.span() + m.m0.span() + m.P0.span());
-  for (const auto& s : series) {
-    d.y.push_back(convert_measurements<Scalar, Mem>(s.y));
-    d.measurement_bytes += sizeof(Scalar) * d.y.back().span();
-  }
+  d.y = typename BatchedKalmanSolver<Scalar, Exec>::measurements_type(
+      "kscan::data::batch_y", series.size(), series[0].y.extent(0), series[0].y.extent(1));
+  for (std::size_t b = 0; b < series.size(); ++b)
+    Kokkos::deep_copy(Kokkos::subview(d.y, b, Kokkos::ALL, Kokkos::ALL),
+                      convert_measurements<Scalar, Mem>(series[b].y));
+  d.measurement_bytes = sizeof(Scalar) * d.y.span();
   return d;
 }
 
@@ -163,7 +166,8 @@ Reference compute_reference(Method method, const HostModel& model, const HostSer
     DeviceData<double> d = to_device<double>(model, {series});
     SolverOptions options;
     options.method = method;
-    KalmanSolver<double, Exec> solver(options, d.model, d.y[0]);
+    KalmanSolver<double, Exec> solver(options, d.model,
+                                      Kokkos::subview(d.y, 0, Kokkos::ALL, Kokkos::ALL));
     solver.run();
     Kokkos::fence();
     ref.mean = Kokkos::create_mirror_view_and_copy(Kokkos::HostSpace(), solver.mean());
@@ -234,12 +238,11 @@ RunResult execute(const PlannedRun& run, DeviceData<Scalar>& data, const RunCont
   SolverOptions options;
   options.method = run.method;
   options.scan = run.scan;
-  std::vector<KalmanSolver<Scalar, Exec>> solvers;
-  solvers.reserve(data.y.size());
-  for (const auto& y : data.y) solvers.emplace_back(options, data.model, y);
+  // every member of the batch in one solver: its kernels run over series and time together
+  BatchedKalmanSolver<Scalar, Exec> solver(options, data.model, data.y);
 
   for (int w = 0; w < ctx.plan.warmup; ++w) {
-    for (auto& solver : solvers) solver.run();
+    solver.run();
     Kokkos::fence();
     if (stopping(ctx.stop)) throw Abandoned{};
   }
@@ -250,7 +253,7 @@ RunResult execute(const PlannedRun& run, DeviceData<Scalar>& data, const RunCont
     PhaseTimer timer;
     Kokkos::fence();
     const auto start = Clock::now();
-    for (auto& solver : solvers) solver.run(&timer);
+    solver.run(&timer);
     Kokkos::fence();
     result.total_seconds.push_back(seconds_since(start));
     for (int p = 0; p < phase_count; ++p)
@@ -265,12 +268,8 @@ RunResult execute(const PlannedRun& run, DeviceData<Scalar>& data, const RunCont
   m.mean_seconds = std::accumulate(t.begin(), t.end(), 0.0) / static_cast<double>(t.size());
   const double samples = static_cast<double>(run.key.length) * static_cast<double>(run.key.batch);
   m.throughput_msps = m.median_seconds > 0 ? samples / m.median_seconds / 1e6 : kNaN;
-  m.flops = 0;
-  std::size_t solver_bytes = 0;
-  for (const auto& solver : solvers) {
-    m.flops += solver.flops();
-    solver_bytes += solver.allocated_bytes();
-  }
+  m.flops = solver.flops();
+  const std::size_t solver_bytes = solver.allocated_bytes();
   m.achieved_gflops = m.median_seconds > 0 ? m.flops / m.median_seconds / 1e9 : kNaN;
   if (const auto peak = device_peak_gflops(ctx.device, ctx.execution_space, run.key.precision))
     m.mfu = m.achieved_gflops / *peak;
@@ -278,18 +277,14 @@ RunResult execute(const PlannedRun& run, DeviceData<Scalar>& data, const RunCont
       static_cast<std::int64_t>(solver_bytes + data.model_bytes + data.measurement_bytes);
 
   // Estimates of member 0: accuracy, parity, estimates; every member: finiteness.
-  const auto mean = Kokkos::create_mirror_view_and_copy(Kokkos::HostSpace(), solvers[0].mean());
-  const auto cov =
-      Kokkos::create_mirror_view_and_copy(Kokkos::HostSpace(), solvers[0].covariance());
-  m.loglik = solvers[0].log_likelihood();
-  m.finite = all_finite(mean) && all_finite(cov) && std::isfinite(m.loglik);
-  for (std::size_t b = 1; b < solvers.size() && m.finite; ++b) {
-    m.finite = all_finite(Kokkos::create_mirror_view_and_copy(Kokkos::HostSpace(),
-                                                              solvers[b].mean())) &&
-               all_finite(Kokkos::create_mirror_view_and_copy(Kokkos::HostSpace(),
-                                                              solvers[b].covariance())) &&
-               std::isfinite(solvers[b].log_likelihood());
-  }
+  const auto means = Kokkos::create_mirror_view_and_copy(Kokkos::HostSpace(), solver.mean());
+  const auto covs = Kokkos::create_mirror_view_and_copy(Kokkos::HostSpace(), solver.covariance());
+  const auto logliks =
+      Kokkos::create_mirror_view_and_copy(Kokkos::HostSpace(), solver.log_likelihood());
+  const auto mean = Kokkos::subview(means, 0, Kokkos::ALL, Kokkos::ALL);
+  const auto cov = Kokkos::subview(covs, 0, Kokkos::ALL, Kokkos::ALL, Kokkos::ALL);
+  m.loglik = logliks(0);
+  m.finite = all_finite(means) && all_finite(covs) && all_finite(logliks);
   const int steps = static_cast<int>(mean.extent(0));
   const int nx = static_cast<int>(mean.extent(1));
   const auto& truth = ctx.truth.x_true;
