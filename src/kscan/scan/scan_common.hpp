@@ -107,12 +107,12 @@ struct SenguptaLevels {
 
 /// Blocked scan: number of chunks for n elements and `threads` workers (1, or threads + 1 when
 /// there are at least two workers and every chunk gets an element), and chunk boundaries
-/// (chunk 0 counts twice: `chunks + 1` equal units, the first two of them chunk 0's).
+/// (chunk 0 is 1.5 times as long as the others: 2 chunks + 1 half-units, 3 of them chunk 0's).
 constexpr index_t blocked_chunks(index_t n, int threads) {
   return threads < 2 || n < threads + 2 ? 1 : threads + 1;
 }
 KOKKOS_INLINE_FUNCTION constexpr index_t chunk_begin(index_t c, index_t n, index_t chunks) {
-  return chunks == 1 ? c * n : c == 0 ? 0 : (c + 1) * n / (chunks + 1);
+  return chunks == 1 ? c * n : c == 0 ? 0 : (2 * c + 1) * n / (2 * chunks + 1);
 }
 
 }  // namespace kscan::scan_detail
