@@ -6,6 +6,7 @@
 #include "kscan/model/generators.hpp"
 #include "kscan/model/state_space_model.hpp"
 #include "kscan/scan/scan_algorithm.hpp"
+#include "kscan/solver/batched_kalman_solver.hpp"
 #include "kscan/solver/kalman_solver.hpp"
 #include "kscan/solver/method.hpp"
 #include "kscan/version.hpp"

@@ -48,6 +48,44 @@ struct CountingMat2Product {
   }
 };
 
+/// The block [lo, hi] of a sequence of n elements; a reduction of non-adjacent blocks, or a
+/// combine_prefix / combine_suffix whose operand is not a full prefix / suffix, is marked bad.
+struct Interval {
+  std::int64_t lo, hi;  // lo > hi: the identity (empty block)
+  bool bad;
+};
+
+/// Concatenation of adjacent blocks, with the optional cheaper combines of prefix_combine.hpp that
+/// check the scans' claim about their operands and count how often they are used.
+template <class MemorySpace>
+struct IntervalConcat {
+  using value_type = Interval;
+  std::int64_t n;
+  Kokkos::View<std::int64_t[2], MemorySpace> used;  // combine_prefix, combine_suffix calls
+
+  KOKKOS_INLINE_FUNCTION value_type identity() const { return {1, 0, false}; }
+  KOKKOS_INLINE_FUNCTION static bool empty(const value_type& a) { return a.lo > a.hi; }
+  KOKKOS_INLINE_FUNCTION value_type combine(const value_type& a, const value_type& b) const {
+    if (empty(a)) return b;
+    if (empty(b)) return a;
+    return {a.lo, b.hi, a.bad || b.bad || a.hi + 1 != b.lo};
+  }
+  KOKKOS_INLINE_FUNCTION value_type combine_prefix(const value_type& prefix,
+                                                   const value_type& later) const {
+    Kokkos::atomic_fetch_add(&used(0), std::int64_t(1));
+    value_type out = combine(prefix, later);
+    out.bad = out.bad || empty(prefix) || prefix.lo != 0;
+    return out;
+  }
+  KOKKOS_INLINE_FUNCTION value_type combine_suffix(const value_type& earlier,
+                                                   const value_type& suffix) const {
+    Kokkos::atomic_fetch_add(&used(1), std::int64_t(1));
+    value_type out = combine(earlier, suffix);
+    out.bad = out.bad || empty(suffix) || suffix.hi != n - 1;
+    return out;
+  }
+};
+
 /// The affine map x -> a x + b. earlier ⊕ later = "apply earlier, then later":
 ///   x -> a_l (a_e x + b_e) + b_l.
 template <class T>

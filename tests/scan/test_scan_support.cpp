@@ -251,7 +251,77 @@ TEST(ScanWorkspaceSizes, AlgorithmsThatNeedNone) {
     EXPECT_EQ(kscan::workspace_elements({ScanAlgorithm::kokkos, 0}, n, 8), 0);
     EXPECT_EQ(kscan::workspace_elements({ScanAlgorithm::blelloch, 0}, n, 8), n);
     EXPECT_LE(kscan::workspace_elements({ScanAlgorithm::sengupta, 0}, n, 8), n + 64);
-    EXPECT_EQ(kscan::workspace_elements({ScanAlgorithm::blocked, 0}, n, 8), std::min<std::int64_t>(n, 8) - 1);
+    // blocked: the sums of chunks 1 .. P - 1 of P + 1, once every chunk gets an element
+    EXPECT_EQ(kscan::workspace_elements({ScanAlgorithm::blocked, 0}, n, 8), n >= 10 ? 7 : 0);
+    EXPECT_EQ(kscan::workspace_elements({ScanAlgorithm::blocked, 0}, n, 1), 0);
+  }
+}
+
+/// [i, i] at position i, on ExecSpace's memory (filled in a kernel: lambdas cannot live in a
+/// test body on every backend).
+template <class ExecSpace>
+Kokkos::View<kscan::test::Interval*, typename ExecSpace::memory_space> single_intervals(
+    std::int64_t n) {
+  Kokkos::View<kscan::test::Interval*, typename ExecSpace::memory_space> data(
+      "test::scan::intervals", n);
+  Kokkos::parallel_for(
+      "test::scan::intervals", Kokkos::RangePolicy<ExecSpace>(0, n),
+      KOKKOS_LAMBDA(std::int64_t i) { data(i) = kscan::test::Interval{i, i, false}; });
+  return data;
+}
+
+template <class ExecSpace>
+class ScanPrefixCombine : public ::testing::Test {};
+TYPED_TEST_SUITE(ScanPrefixCombine, kscan::test::ExecutionSpaces);
+
+// Every algorithm calls combine_prefix only with a full prefix on the left (forward) and, through
+// the reversed operator, combine_suffix only with a full suffix on the right (reverse), exactly
+// prefix_combine_count times; the results are still the right blocks.
+TYPED_TEST(ScanPrefixCombine, OnlyOnFullPrefixesAndAsCounted) {
+  using Mem = typename TypeParam::memory_space;
+  using kscan::test::Interval;
+  const TypeParam space;
+  const int threads = space.concurrency();
+  for (const ScanOptions& options : all_scans()) {
+    if (options.algorithm == ScanAlgorithm::kokkos && !kscan::kokkos_scan_keeps_order<TypeParam>())
+      continue;
+    for (const std::int64_t n : kLengths) {
+      kscan::test::IntervalConcat<Mem> op{n, Kokkos::View<std::int64_t[2], Mem>("test::used")};
+      kscan::ScanWorkspace<Interval, Mem> workspace;
+      for (const ScanDirection direction : {ScanDirection::forward, ScanDirection::reverse}) {
+        const bool forward = direction == ScanDirection::forward;
+        const auto data = single_intervals<TypeParam>(n);
+        Kokkos::deep_copy(op.used, std::int64_t(0));
+        kscan::inclusive_scan(space, options, direction, op, data, workspace);
+        space.fence();
+        const auto host = Kokkos::create_mirror_view_and_copy(Kokkos::HostSpace(), data);
+        const auto used = Kokkos::create_mirror_view_and_copy(Kokkos::HostSpace(), op.used);
+        int wrong = 0;
+        for (std::int64_t i = 0; i < n && wrong < 3; ++i) {
+          const Interval expected{forward ? 0 : i, forward ? i : n - 1, false};
+          const Interval& got = host(i);
+          if (got.lo != expected.lo || got.hi != expected.hi || got.bad) {
+            ++wrong;
+            ADD_FAILURE() << describe(options, direction, n) << ": element " << i << " is ["
+                          << got.lo << ", " << got.hi << "]" << (got.bad ? " (bad)" : "");
+          }
+        }
+        EXPECT_EQ(used(forward ? 0 : 1), kscan::prefix_combine_count(options, n, threads))
+            << describe(options, direction, n);
+        EXPECT_EQ(used(forward ? 1 : 0), 0) << describe(options, direction, n);
+        EXPECT_LE(kscan::prefix_combine_count(options, n, threads),
+                  kscan::combine_count(options, n, threads));
+      }
+    }
+  }
+}
+
+// The sequential scan and the blocked scan on one worker use nothing but prefix combines.
+TEST(ScanPrefixCombineCount, SequentialIsAllPrefix) {
+  for (const std::int64_t n : kLengths) {
+    EXPECT_EQ(kscan::prefix_combine_count({ScanAlgorithm::sequential, 0}, n, 4), n - 1);
+    EXPECT_EQ(kscan::prefix_combine_count({ScanAlgorithm::blocked, 0}, n, 1), n - 1);
+    EXPECT_EQ(kscan::prefix_combine_count({ScanAlgorithm::kokkos, 0}, n, 4), 0);
   }
 }
 

@@ -140,6 +140,48 @@ TYPED_TEST(ScanExact, StridedView) {
   }
 }
 
+// inclusive_scan_rows: every row of a batch scanned on its own, for batches smaller and larger
+// than the number of workers (the blocked scan shares the workers among the rows).
+template <class ExecSpace>
+class ScanRows : public ::testing::Test {};
+TYPED_TEST_SUITE(ScanRows, kscan::test::ExecutionSpaces);
+
+TYPED_TEST(ScanRows, EveryRowOnItsOwn) {
+  using Mem = typename TypeParam::memory_space;
+  const Mat2Product op;
+  kscan::ScanWorkspace<Mat2, Mem> workspace;
+  for (const auto& name : kscan::scan_names()) {
+    const ScanOptions options = *kscan::parse_scan(name, 2);
+    if (options.algorithm == ScanAlgorithm::kokkos && !kscan::kokkos_scan_keeps_order<TypeParam>())
+      continue;
+    for (const std::int64_t rows : {1, 3, 8}) {
+      for (const std::int64_t n : {1, 2, 5, 17, 1000}) {
+        for (const ScanDirection direction : {ScanDirection::forward, ScanDirection::reverse}) {
+          Kokkos::View<Mat2**, Kokkos::LayoutRight, Mem> data("test::scan::rows", rows, n);
+          auto host = Kokkos::create_mirror_view(data);
+          std::vector<std::vector<Mat2>> input;
+          for (std::int64_t r = 0; r < rows; ++r) {
+            input.push_back(kscan::test::random_matrices(n, static_cast<std::uint64_t>(r * 31 + n)));
+            for (std::int64_t i = 0; i < n; ++i) host(r, i) = input.back()[static_cast<std::size_t>(i)];
+          }
+          Kokkos::deep_copy(data, host);
+          const TypeParam space;
+          kscan::inclusive_scan_rows(space, options, direction, op, data, workspace);
+          space.fence();
+          Kokkos::deep_copy(host, data);
+          for (std::int64_t r = 0; r < rows; ++r) {
+            const auto expected = kscan::test::host_scan(op, input[static_cast<std::size_t>(r)], direction);
+            for (std::int64_t i = 0; i < n; ++i)
+              ASSERT_TRUE(host(r, i) == expected[static_cast<std::size_t>(i)])
+                  << describe(options, direction, n) << ", " << rows << " rows: row " << r
+                  << " element " << i;
+          }
+        }
+      }
+    }
+  }
+}
+
 // float32 affine maps: every algorithm within a tolerance of a float64 host loop.
 template <class ExecSpace>
 class ScanFloat : public ::testing::Test {};

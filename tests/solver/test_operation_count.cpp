@@ -63,22 +63,26 @@ TEST(OperationCount, SequentialMethodsAreOneChain) {
 
 TEST(OperationCount, ClosedForms) {
   namespace f = kscan::flops;
-  const double element = f::filter_element(kNx, kNy), combine = f::filter_combine(kNx),
-               innovation = f::innovation(kNx, kNy);
+  const double element = f::filter_element(kNx, kNy), general = f::filter_combine(kNx),
+               prefix = f::filter_combine_prefix(kNx), innovation = f::innovation(kNx, kNy);
   for (const std::int64_t n : kLengths) {
     const double T = static_cast<double>(n);
     // KF: innovation and update per step.
     EXPECT_DOUBLE_EQ(count(Method::kf, {}, n, 1).total,
                      T * (innovation + f::kalman_update(kNx, kNy)));
-    // PKF over a sequential scan of the prior and n elements: n combines.
+    // PKF over a sequential scan of the prior and n elements: n combines, each with a full
+    // prefix on the left.
     EXPECT_DOUBLE_EQ(count(Method::pkf, {ScanAlgorithm::sequential, 0}, n, 1).total,
-                     T * (element + combine + innovation));
-    // With a thread per item every parallel step costs one item: the elements, one combine per
-    // combining step of the scan, and the innovations.
-    const ScanOptions lf{ScanAlgorithm::ladner_fischer, 0};
-    const double steps = static_cast<double>(kscan::parallel_steps(lf, n + 1, 1));
-    EXPECT_DOUBLE_EQ(count(Method::pkf, lf, n, n + 1).span,
-                     element + steps * combine + innovation);
+                     T * (element + prefix + innovation));
+  }
+  // Ladner-Fischer over 2^k elements with a thread per item: every parallel step costs its
+  // dearest combine -- k - 1 up-sweep levels hold general combines, the top one only block 0's
+  // prefix, and the k - 1 fill levels only prefixes.
+  for (const int k : {1, 4, 10}) {
+    const std::int64_t n = (std::int64_t(1) << k) - 1;
+    EXPECT_DOUBLE_EQ(count(Method::pkf, {ScanAlgorithm::ladner_fischer, 0}, n, n + 1).span,
+                     element + (k - 1) * general + k * prefix + innovation)
+        << "k " << k;
   }
 }
 

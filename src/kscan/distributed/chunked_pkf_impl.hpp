@@ -32,7 +32,7 @@ struct FilterExscanOp {
 };
 
 template <class Scalar, class ExecSpace, class Dims>
-class ChunkedPkf final : public SolverBackend<Scalar, ExecSpace> {
+class ChunkedPkf final : public SeriesBackend<Scalar, ExecSpace> {
  public:
   using T = Scalar;
   using solver_type = KalmanSolver<Scalar, ExecSpace>;

@@ -19,12 +19,12 @@
 #include <Kokkos_Core.hpp>
 #include <memory>
 
-#include "kscan/solver/solver_backend.hpp"
+#include "kscan/solver/kalman_solver.hpp"
 
 namespace kscan {
 
 template <class Scalar>
-using DistributedBackend = std::unique_ptr<SolverBackend<Scalar, Kokkos::DefaultExecutionSpace>>;
+using DistributedBackend = std::unique_ptr<SeriesBackend<Scalar, Kokkos::DefaultExecutionSpace>>;
 
 /// PKF over every rank of `comm`, each holding the steps mpi::chunk_of gives it (a rank may hold
 /// none). `y` is the whole series; the rank uses its chunk of it.

@@ -20,7 +20,7 @@
 namespace kscan {
 
 template <class Scalar, class ExecSpace, class Dims>
-class TwoRankPtfs final : public SolverBackend<Scalar, ExecSpace> {
+class TwoRankPtfs final : public SeriesBackend<Scalar, ExecSpace> {
  public:
   using T = Scalar;
   using solver_type = KalmanSolver<Scalar, ExecSpace>;

@@ -11,11 +11,13 @@
 #include <optional>
 #include <ostream>
 #include <sstream>
+#include <stdexcept>
 #include <type_traits>
 
 #include "kscan/bench/environment.hpp"
 #include "kscan/data/simulate.hpp"
 #include "kscan/experiment/device_peaks.hpp"
+#include "kscan/solver/batched_kalman_solver.hpp"
 #include "kscan/solver/kalman_solver.hpp"
 #include "kscan/solver/operation_count.hpp"
 
@@ -141,7 +143,7 @@ struct Reference {
 template <class Scalar>
 struct DeviceData {
   StateSpaceModel<Scalar, Mem> model;
-  std::vector<Kokkos::View<Scalar**, Kokkos::LayoutRight, Mem>> y;
+  typename BatchedKalmanSolver<Scalar, Exec>::measurements_type y;  // [batch, T, ny]
   std::size_t model_bytes = 0;
   std::size_t measurement_bytes = 0;
 };
@@ -153,10 +155,12 @@ DeviceData<Scalar> to_device(const HostModel& model, const std::vector<HostSerie
   const auto& m = d.model;
   d.model_bytes = sizeof(Scalar) * (m.F.span() + m.Q.span() + m.H.span() + m.R.span() +
                                     m.c.span() + m.d.span() + m.m0.span() + m.P0.span());
-  for (const auto& s : series) {
-    d.y.push_back(convert_measurements<Scalar, Mem>(s.y));
-    d.measurement_bytes += sizeof(Scalar) * d.y.back().span();
-  }
+  d.y = typename BatchedKalmanSolver<Scalar, Exec>::measurements_type(
+      "kscan::data::batch_y", series.size(), series[0].y.extent(0), series[0].y.extent(1));
+  for (std::size_t b = 0; b < series.size(); ++b)
+    Kokkos::deep_copy(Kokkos::subview(d.y, b, Kokkos::ALL, Kokkos::ALL),
+                      convert_measurements<Scalar, Mem>(series[b].y));
+  d.measurement_bytes = sizeof(Scalar) * d.y.span();
   return d;
 }
 
@@ -166,7 +170,8 @@ Reference compute_reference(Method method, const HostModel& model, const HostSer
     DeviceData<double> d = to_device<double>(model, {series});
     SolverOptions options;
     options.method = method;
-    KalmanSolver<double, Exec> solver(options, d.model, d.y[0]);
+    KalmanSolver<double, Exec> solver(options, d.model,
+                                      Kokkos::subview(d.y, 0, Kokkos::ALL, Kokkos::ALL));
     solver.run();
     Kokkos::fence();
     ref.mean = Kokkos::create_mirror_view_and_copy(Kokkos::HostSpace(), solver.mean());
@@ -228,28 +233,85 @@ struct RunContext {
   const RunnerOptions& hooks;
 };
 
-/// The solver of one run and batch member: over the backend a RunnerOptions hook builds for the
-/// run, otherwise KalmanSolver's own.
+/// The solver of one run: every batch member in one BatchedKalmanSolver (its kernels run over
+/// series and time together) or, when a RunnerOptions hook supplies one, a backend built
+/// elsewhere for the run's single series (a method spread over MPI ranks). Its estimates are
+/// read as [B, T, nx], [B, T, nx, nx] and [B] host arrays either way.
 template <class Scalar>
-KalmanSolver<Scalar, Exec> make_solver(const PlannedRun& run, const SolverOptions& options,
-                                       const DeviceData<Scalar>& data,
-                                       const Kokkos::View<Scalar**, Kokkos::LayoutRight, Mem>& y,
-                                       const RunnerOptions& hooks) {
-  const BackendFactory<Scalar>* factory = nullptr;
-  if constexpr (std::is_same_v<Scalar, float>) factory = &hooks.backend_float;
-  else factory = &hooks.backend_double;
-  if (*factory)
-    if (auto backend = (*factory)(run, options, data.model, y))
-      return KalmanSolver<Scalar, Exec>(std::move(backend));
-  return KalmanSolver<Scalar, Exec>(options, data.model, y);
-}
+class RunSolver {
+ public:
+  using batch_type = BatchedKalmanSolver<Scalar, Exec>;
+  using single_type = KalmanSolver<Scalar, Exec>;
+  using HostMeans = Kokkos::View<Scalar***, Kokkos::LayoutRight, Kokkos::HostSpace>;
+  using HostCovariances = Kokkos::View<Scalar****, Kokkos::LayoutRight, Kokkos::HostSpace>;
+  using HostLogliks = Kokkos::View<double*, Kokkos::HostSpace>;
 
-/// Warm-up, then fenced timed repetitions of every batch member together: total and phase
-/// times, median, min, mean and throughput.
-template <class Solvers>
-void time_repetitions(Solvers& solvers, const RunContext& ctx, RunResult& result) {
+  RunSolver(const PlannedRun& run, const SolverOptions& options, const DeviceData<Scalar>& data,
+            const RunnerOptions& hooks) {
+    const BackendFactory<Scalar>* factory = nullptr;
+    if constexpr (std::is_same_v<Scalar, float>) factory = &hooks.backend_float;
+    else factory = &hooks.backend_double;
+    if (*factory) {
+      const typename single_type::measurements_type y =
+          Kokkos::subview(data.y, 0, Kokkos::ALL, Kokkos::ALL);
+      if (auto backend = (*factory)(run, options, data.model, y)) {
+        if (data.y.extent(0) != 1)
+          throw std::invalid_argument("a run over a supplied backend takes one series (batch 1)");
+        single_.emplace(std::move(backend));
+        return;
+      }
+    }
+    batch_.emplace(options, data.model, data.y);
+  }
+
+  void run(PhaseTimer* timer = nullptr) {
+    if (single_)
+      single_->run(timer);
+    else
+      batch_->run(timer);
+  }
+  double flops() const { return single_ ? single_->flops() : batch_->flops(); }
+  std::size_t allocated_bytes() const {
+    return single_ ? single_->allocated_bytes() : batch_->allocated_bytes();
+  }
+
+  // (a supplied backend's reads are collective over its ranks: every rank calls them, in this
+  // order: means, covariances, log-likelihoods)
+  HostMeans means() const {
+    if (!single_) return Kokkos::create_mirror_view_and_copy(Kokkos::HostSpace(), batch_->mean());
+    const auto mean = single_->mean();
+    HostMeans host("kscan::run::mean", 1, mean.extent(0), mean.extent(1));
+    Kokkos::deep_copy(Kokkos::subview(host, 0, Kokkos::ALL, Kokkos::ALL), mean);
+    return host;
+  }
+  HostCovariances covariances() const {
+    if (!single_)
+      return Kokkos::create_mirror_view_and_copy(Kokkos::HostSpace(), batch_->covariance());
+    const auto cov = single_->covariance();
+    HostCovariances host("kscan::run::covariance", 1, cov.extent(0), cov.extent(1),
+                         cov.extent(2));
+    Kokkos::deep_copy(Kokkos::subview(host, 0, Kokkos::ALL, Kokkos::ALL, Kokkos::ALL), cov);
+    return host;
+  }
+  HostLogliks log_likelihoods() const {
+    if (!single_)
+      return Kokkos::create_mirror_view_and_copy(Kokkos::HostSpace(), batch_->log_likelihood());
+    HostLogliks host("kscan::run::loglik", 1);
+    host(0) = single_->log_likelihood();
+    return host;
+  }
+
+ private:
+  std::optional<batch_type> batch_;
+  std::optional<single_type> single_;
+};
+
+/// Warm-up, then fenced timed repetitions: total and phase times, median, min, mean and
+/// throughput.
+template <class Scalar>
+void time_repetitions(RunSolver<Scalar>& solver, const RunContext& ctx, RunResult& result) {
   for (int w = 0; w < ctx.plan.warmup; ++w) {
-    for (auto& solver : solvers) solver.run();
+    solver.run();
     Kokkos::fence();
     if (stopping(ctx.stop)) throw Abandoned{};
   }
@@ -260,7 +322,7 @@ void time_repetitions(Solvers& solvers, const RunContext& ctx, RunResult& result
     PhaseTimer timer;
     Kokkos::fence();
     const auto start = Clock::now();
-    for (auto& solver : solvers) solver.run(&timer);
+    solver.run(&timer);
     Kokkos::fence();
     result.total_seconds.push_back(seconds_since(start));
     for (int p = 0; p < phase_count; ++p)
@@ -272,7 +334,8 @@ void time_repetitions(Solvers& solvers, const RunContext& ctx, RunResult& result
   m.median_seconds = median_of(t);
   m.min_seconds = *std::min_element(t.begin(), t.end());
   m.mean_seconds = std::accumulate(t.begin(), t.end(), 0.0) / static_cast<double>(t.size());
-  const double samples = static_cast<double>(result.key.length) * static_cast<double>(result.key.batch);
+  const double samples =
+      static_cast<double>(result.key.length) * static_cast<double>(result.key.batch);
   m.throughput_msps = m.median_seconds > 0 ? samples / m.median_seconds / 1e6 : kNaN;
 }
 
@@ -304,40 +367,32 @@ RunResult execute(const PlannedRun& run, DeviceData<Scalar>& data, const RunCont
   SolverOptions options;
   options.method = run.method;
   options.scan = run.scan;
-  std::vector<KalmanSolver<Scalar, Exec>> solvers;
-  solvers.reserve(data.y.size());
-  for (const auto& y : data.y) solvers.push_back(make_solver(run, options, data, y, ctx.hooks));
+  RunSolver<Scalar> solver(run, options, data, ctx.hooks);
 
   RunMetrics& m = result.metrics;
-  std::size_t solver_bytes = 0;
-  for (const auto& solver : solvers) solver_bytes += solver.allocated_bytes();
+  const std::size_t solver_bytes = solver.allocated_bytes();
   m.peak_memory_bytes =
       static_cast<std::int64_t>(solver_bytes + data.model_bytes + data.measurement_bytes);
   if (ctx.plan.simulate_threads) {
-    for (auto& solver : solvers) solver.run();
+    solver.run();
     Kokkos::fence();
     count_simulated(run, data.model, *ctx.plan.simulate_threads, m);
   } else {
-    time_repetitions(solvers, ctx, result);
-    for (const auto& solver : solvers) m.flops += solver.flops();
+    time_repetitions(solver, ctx, result);
+    m.flops = solver.flops();
     m.achieved_gflops = m.median_seconds > 0 ? m.flops / m.median_seconds / 1e9 : kNaN;
     if (const auto peak = device_peak_gflops(ctx.device, ctx.execution_space, run.key.precision))
       m.mfu = m.achieved_gflops / *peak;
   }
 
   // Estimates of member 0: accuracy, parity, estimates; every member: finiteness.
-  const auto mean = Kokkos::create_mirror_view_and_copy(Kokkos::HostSpace(), solvers[0].mean());
-  const auto cov =
-      Kokkos::create_mirror_view_and_copy(Kokkos::HostSpace(), solvers[0].covariance());
-  m.loglik = solvers[0].log_likelihood();
-  m.finite = all_finite(mean) && all_finite(cov) && std::isfinite(m.loglik);
-  for (std::size_t b = 1; b < solvers.size() && m.finite; ++b) {
-    m.finite = all_finite(Kokkos::create_mirror_view_and_copy(Kokkos::HostSpace(),
-                                                              solvers[b].mean())) &&
-               all_finite(Kokkos::create_mirror_view_and_copy(Kokkos::HostSpace(),
-                                                              solvers[b].covariance())) &&
-               std::isfinite(solvers[b].log_likelihood());
-  }
+  const auto means = solver.means();
+  const auto covs = solver.covariances();
+  const auto logliks = solver.log_likelihoods();
+  const auto mean = Kokkos::subview(means, 0, Kokkos::ALL, Kokkos::ALL);
+  const auto cov = Kokkos::subview(covs, 0, Kokkos::ALL, Kokkos::ALL, Kokkos::ALL);
+  m.loglik = logliks(0);
+  m.finite = all_finite(means) && all_finite(covs) && all_finite(logliks);
   const int steps = static_cast<int>(mean.extent(0));
   const int nx = static_cast<int>(mean.extent(1));
   const auto& truth = ctx.truth.x_true;

@@ -16,7 +16,7 @@
 #include "kscan/experiment/plan.hpp"
 #include "kscan/experiment/result_sink.hpp"
 #include "kscan/experiment/run_result.hpp"
-#include "kscan/solver/solver_backend.hpp"
+#include "kscan/solver/kalman_solver.hpp"
 
 namespace kscan {
 
@@ -24,7 +24,7 @@ namespace kscan {
 /// ranks, src/kscan/distributed); a null result means the usual solver.
 template <class Scalar>
 using BackendFactory =
-    std::function<std::unique_ptr<SolverBackend<Scalar, Kokkos::DefaultExecutionSpace>>(
+    std::function<std::unique_ptr<SeriesBackend<Scalar, Kokkos::DefaultExecutionSpace>>(
         const PlannedRun& run, const SolverOptions& options,
         const typename KalmanSolver<Scalar>::model_type& model,
         const typename KalmanSolver<Scalar>::measurements_type& y)>;

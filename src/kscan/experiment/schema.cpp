@@ -248,7 +248,9 @@ std::vector<DeckKey> build_schema() {
     key.max = 65536;
     key.description =
         "Independent series per length, simulated from the same model (member b with seed + b). "
-        "A timed repetition runs all of them, one after another; throughput counts T x batch. "
+        "A timed repetition solves all of them together (kernels over series and time; the "
+        "sequential methods and the blocked scan run the series in parallel); throughput counts "
+        "T x batch. "
         "Accuracy metrics are those of member 0. Must be 1 for data.source: file.";
     add(key);
   }

@@ -6,6 +6,7 @@
 // Down-sweep, operand order for a non-commutative ⊕: a parent holds the prefix of everything
 // before its block (the earlier part); the left child receives it unchanged and the right child
 // receives parent ⊕ (reduction of the left child).
+#include "kscan/scan/prefix_combine.hpp"
 #include "kscan/scan/scan_common.hpp"
 #include "kscan/scan/tree_sweep.hpp"
 
@@ -33,12 +34,13 @@ void blelloch_scan(const ExecSpace& space, const Op& op, const Seq& x, index_t n
           const value_type left_sum = x(left);
           const value_type parent = x(right);
           x(left) = parent;
-          x(right) = op.combine(parent, left_sum);
+          // the parent of the block at 0 is the identity, every other one a full prefix
+          x(right) = combine_maybe_prefix(op, k > 0, parent, left_sum);
         });
   }
   Kokkos::parallel_for(
       "kscan::scan::blelloch::final", range(space, 0, n),
-      KOKKOS_LAMBDA(index_t i) { x(i) = op.combine(x(i), original(i)); });
+      KOKKOS_LAMBDA(index_t i) { x(i) = combine_maybe_prefix(op, i > 0, x(i), original(i)); });
 }
 
 }  // namespace kscan::scan_detail

@@ -16,6 +16,8 @@ struct ScanStep {
                               // combines once; a blocked chunk of one element combines nothing)
   std::int64_t combines = 0;  // combine calls in this step, all items together
   std::int64_t chain = 0;     // longest run of dependent combines inside one item (1 in a tree level)
+  std::int64_t prefix_combines = 0;  // of `combines`, those with a full prefix on the left, which
+                                     // use the operator's combine_prefix (prefix_combine.hpp)
 };
 
 /// The combining steps of a scan of length n with `threads` workers (only `blocked` and `kokkos`
@@ -28,6 +30,11 @@ std::vector<ScanStep> scan_schedule(const ScanOptions& options, std::int64_t n, 
 /// scan_schedule's steps. Exact for every algorithm but `kokkos` (see combine_count_is_exact).
 std::int64_t combine_count(const ScanOptions& options, std::int64_t n, int threads);
 
+/// How many of combine_count's combines have a full prefix on the left (exact for every
+/// algorithm; 0 for `kokkos`, which never knows). Operators with a combine_prefix pay its cost
+/// for these and combine's for the rest.
+std::int64_t prefix_combine_count(const ScanOptions& options, std::int64_t n, int threads);
+
 /// False for `kokkos`, whose count depends on the backend (Kokkos 3.4: n on Serial, 2n + P - 1 on
 /// OpenMP with P threads); combine_count then returns the nominal 2n + P - 1 (n for one worker).
 bool combine_count_is_exact(const ScanOptions& options);
@@ -39,6 +46,11 @@ std::int64_t parallel_steps(const ScanOptions& options, std::int64_t n, int thre
 /// simulated threads. Multiply by one combine's flops for the operation count.
 std::int64_t simulated_combine_depth(const ScanOptions& options, std::int64_t n, int threads,
                                      std::int64_t p);
+
+/// Workers each series of a batch of `rows` gets in inclusive_scan_rows: threads / rows (at least
+/// 1) for `blocked`, which runs the rows together, and all of them for the other algorithms,
+/// which scan one row after another. Count a row's combines with this many threads.
+int row_threads(const ScanOptions& options, std::int64_t rows, int threads);
 
 /// Elements of scratch a scan of length n needs from its ScanWorkspace (0: none).
 std::int64_t workspace_elements(const ScanOptions& options, std::int64_t n, int threads);

@@ -3,6 +3,9 @@
 //   out(i) = in(i - d) ⊕ in(i)  (i >= d),   out(i) = in(i)  (i < d),
 // double-buffered between the sequence and a scratch buffer of n elements. Work sum(n - d), span
 // ceil(log2 n). When the number of levels is odd the result is copied back to the sequence.
+// Before level d, in(j) holds a_{max(0, j-d+1)} ⊕ … ⊕ a_j, so in(i - d) is a full prefix for
+// i < 2d.
+#include "kscan/scan/prefix_combine.hpp"
 #include "kscan/scan/scan_common.hpp"
 
 namespace kscan::scan_detail {
@@ -13,7 +16,7 @@ void hillis_steele_level(const ExecSpace& space, const Op& op, const Src& src, c
   Kokkos::parallel_for(
       label, range(space, 0, n), KOKKOS_LAMBDA(index_t i) {
         if (i >= d)
-          dst(i) = op.combine(src(i - d), src(i));
+          dst(i) = combine_maybe_prefix(op, i < 2 * d, src(i - d), src(i));
         else
           dst(i) = src(i);
       });

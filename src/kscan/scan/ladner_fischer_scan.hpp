@@ -10,6 +10,7 @@
 // finishes them (earlier part on the left). Every position below n - 1 whose index + 1 is not a
 // power of two is filled exactly once: work (n - 1) + (n - 2 - floor(log2(n - 1))) combines for
 // n >= 2, span 2 ceil(log2 n) - 1 (levels without any fill are skipped).
+#include "kscan/scan/prefix_combine.hpp"
 #include "kscan/scan/scan_common.hpp"
 #include "kscan/scan/tree_sweep.hpp"
 
@@ -27,7 +28,7 @@ void ladner_fischer_scan(const ExecSpace& space, const Op& op, const Seq& x, ind
           const index_t k = j + 1;
           const index_t prefix = 2 * k * d - 1;
           const index_t p = prefix + d;
-          x(p) = op.combine(x(prefix), x(p));
+          x(p) = combine_prefix(op, x(prefix), x(p));
         });
   }
 }

@@ -5,11 +5,14 @@
 // the suffix of a at k with the operand order of the original operator (earlier ⊕ later).
 #include <Kokkos_Core.hpp>
 
+#include "kscan/scan/prefix_combine.hpp"
 #include "kscan/scan/scan_common.hpp"
 
 namespace kscan {
 
-/// The operator with its operands swapped: combine(x, y) = op.combine(y, x).
+/// The operator with its operands swapped: combine(x, y) = op.combine(y, x). A prefix of the
+/// reversed sequence is a suffix of the original one, so its combine_prefix is the original
+/// operator's combine_suffix, where that exists.
 template <class Op>
 struct ReverseOperator {
   using value_type = typename Op::value_type;
@@ -18,6 +21,11 @@ struct ReverseOperator {
   KOKKOS_INLINE_FUNCTION value_type combine(const value_type& earlier,
                                             const value_type& later) const {
     return op.combine(later, earlier);
+  }
+  template <class O = Op, std::enable_if_t<has_combine_suffix<O>::value, int> = 0>
+  KOKKOS_INLINE_FUNCTION value_type combine_prefix(const value_type& prefix,
+                                                   const value_type& later) const {
+    return op.combine_suffix(later, prefix);
   }
 };
 
@@ -28,6 +36,18 @@ struct ReversedSequence {
   scan_detail::index_t last;
   KOKKOS_INLINE_FUNCTION typename View::reference_type operator()(scan_detail::index_t i) const {
     return view(last - i);
+  }
+};
+
+/// The rows of a rank-2 view (a batch of series), each read back to front.
+template <class View2>
+struct ReversedViewRows {
+  View2 view;
+  scan_detail::index_t count;
+  scan_detail::index_t last;
+  KOKKOS_INLINE_FUNCTION ReversedSequence<scan_detail::RowSequence<View2>> operator()(
+      scan_detail::index_t r) const {
+    return {{view, r}, last};
   }
 };
 

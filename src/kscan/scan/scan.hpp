@@ -7,6 +7,12 @@
 //     KOKKOS_INLINE_FUNCTION value_type identity() const;
 //     KOKKOS_INLINE_FUNCTION value_type combine(const value_type& earlier,
 //                                               const value_type& later) const;
+//     // optional, see prefix_combine.hpp: cheaper forms for a full prefix on the left or a
+//     // full suffix on the right, used wherever the scan knows it has one
+//     KOKKOS_INLINE_FUNCTION value_type combine_prefix(const value_type& prefix,
+//                                                      const value_type& later) const;
+//     KOKKOS_INLINE_FUNCTION value_type combine_suffix(const value_type& earlier,
+//                                                      const value_type& suffix) const;
 //   };
 //
 // with any of the algorithms of ScanAlgorithm, on any execution space. Kernels are enqueued on the
@@ -44,7 +50,9 @@ void run_scan(const ExecSpace& space, const ScanOptions& options, const Op& op, 
       sengupta_scan(space, op, x, n, options.sengupta_threshold, buffer);
       return;
     case ScanAlgorithm::kokkos: kokkos_scan(space, op, x, n); return;
-    case ScanAlgorithm::blocked: blocked_scan(space, op, x, n, threads, buffer); return;
+    case ScanAlgorithm::blocked:
+      blocked_scan(space, op, SingleRow<Seq>{x}, n, threads, buffer);
+      return;
   }
 }
 
@@ -90,6 +98,37 @@ void inclusive_scan(const ExecSpace& space, const ScanOptions& options, ScanDire
     scan_detail::run_scan(space, options, ReverseOperator<Op>{op},
                           ReversedSequence<View>{data, n - 1}, n, threads, buffer);
   }
+}
+
+/// inclusive_scan of every row of data (data.extent(0) independent series of data.extent(1)
+/// elements each). The blocked scan runs the rows together, each with row_threads workers (a
+/// batch of at least P series is P sequential scans at a time, parallel over the series); the
+/// other algorithms scan the rows one after another, each with every worker.
+template <class ExecSpace, class Op, class View2>
+void inclusive_scan_rows(
+    const ExecSpace& space, const ScanOptions& options, ScanDirection direction, const Op& op,
+    const View2& data,
+    ScanWorkspace<typename Op::value_type, typename ExecSpace::memory_space>& workspace) {
+  static_assert(Kokkos::is_view<View2>::value && View2::rank == 2,
+                "inclusive_scan_rows: data must be a rank-2 Kokkos::View [rows, n]");
+  const auto rows = static_cast<scan_detail::index_t>(data.extent(0));
+  const auto n = static_cast<scan_detail::index_t>(data.extent(1));
+  if (rows == 0 || n == 0) return;
+  if (options.algorithm != ScanAlgorithm::blocked) {
+    for (scan_detail::index_t r = 0; r < rows; ++r)
+      inclusive_scan(space, options, direction, op, Kokkos::subview(data, r, Kokkos::ALL),
+                     workspace);
+    return;
+  }
+  const int threads = row_threads(options, rows, space.concurrency());
+  workspace.reserve(space, rows * workspace_elements(options, n, threads));
+  const auto& buffer = workspace.buffer();
+  if (direction == ScanDirection::forward)
+    scan_detail::blocked_scan(space, op, scan_detail::ViewRows<View2>{data, rows}, n, threads,
+                              buffer);
+  else
+    scan_detail::blocked_scan(space, ReverseOperator<Op>{op},
+                              ReversedViewRows<View2>{data, rows, n - 1}, n, threads, buffer);
 }
 
 }  // namespace kscan

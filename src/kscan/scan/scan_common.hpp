@@ -30,6 +30,31 @@ struct OffsetSequence {
   }
 };
 
+/// Row `row` of a rank-2 view (a batch of series, one per row), as a sequence.
+template <class View2>
+struct RowSequence {
+  using reference_type = typename View2::reference_type;
+  View2 view;
+  index_t row;
+  KOKKOS_INLINE_FUNCTION reference_type operator()(index_t i) const { return view(row, i); }
+};
+
+/// The rows of a rank-2 view: rows(r) is row r.
+template <class View2>
+struct ViewRows {
+  View2 view;
+  index_t count;
+  KOKKOS_INLINE_FUNCTION RowSequence<View2> operator()(index_t r) const { return {view, r}; }
+};
+
+/// One sequence as a batch of one row.
+template <class Seq>
+struct SingleRow {
+  Seq seq;
+  index_t count = 1;
+  KOKKOS_INLINE_FUNCTION Seq operator()(index_t) const { return seq; }
+};
+
 // ---- host-side geometry ---------------------------------------------------------------------
 
 /// Largest power of two strictly below n (n >= 2); 0 for n < 2.
@@ -80,13 +105,14 @@ struct SenguptaLevels {
   constexpr index_t workspace_elements() const { return tree_elements + hs_buffer; }
 };
 
-/// Blocked scan: number of chunks for n elements and `threads` workers, and chunk boundaries.
+/// Blocked scan: number of chunks for n elements and `threads` workers (1, or threads + 1 when
+/// there are at least two workers and every chunk gets an element), and chunk boundaries
+/// (chunk 0 is 1.5 times as long as the others: 2 chunks + 1 half-units, 3 of them chunk 0's).
 constexpr index_t blocked_chunks(index_t n, int threads) {
-  const index_t p = threads < 1 ? 1 : threads;
-  return n < p ? n : p;
+  return threads < 2 || n < threads + 2 ? 1 : threads + 1;
 }
 KOKKOS_INLINE_FUNCTION constexpr index_t chunk_begin(index_t c, index_t n, index_t chunks) {
-  return c * n / chunks;
+  return chunks == 1 ? c * n : c == 0 ? 0 : (2 * c + 1) * n / (2 * chunks + 1);
 }
 
 }  // namespace kscan::scan_detail

@@ -10,6 +10,7 @@
 // ("sengupta_b") trades work for fewer steps at the top of the tree. Span about
 // 2 log2 n - h steps; workspace n_1 + ... + n_top (+ n_top for the Hillis-Steele buffer).
 #include "kscan/scan/hillis_steele_scan.hpp"
+#include "kscan/scan/prefix_combine.hpp"
 #include "kscan/scan/scan_common.hpp"
 
 namespace kscan::scan_detail {
@@ -22,7 +23,7 @@ void sengupta_reduce_level(const ExecSpace& space, const Op& op, const Child& ch
   Kokkos::parallel_for(
       "kscan::scan::sengupta::upsweep", range(space, 0, parents), KOKKOS_LAMBDA(index_t j) {
         if (2 * j + 1 < child_size)
-          parent(j) = op.combine(child(2 * j), child(2 * j + 1));
+          parent(j) = combine_maybe_prefix(op, j == 0, child(2 * j), child(2 * j + 1));
         else
           parent(j) = child(2 * j);
       });
@@ -38,7 +39,7 @@ void sengupta_expand_level(const ExecSpace& space, const Op& op, const Level& le
         if (i % 2 == 1)
           level(i) = scanned_parent(i / 2);
         else
-          level(i) = op.combine(scanned_parent(i / 2 - 1), level(i));
+          level(i) = combine_prefix(op, scanned_parent(i / 2 - 1), level(i));
       });
 }
 

@@ -1,6 +1,7 @@
 #pragma once
 // Sequential inclusive scan: one work item on the execution space walks the whole sequence.
-// n - 1 combines, span n - 1. The reference every parallel scan is checked against.
+// n - 1 combines (all with a full prefix on the left), span n - 1. The reference every parallel scan is checked against.
+#include "kscan/scan/prefix_combine.hpp"
 #include "kscan/scan/scan_common.hpp"
 
 namespace kscan::scan_detail {
@@ -12,7 +13,7 @@ void sequential_scan(const ExecSpace& space, const Op& op, const Seq& x, index_t
       "kscan::scan::sequential", range(space, 0, 1), KOKKOS_LAMBDA(index_t) {
         typename Op::value_type running = x(0);
         for (index_t i = 1; i < n; ++i) {
-          running = op.combine(running, x(i));
+          running = combine_prefix(op, running, x(i));
           x(i) = running;
         }
       });

@@ -5,6 +5,7 @@
 // min(i + size, n) - 1, the block's last existing element. Positions >= n are simply absent
 // (identity), so no padding is needed: a right child that is empty leaves its parent equal to the
 // left child, and a clipped right child shares its storage with its parent.
+#include "kscan/scan/prefix_combine.hpp"
 #include "kscan/scan/scan_common.hpp"
 
 namespace kscan::scan_detail {
@@ -20,7 +21,7 @@ void tree_upsweep(const ExecSpace& space, const Op& op, const Seq& x, index_t n,
       const index_t i = 2 * d * k;
       const index_t left = i + d - 1;
       const index_t right = min_index(i + 2 * d, n) - 1;
-      x(right) = op.combine(x(left), x(right));
+      x(right) = combine_maybe_prefix(op, k == 0, x(left), x(right));  // block 0 is a prefix
     });
   }
 }

@@ -10,8 +10,10 @@ inline double cholesky(double n) { return n * n * n / 3; }
 inline double solve(double n, double rhs) { return 2 * n * n * rhs; }
 
 inline double filter_combine(double n) {
-  return 5 * gemm(n, n, n) + 2 * gemm(n, n, n) + 2 * lu(n) + 3 * solve(n, n) + 2 * solve(n, 1) +
-         3 * gemm(n, 1, n) + gemm(n, n, n);
+  return 6 * gemm(n, n, n) + lu(n) + 2 * solve(n, n) + solve(n, 1) + 4 * gemm(n, 1, n);
+}
+inline double filter_combine_prefix(double n) {
+  return 3 * gemm(n, n, n) + lu(n) + solve(n, n) + solve(n, 1) + 2 * gemm(n, 1, n);
 }
 inline double filter_element(double nx, double ny) {
   return 3 * gemm(ny, nx, nx) + cholesky(ny) + solve(ny, nx) * 2 + solve(ny, 1) +
@@ -26,6 +28,7 @@ inline double kalman_update(double nx, double ny) {
          gemm(ny, nx, ny) + gemm(nx, nx, ny);
 }
 inline double smooth_combine(double n) { return 3 * gemm(n, n, n) + gemm(n, 1, n); }
+inline double smooth_combine_suffix(double n) { return 2 * gemm(n, n, n) + gemm(n, 1, n); }
 inline double smooth_element(double n) {
   return 2 * gemm(n, n, n) + cholesky(n) + solve(n, n) + 2 * gemm(n, 1, n) + gemm(n, n, n);
 }

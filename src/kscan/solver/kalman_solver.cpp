@@ -1,17 +1,27 @@
 #include "kscan/solver/kalman_solver.hpp"
 
+#include <optional>
 #include <stdexcept>
-#include <string>
 
 #include "kscan/core/execution_spaces.hpp"
-#include "kscan/scan/scan.hpp"
-#include "kscan/solver/solver_backend.hpp"
+#include "kscan/solver/batched_kalman_solver.hpp"
 
 namespace kscan {
 
+// Either the batch of one -- y viewed as [1, T, ny] (unmanaged, so `y` is kept alive here),
+// results as series 0 of the batch's -- or a backend built elsewhere.
 template <class Scalar, class ExecSpace>
 struct KalmanSolver<Scalar, ExecSpace>::Impl {
-  std::unique_ptr<SolverBackend<Scalar, ExecSpace>> backend;
+  using batch_type = BatchedKalmanSolver<Scalar, ExecSpace>;
+  measurements_type y;
+  std::optional<batch_type> batch;
+  std::unique_ptr<SeriesBackend<Scalar, ExecSpace>> external;
+
+  static typename batch_type::measurements_type as_batch(const measurements_type& y) {
+    if (y.span() != y.size())
+      throw std::invalid_argument("kscan solver: measurements must be contiguous");
+    return typename batch_type::measurements_type(y.data(), 1, y.extent(0), y.extent(1));
+  }
 };
 
 template <class Scalar, class ExecSpace>
@@ -20,36 +30,16 @@ KalmanSolver<Scalar, ExecSpace>::KalmanSolver(const SolverOptions& options,
                                               const measurements_type& y,
                                               const ExecSpace& space)
     : impl_(std::make_unique<Impl>()) {
-  const int nx = model.nx(), ny = model.ny();
-  const auto length = static_cast<long long>(y.extent(0));
-  if (nx < 1 || nx > max_dimension || ny < 1 || ny > max_dimension)
-    throw std::invalid_argument("kscan solver: state and observation dimensions must be in 1.." +
-                                std::to_string(max_dimension) + ", got nx=" + std::to_string(nx) +
-                                ", ny=" + std::to_string(ny));
-  if (length < 1) throw std::invalid_argument("kscan solver: the series must have length >= 1");
-  if (static_cast<int>(y.extent(1)) != ny)
-    throw std::invalid_argument("kscan solver: measurements have " + std::to_string(y.extent(1)) +
-                                " components, the model observes " + std::to_string(ny));
-  if (model.time_varying() && model.stored() != length)
-    throw std::invalid_argument("kscan solver: a time-varying model of " +
-                                std::to_string(model.stored()) + " steps cannot filter " +
-                                std::to_string(length) + " measurements");
-  if (is_parallel(options.method) && options.scan.algorithm == ScanAlgorithm::kokkos &&
-      !kokkos_scan_keeps_order<ExecSpace>())
-    throw ScanRefused(std::string("scan 'kokkos' refused on backend ") + ExecSpace::name() +
-                      ": its parallel_scan does not keep the operand order of a non-commutative "
-                      "operator, so it would return wrong estimates; choose another scan");
-  impl_->backend = dispatch_dims(nx, ny, [&](auto dims) {
-    return make_solver_backend<Scalar, ExecSpace>(dims, options, model, y, space);
-  });
+  impl_->y = y;
+  impl_->batch.emplace(options, model, Impl::as_batch(y), space);
 }
 
 template <class Scalar, class ExecSpace>
 KalmanSolver<Scalar, ExecSpace>::KalmanSolver(
-    std::unique_ptr<SolverBackend<Scalar, ExecSpace>> backend)
+    std::unique_ptr<SeriesBackend<Scalar, ExecSpace>> backend)
     : impl_(std::make_unique<Impl>()) {
   if (!backend) throw std::invalid_argument("kscan solver: null backend");
-  impl_->backend = std::move(backend);
+  impl_->external = std::move(backend);
 }
 
 template <class Scalar, class ExecSpace>
@@ -62,27 +52,35 @@ KalmanSolver<Scalar, ExecSpace>& KalmanSolver<Scalar, ExecSpace>::operator=(
 
 template <class Scalar, class ExecSpace>
 void KalmanSolver<Scalar, ExecSpace>::run(PhaseTimer* timer) {
-  impl_->backend->run(timer);
+  if (impl_->external)
+    impl_->external->run(timer);
+  else
+    impl_->batch->run(timer);
 }
 template <class Scalar, class ExecSpace>
 auto KalmanSolver<Scalar, ExecSpace>::mean() const -> mean_type {
-  return impl_->backend->mean();
+  if (impl_->external) return impl_->external->mean();
+  return Kokkos::subview(impl_->batch->mean(), 0, Kokkos::ALL, Kokkos::ALL);
 }
 template <class Scalar, class ExecSpace>
 auto KalmanSolver<Scalar, ExecSpace>::covariance() const -> covariance_type {
-  return impl_->backend->covariance();
+  if (impl_->external) return impl_->external->covariance();
+  return Kokkos::subview(impl_->batch->covariance(), 0, Kokkos::ALL, Kokkos::ALL, Kokkos::ALL);
 }
 template <class Scalar, class ExecSpace>
 double KalmanSolver<Scalar, ExecSpace>::log_likelihood() const {
-  return impl_->backend->log_likelihood();
+  if (impl_->external) return impl_->external->log_likelihood();
+  double value = 0;
+  Kokkos::deep_copy(value, Kokkos::subview(impl_->batch->log_likelihood(), 0));
+  return value;
 }
 template <class Scalar, class ExecSpace>
 std::size_t KalmanSolver<Scalar, ExecSpace>::allocated_bytes() const {
-  return impl_->backend->allocated_bytes();
+  return impl_->external ? impl_->external->allocated_bytes() : impl_->batch->allocated_bytes();
 }
 template <class Scalar, class ExecSpace>
 double KalmanSolver<Scalar, ExecSpace>::flops() const {
-  return impl_->backend->flops();
+  return impl_->external ? impl_->external->flops() : impl_->batch->flops();
 }
 
 #define KSCAN_INSTANTIATE(SPACE)          \

@@ -14,7 +14,7 @@
 namespace kscan {
 
 template <class Scalar, class ExecSpace>
-class SolverBackend;
+class SeriesBackend;
 
 struct SolverOptions {
   Method method = Method::pkf;
@@ -37,7 +37,7 @@ class KalmanSolver {
                const measurements_type& y, const ExecSpace& space = ExecSpace());
   /// A solver over a backend built elsewhere, e.g. a method spread over MPI ranks
   /// (src/kscan/distributed), so that it is run, timed and read like any other solver.
-  explicit KalmanSolver(std::unique_ptr<SolverBackend<Scalar, ExecSpace>> backend);
+  explicit KalmanSolver(std::unique_ptr<SeriesBackend<Scalar, ExecSpace>> backend);
   ~KalmanSolver();
   KalmanSolver(KalmanSolver&&) noexcept;
   KalmanSolver& operator=(KalmanSolver&&) noexcept;
@@ -55,6 +55,21 @@ class KalmanSolver {
  private:
   struct Impl;
   std::unique_ptr<Impl> impl_;
+};
+
+/// A one-series solver implemented outside this layer that KalmanSolver runs and reads like its
+/// own (src/kscan/distributed: a method spread over MPI ranks).
+template <class Scalar, class ExecSpace>
+class SeriesBackend {
+ public:
+  using solver_type = KalmanSolver<Scalar, ExecSpace>;
+  virtual ~SeriesBackend() = default;
+  virtual void run(PhaseTimer* timer) = 0;
+  virtual typename solver_type::mean_type mean() const = 0;
+  virtual typename solver_type::covariance_type covariance() const = 0;
+  virtual double log_likelihood() const = 0;
+  virtual std::size_t allocated_bytes() const = 0;
+  virtual double flops() const = 0;
 };
 
 }  // namespace kscan

@@ -33,6 +33,16 @@ struct MaskedObservation {
   }
 };
 
+/// Series `series` of a batch of measurements [B, T, ny], indexed (i, r) like one series' [T, ny].
+template <class View3>
+struct SeriesMeasurements {
+  View3 view;
+  int series;
+  KOKKOS_INLINE_FUNCTION typename View3::reference_type operator()(int i, int r) const {
+    return view(series, i, r);
+  }
+};
+
 /// Loads matrix slot `s` of a [stored, rows, cols] View into a by-value matrix.
 template <class M, class V>
 KOKKOS_INLINE_FUNCTION void load(M& out, const V& view, int s, int rows, int cols) {

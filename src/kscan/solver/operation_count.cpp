@@ -25,17 +25,35 @@ class Tally {
     count_.total += static_cast<double>(steps) * flops;
     count_.span += static_cast<double>(steps) * flops;
   }
-  /// A scan of `length` elements whose combine costs `combine_flops`.
-  void scan(const ScanOptions& options, std::int64_t length, int threads, double combine_flops) {
+  /// A scan of `length` elements whose combines cost `general` flops, or `known` where one
+  /// operand is a full prefix (forward) or suffix (reverse) and the cheaper combine applies.
+  void scan(const ScanOptions& options, std::int64_t length, int threads, double general,
+            double known) {
     for (const ScanStep& step : scan_schedule(options, length, threads)) {
-      count_.total += static_cast<double>(step.combines) * combine_flops;
-      count_.span += static_cast<double>((step.items + p_ - 1) / p_) *
-                     static_cast<double>(step.chain) * combine_flops;
+      const std::int64_t cheap = step.prefix_combines, costly = step.combines - cheap;
+      count_.total += static_cast<double>(costly) * general + static_cast<double>(cheap) * known;
+      count_.span += step.chain == 1 ? level_span(costly, cheap, general, known)
+                                     : static_cast<double>((step.items + p_ - 1) / p_) *
+                                           static_cast<double>(step.chain) *
+                                           (costly > 0 ? general : known);
     }
   }
   OperationCount result() const { return count_; }
 
  private:
+  /// Span of a step of independent combines, `costly` of `general` and `cheap` of `known` flops,
+  /// on p threads: the costly ones dealt out first, the cheap ones filling the threads that are
+  /// short of the busiest, then spread evenly (the longest-processing-time-first schedule).
+  double level_span(std::int64_t costly, std::int64_t cheap, double general, double known) const {
+    if (costly + cheap <= p_) return costly > 0 ? general : known;
+    const std::int64_t rounds = costly / p_, extra = costly % p_;
+    const double busiest = static_cast<double>(rounds + (extra > 0)) * general;
+    const std::int64_t room =
+        extra > 0 ? (p_ - extra) * static_cast<std::int64_t>(general / known) : 0;
+    if (cheap <= room) return busiest;
+    return busiest + static_cast<double>((cheap - room + p_ - 1) / p_) * known;
+  }
+
   std::int64_t p_;
   OperationCount count_;
 };
@@ -55,7 +73,8 @@ OperationCount count_operations(const SolverOptions& options, int nx_, int ny_,
   // innovations of the filtered means for the log-likelihood.
   const auto parallel_filter = [&] {
     tally.parallel(n, flops::filter_element(nx, ny));
-    tally.scan(options.scan, n + 1, scan_threads, flops::filter_combine(nx));
+    tally.scan(options.scan, n + 1, scan_threads, flops::filter_combine(nx),
+               flops::filter_combine_prefix(nx));
     tally.parallel(n, flops::innovation(nx, ny));
   };
   switch (options.method) {
@@ -72,11 +91,14 @@ OperationCount count_operations(const SolverOptions& options, int nx_, int ny_,
     case Method::prts:
       parallel_filter();
       tally.parallel(n, flops::smooth_element(nx));
-      tally.scan(options.scan, n, scan_threads, flops::smooth_combine(nx));
+      tally.scan(options.scan, n, scan_threads, flops::smooth_combine(nx),
+                 flops::smooth_combine_suffix(nx));
       break;
     case Method::ptfs:
       parallel_filter();
-      tally.scan(options.scan, n, scan_threads, flops::filter_combine(nx));
+      // (the backward filter's suffixes have no structure a cheaper combine could use)
+      tally.scan(options.scan, n, scan_threads, flops::filter_combine(nx),
+                 flops::filter_combine(nx));
       tally.parallel(n - 1, flops::two_filter_combine(nx));
       break;
   }

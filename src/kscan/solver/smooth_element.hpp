@@ -31,9 +31,27 @@ struct SmoothOperator {
 
   /// i earlier, j later: E = E_i E_j, g = E_i g_j + g_i, L = E_i L_j E_iᵀ + L_i.
   KOKKOS_INLINE_FUNCTION value_type combine(const value_type& ei, const value_type& ej) const {
-    const int n = dims.nx();
     value_type out;
-    D::gemm(n, n, n, ei.E, ej.E, out.E);
+    D::gemm(dims.nx(), dims.nx(), dims.nx(), ei.E, ej.E, out.E);
+    suffix_part(ei, ej, out);
+    return out;
+  }
+
+  /// combine(ei, ej) for a suffix ej = a_k ⊗ … ⊗ a_T: the last element has E = 0
+  /// (make_smooth_element), so E_j and the result's E are zero and that product is skipped.
+  KOKKOS_INLINE_FUNCTION value_type combine_suffix(const value_type& ei,
+                                                   const value_type& ej) const {
+    value_type out;
+    D::set_zero(dims.nx(), dims.nx(), out.E);
+    suffix_part(ei, ej, out);
+    return out;
+  }
+
+ private:
+  /// g and L, which every combine computes.
+  KOKKOS_INLINE_FUNCTION void suffix_part(const value_type& ei, const value_type& ej,
+                                          value_type& out) const {
+    const int n = dims.nx();
     out.g = ei.g;
     D::gemv(n, n, ei.E, ej.g, out.g, true);
     typename D::MatXX t;
@@ -41,7 +59,6 @@ struct SmoothOperator {
     out.L = ei.L;
     D::template gemm<dense::Op::N, dense::Op::T>(n, n, n, t, ei.E, out.L, T(1), T(1));
     D::symmetrise(n, out.L);
-    return out;
   }
 };
 

@@ -1,6 +1,9 @@
 #pragma once
-// Definition of make_solver_backend: the six methods for one choice of dimensions. Included only
-// by the instantiation units, so the heavy templates are compiled once per (scalar, dims).
+// Definition of make_solver_backend: the six methods for one choice of dimensions, for a batch of
+// B series (KalmanSolver is the batch of one). Kernels run over series and time together: the
+// sequential methods one series per work item, everything else over series x steps, the scans
+// through inclusive_scan_rows. Included only by the instantiation units, so the heavy templates
+// are compiled once per (scalar, dims).
 #include <Kokkos_Core.hpp>
 #include <stdexcept>
 
@@ -17,28 +20,32 @@ template <class Scalar, class ExecSpace, class Dims>
 class DimsSolver final : public SolverBackend<Scalar, ExecSpace> {
  public:
   using T = Scalar;
-  using solver_type = KalmanSolver<Scalar, ExecSpace>;
+  using solver_type = BatchedKalmanSolver<Scalar, ExecSpace>;
   using memory_space = typename ExecSpace::memory_space;
   using D = Dense<T, Dims>;
   using filter_op = FilterOperator<T, Dims>;
   using smooth_op = SmoothOperator<T, Dims>;
-  using filter_elements = Kokkos::View<FilterElement<T, Dims>*, memory_space>;
-  using smooth_elements = Kokkos::View<SmoothElement<T, Dims>*, memory_space>;
+  // [series, element]
+  using filter_elements = Kokkos::View<FilterElement<T, Dims>**, Kokkos::LayoutRight, memory_space>;
+  using smooth_elements = Kokkos::View<SmoothElement<T, Dims>**, Kokkos::LayoutRight, memory_space>;
   using range = Kokkos::RangePolicy<ExecSpace>;
+  using measurements = SeriesMeasurements<typename solver_type::measurements_type>;
 
   DimsSolver(const Dims& dims, const SolverOptions& options,
              const typename solver_type::model_type& model,
              const typename solver_type::measurements_type& y, const ExecSpace& space)
       : dims_(dims), options_(options), model_(model), y_(y), space_(space),
-        length_(static_cast<int>(y.extent(0))),
-        mean_("kscan::solver::mean", length_, dims.nx()),
-        cov_("kscan::solver::covariance", length_, dims.nx(), dims.nx()),
-        loglik_("kscan::solver::loglik") {
+        batch_(static_cast<int>(y.extent(0))), length_(static_cast<int>(y.extent(1))),
+        mean_("kscan::solver::mean", batch_, length_, dims.nx()),
+        cov_("kscan::solver::covariance", batch_, length_, dims.nx(), dims.nx()),
+        loglik_("kscan::solver::loglik", batch_) {
     const Method m = options.method;
     if (is_parallel(m)) {
-      forward_ = filter_elements("kscan::solver::filter_elements", length_ + 1);
-      if (m == Method::ptfs) backward_ = filter_elements("kscan::solver::backward_elements", length_);
-      if (m == Method::prts) smooth_ = smooth_elements("kscan::solver::smooth_elements", length_);
+      forward_ = filter_elements("kscan::solver::filter_elements", batch_, length_ + 1);
+      if (m == Method::ptfs)
+        backward_ = filter_elements("kscan::solver::backward_elements", batch_, length_);
+      if (m == Method::prts)
+        smooth_ = smooth_elements("kscan::solver::smooth_elements", batch_, length_);
     }
   }
 
@@ -55,38 +62,36 @@ class DimsSolver final : public SolverBackend<Scalar, ExecSpace> {
 
   typename solver_type::mean_type mean() const override { return mean_; }
   typename solver_type::covariance_type covariance() const override { return cov_; }
-  double log_likelihood() const override {
-    double value = 0;
-    Kokkos::deep_copy(value, loglik_);
-    return value;
-  }
+  typename solver_type::loglik_type log_likelihood() const override { return loglik_; }
 
   std::size_t allocated_bytes() const override {
     auto bytes = [](const auto& v) { return v.span() * sizeof(typename std::decay_t<decltype(v)>::value_type); };
-    return bytes(mean_) + bytes(cov_) + sizeof(double) + bytes(forward_) + bytes(backward_) +
+    return bytes(mean_) + bytes(cov_) + bytes(loglik_) + bytes(forward_) + bytes(backward_) +
            bytes(smooth_) + forward_workspace_.allocated_bytes() +
            backward_workspace_.allocated_bytes() + smooth_workspace_.allocated_bytes();
   }
 
   double flops() const override {
     const int threads = space_.concurrency();
-    return count_operations(options_, dims_.nx(), dims_.ny(), length_, threads, threads).total;
+    const int row = row_threads(options_.scan, batch_, threads);
+    return batch_ * count_operations(options_, dims_.nx(), dims_.ny(), length_, row, threads).total;
   }
 
  private:
-  // Sequential Kalman filter on one thread of the execution space: filtered means and
-  // covariances into mean_/cov_, log-likelihood into loglik_.
+  // Sequential Kalman filter, one series per work item: filtered means and covariances into
+  // mean_/cov_, log-likelihoods into loglik_.
   void run_kf(PhaseTimer* timer) {
     PhaseScope<ExecSpace> phase(timer, Phase::forward_scan, space_);
     const auto dims = dims_;
     const auto model = model_;
-    const auto y = y_;
+    const auto y_all = y_;
     const auto mean = mean_;
     const auto cov = cov_;
     const auto loglik = loglik_;
     const int n = length_;
     Kokkos::parallel_for(
-        "kscan::kf", range(space_, 0, 1), KOKKOS_LAMBDA(int) {
+        "kscan::kf", range(space_, 0, batch_), KOKKOS_LAMBDA(int s) {
+          const measurements y{y_all, s};
           typename D::VecX m;
           typename D::MatXX P;
           for (int r = 0; r < dims.nx(); ++r) {
@@ -96,13 +101,13 @@ class DimsSolver final : public SolverBackend<Scalar, ExecSpace> {
           double ll = 0;
           for (int i = 0; i < n; ++i) {
             ll += static_cast<double>(kalman_step<T>(dims, model, y, i, m, P));
-            store(dims, mean, cov, i, m, P);
+            store(dims, mean, cov, s, i, m, P);
           }
-          loglik() = ll;
+          loglik(s) = ll;
         });
   }
 
-  // Sequential RTS over the filtered results in mean_/cov_, in place.
+  // Sequential RTS over the filtered results in mean_/cov_, in place, one series per work item.
   void run_rts(PhaseTimer* timer) {
     PhaseScope<ExecSpace> phase(timer, Phase::backward_scan, space_);
     const auto dims = dims_;
@@ -111,70 +116,98 @@ class DimsSolver final : public SolverBackend<Scalar, ExecSpace> {
     const auto cov = cov_;
     const int n = length_;
     Kokkos::parallel_for(
-        "kscan::rts", range(space_, 0, 1), KOKKOS_LAMBDA(int) {
+        "kscan::rts", range(space_, 0, batch_), KOKKOS_LAMBDA(int s) {
           typename D::VecX ms, m;
           typename D::MatXX Ps, P;
-          load_step(dims, mean, cov, n - 1, ms, Ps);
+          load_step(dims, mean, cov, s, n - 1, ms, Ps);
           for (int k = n - 1; k >= 1; --k) {  // step k is row k-1
-            load_step(dims, mean, cov, k - 1, m, P);
+            load_step(dims, mean, cov, s, k - 1, m, P);
             rts_step<T>(dims, model, k, m, P, ms, Ps);
-            store(dims, mean, cov, k - 1, ms, Ps);
+            store(dims, mean, cov, s, k - 1, ms, Ps);
           }
         });
   }
 
-  // Sequential backward information filter combined with the filtered results, in place.
+  // Sequential backward information filter combined with the filtered results, in place, one
+  // series per work item.
   void run_tfs(PhaseTimer* timer) {
     PhaseScope<ExecSpace> phase(timer, Phase::backward_scan, space_);
     const auto dims = dims_;
     const auto model = model_;
-    const auto y = y_;
+    const auto y_all = y_;
     const auto mean = mean_;
     const auto cov = cov_;
     const int n = length_;
     Kokkos::parallel_for(
-        "kscan::tfs", range(space_, 0, 1), KOKKOS_LAMBDA(int) {
+        "kscan::tfs", range(space_, 0, batch_), KOKKOS_LAMBDA(int s) {
+          const measurements y{y_all, s};
           typename D::VecX eta, m;
           typename D::MatXX J, P;
           D::set_zero(dims.nx(), eta);
           D::set_zero(dims.nx(), dims.nx(), J);
           for (int k = n - 1; k >= 1; --k) {
             information_step<T>(dims, model, y, k, eta, J);
-            load_step(dims, mean, cov, k - 1, m, P);
+            load_step(dims, mean, cov, s, k - 1, m, P);
             two_filter_combine<T>(dims, m, P, J, eta);
-            store(dims, mean, cov, k - 1, m, P);
+            store(dims, mean, cov, s, k - 1, m, P);
           }
         });
+  }
+
+  // Work items over every (series, index < count) pair: item k is series k / count, index
+  // k % count.
+  range over_series(int count) const {
+    return range(space_, 0, static_cast<std::int64_t>(batch_) * count);
   }
 
   void build_filter_elements(PhaseTimer* timer) {
     PhaseScope<ExecSpace> phase(timer, Phase::elements, space_);
     const auto dims = dims_;
     const auto model = model_;
-    const auto y = y_;
+    const auto y_all = y_;
     const auto elements = forward_;
+    const int count = length_ + 1;
     Kokkos::parallel_for(
-        "kscan::pkf::elements", range(space_, 0, length_ + 1), KOKKOS_LAMBDA(int k) {
-          elements(k) = k == 0 ? make_prior_element<T>(dims, model)
-                               : make_filter_element<T>(dims, model, y, k - 1);
+        "kscan::pkf::elements", over_series(count), KOKKOS_LAMBDA(std::int64_t item) {
+          const int s = static_cast<int>(item / count), k = static_cast<int>(item % count);
+          elements(s, k) = k == 0 ? make_prior_element<T>(dims, model)
+                                  : make_filter_element<T>(dims, model, measurements{y_all, s},
+                                                           k - 1);
         });
   }
 
-  // Log-likelihood from the prefixes: term i needs (m_i, P_i) = forward_(i).
+  // Log-likelihood from the prefixes: term i of series s needs (m_i, P_i) = forward_(s, i). One
+  // series is reduced over its steps; a batch reduces each series in one work item.
   void filter_log_likelihood() {
     const auto dims = dims_;
     const auto model = model_;
-    const auto y = y_;
+    const auto y_all = y_;
     const auto prefix = forward_;
-    double ll = 0;
-    Kokkos::parallel_reduce(
-        "kscan::pkf::loglik", range(space_, 0, length_),
-        KOKKOS_LAMBDA(int i, double& sum) {
-          const auto& e = prefix(i);
-          sum += static_cast<double>(Innovation<T, Dims>(dims, model, y, i, e.b, e.C).loglik_term);
-        },
-        ll);
-    Kokkos::deep_copy(space_, loglik_, ll);
+    const auto loglik = loglik_;
+    const int n = length_;
+    if (batch_ == 1) {
+      double ll = 0;
+      Kokkos::parallel_reduce(
+          "kscan::pkf::loglik", range(space_, 0, n),
+          KOKKOS_LAMBDA(int i, double& sum) {
+            const auto& e = prefix(0, i);
+            sum += static_cast<double>(
+                Innovation<T, Dims>(dims, model, measurements{y_all, 0}, i, e.b, e.C).loglik_term);
+          },
+          ll);
+      Kokkos::deep_copy(space_, Kokkos::subview(loglik_, 0), ll);
+      return;
+    }
+    Kokkos::parallel_for(
+        "kscan::pkf::loglik_batch", range(space_, 0, batch_), KOKKOS_LAMBDA(int s) {
+          const measurements y{y_all, s};
+          double sum = 0;
+          for (int i = 0; i < n; ++i) {
+            const auto& e = prefix(s, i);
+            sum += static_cast<double>(Innovation<T, Dims>(dims, model, y, i, e.b, e.C).loglik_term);
+          }
+          loglik(s) = sum;
+        });
   }
 
   void copy_filtered(PhaseTimer* timer) {
@@ -183,9 +216,11 @@ class DimsSolver final : public SolverBackend<Scalar, ExecSpace> {
     const auto prefix = forward_;
     const auto mean = mean_;
     const auto cov = cov_;
+    const int n = length_;
     Kokkos::parallel_for(
-        "kscan::pkf::extract", range(space_, 0, length_), KOKKOS_LAMBDA(int i) {
-          store(dims, mean, cov, i, prefix(i + 1).b, prefix(i + 1).C);
+        "kscan::pkf::extract", over_series(n), KOKKOS_LAMBDA(std::int64_t item) {
+          const int s = static_cast<int>(item / n), i = static_cast<int>(item % n);
+          store(dims, mean, cov, s, i, prefix(s, i + 1).b, prefix(s, i + 1).C);
         });
   }
 
@@ -193,8 +228,8 @@ class DimsSolver final : public SolverBackend<Scalar, ExecSpace> {
     build_filter_elements(timer);
     {
       PhaseScope<ExecSpace> phase(timer, Phase::forward_scan, space_);
-      inclusive_scan(space_, options_.scan, ScanDirection::forward, filter_op{dims_}, forward_,
-                     forward_workspace_);
+      inclusive_scan_rows(space_, options_.scan, ScanDirection::forward, filter_op{dims_},
+                          forward_, forward_workspace_);
     }
     {
       PhaseScope<ExecSpace> phase(timer, Phase::combine, space_);
@@ -212,22 +247,24 @@ class DimsSolver final : public SolverBackend<Scalar, ExecSpace> {
     {
       PhaseScope<ExecSpace> phase(timer, Phase::elements, space_);
       Kokkos::parallel_for(
-          "kscan::prts::elements", range(space_, 0, n), KOKKOS_LAMBDA(int i) {
-            const auto& f = prefix(i + 1);  // filtered step k = i + 1
-            elements(i) = make_smooth_element<T>(dims, model, f.b, f.C, i + 1, i + 1 == n);
+          "kscan::prts::elements", over_series(n), KOKKOS_LAMBDA(std::int64_t item) {
+            const int s = static_cast<int>(item / n), i = static_cast<int>(item % n);
+            const auto& f = prefix(s, i + 1);  // filtered step k = i + 1
+            elements(s, i) = make_smooth_element<T>(dims, model, f.b, f.C, i + 1, i + 1 == n);
           });
     }
     {
       PhaseScope<ExecSpace> phase(timer, Phase::backward_scan, space_);
-      inclusive_scan(space_, options_.scan, ScanDirection::reverse, smooth_op{dims_}, smooth_,
-                     smooth_workspace_);
+      inclusive_scan_rows(space_, options_.scan, ScanDirection::reverse, smooth_op{dims_},
+                          smooth_, smooth_workspace_);
     }
     PhaseScope<ExecSpace> phase(timer, Phase::copy, space_);
     const auto mean = mean_;
     const auto cov = cov_;
     Kokkos::parallel_for(
-        "kscan::prts::extract", range(space_, 0, n), KOKKOS_LAMBDA(int i) {
-          store(dims, mean, cov, i, elements(i).g, elements(i).L);
+        "kscan::prts::extract", over_series(n), KOKKOS_LAMBDA(std::int64_t item) {
+          const int s = static_cast<int>(item / n), i = static_cast<int>(item % n);
+          store(dims, mean, cov, s, i, elements(s, i).g, elements(s, i).L);
         });
   }
 
@@ -238,17 +275,17 @@ class DimsSolver final : public SolverBackend<Scalar, ExecSpace> {
     {
       PhaseScope<ExecSpace> phase(timer, Phase::copy, space_);
       Kokkos::deep_copy(space_, backward_,
-                        Kokkos::subview(forward_, Kokkos::make_pair(1, length_ + 1)));
+                        Kokkos::subview(forward_, Kokkos::ALL, Kokkos::make_pair(1, length_ + 1)));
     }
     {
       PhaseScope<ExecSpace> phase(timer, Phase::forward_scan, space_);
-      inclusive_scan(space_, options_.scan, ScanDirection::forward, filter_op{dims_}, forward_,
-                     forward_workspace_);
+      inclusive_scan_rows(space_, options_.scan, ScanDirection::forward, filter_op{dims_},
+                          forward_, forward_workspace_);
     }
     {
       PhaseScope<ExecSpace> phase(timer, Phase::backward_scan, space_);
-      inclusive_scan(space_, options_.scan, ScanDirection::reverse, filter_op{dims_}, backward_,
-                     backward_workspace_);
+      inclusive_scan_rows(space_, options_.scan, ScanDirection::reverse, filter_op{dims_},
+                          backward_, backward_workspace_);
     }
     PhaseScope<ExecSpace> phase(timer, Phase::combine, space_);
     filter_log_likelihood();
@@ -259,30 +296,31 @@ class DimsSolver final : public SolverBackend<Scalar, ExecSpace> {
     const auto cov = cov_;
     const int n = length_;
     Kokkos::parallel_for(
-        "kscan::ptfs::combine", range(space_, 0, n), KOKKOS_LAMBDA(int i) {
+        "kscan::ptfs::combine", over_series(n), KOKKOS_LAMBDA(std::int64_t item) {
+          const int s = static_cast<int>(item / n), i = static_cast<int>(item % n);
           const int k = i + 1;  // step k: filtered prefix(k), backward suffix a_{k+1..T} = suffix(k)
-          typename D::VecX m = prefix(k).b;
-          typename D::MatXX P = prefix(k).C;
-          if (k < n) two_filter_combine<T>(dims, m, P, suffix(k).J, suffix(k).eta);
-          store(dims, mean, cov, i, m, P);
+          typename D::VecX m = prefix(s, k).b;
+          typename D::MatXX P = prefix(s, k).C;
+          if (k < n) two_filter_combine<T>(dims, m, P, suffix(s, k).J, suffix(s, k).eta);
+          store(dims, mean, cov, s, i, m, P);
         });
   }
 
   template <class Mean, class Cov, class VX, class MXX>
   KOKKOS_INLINE_FUNCTION static void store(const Dims& dims, const Mean& mean, const Cov& cov,
-                                           int row, const VX& m, const MXX& P) {
+                                           int s, int row, const VX& m, const MXX& P) {
     for (int r = 0; r < dims.nx(); ++r) {
-      mean(row, r) = m(r);
-      for (int c = 0; c < dims.nx(); ++c) cov(row, r, c) = P(r, c);
+      mean(s, row, r) = m(r);
+      for (int c = 0; c < dims.nx(); ++c) cov(s, row, r, c) = P(r, c);
     }
   }
 
   template <class Mean, class Cov, class VX, class MXX>
   KOKKOS_INLINE_FUNCTION static void load_step(const Dims& dims, const Mean& mean, const Cov& cov,
-                                               int row, VX& m, MXX& P) {
+                                               int s, int row, VX& m, MXX& P) {
     for (int r = 0; r < dims.nx(); ++r) {
-      m(r) = mean(row, r);
-      for (int c = 0; c < dims.nx(); ++c) P(r, c) = cov(row, r, c);
+      m(r) = mean(s, row, r);
+      for (int c = 0; c < dims.nx(); ++c) P(r, c) = cov(s, row, r, c);
     }
   }
 
@@ -291,10 +329,11 @@ class DimsSolver final : public SolverBackend<Scalar, ExecSpace> {
   typename solver_type::model_type model_;
   typename solver_type::measurements_type y_;
   ExecSpace space_;
+  int batch_;
   int length_;
   typename solver_type::mean_type mean_;
   typename solver_type::covariance_type cov_;
-  Kokkos::View<double, memory_space> loglik_;
+  typename solver_type::loglik_type loglik_;
   filter_elements forward_, backward_;
   smooth_elements smooth_;
   ScanWorkspace<FilterElement<T, Dims>, memory_space> forward_workspace_, backward_workspace_;
@@ -304,8 +343,9 @@ class DimsSolver final : public SolverBackend<Scalar, ExecSpace> {
 template <class Scalar, class ExecSpace, class Dims>
 std::unique_ptr<SolverBackend<Scalar, ExecSpace>> make_solver_backend(
     const Dims& dims, const SolverOptions& options,
-    const typename KalmanSolver<Scalar, ExecSpace>::model_type& model,
-    const typename KalmanSolver<Scalar, ExecSpace>::measurements_type& y, const ExecSpace& space) {
+    const typename BatchedKalmanSolver<Scalar, ExecSpace>::model_type& model,
+    const typename BatchedKalmanSolver<Scalar, ExecSpace>::measurements_type& y,
+    const ExecSpace& space) {
   return std::make_unique<DimsSolver<Scalar, ExecSpace, Dims>>(dims, options, model, y, space);
 }
 

@@ -1,0 +1,62 @@
+#pragma once
+// Optional cheaper combines for operands the scan knows more about. An operator may offer
+//
+//   value_type combine_prefix(const value_type& prefix, const value_type& later) const;
+//   value_type combine_suffix(const value_type& earlier, const value_type& suffix) const;
+//
+// with the result of combine(prefix, later) when `prefix` is a full inclusive prefix
+// a_0 ⊕ … ⊕ a_k of the scanned sequence (k >= 0, never the identity), and of
+// combine(earlier, suffix) when `suffix` is a full suffix a_k ⊕ … ⊕ a_{n-1}. Such operands often
+// have structure a general combine cannot assume (the Kalman filtering prefix has A = 0, J = 0,
+// η = 0 because a_0 is the prior), so the cheaper form skips work. Every scan calls
+// scan_detail::combine_prefix where its left operand is a full prefix and combine elsewhere; a
+// reverse scan turns the operator's combine_suffix into its own combine_prefix. Operators
+// without them are combined with combine everywhere.
+#include <Kokkos_Core.hpp>
+#include <type_traits>
+#include <utility>
+
+namespace kscan {
+
+template <class Op, class = void>
+struct has_combine_prefix : std::false_type {};
+template <class Op>
+struct has_combine_prefix<Op, std::void_t<decltype(std::declval<const Op&>().combine_prefix(
+                                  std::declval<const typename Op::value_type&>(),
+                                  std::declval<const typename Op::value_type&>()))>>
+    : std::true_type {};
+
+template <class Op, class = void>
+struct has_combine_suffix : std::false_type {};
+template <class Op>
+struct has_combine_suffix<Op, std::void_t<decltype(std::declval<const Op&>().combine_suffix(
+                                  std::declval<const typename Op::value_type&>(),
+                                  std::declval<const typename Op::value_type&>()))>>
+    : std::true_type {};
+
+namespace scan_detail {
+
+/// op.combine(prefix, later), through op.combine_prefix where the operator offers it.
+template <class Op>
+KOKKOS_FORCEINLINE_FUNCTION typename Op::value_type combine_prefix(
+    const Op& op, const typename Op::value_type& prefix, const typename Op::value_type& later) {
+  if constexpr (has_combine_prefix<Op>::value)
+    return op.combine_prefix(prefix, later);
+  else
+    return op.combine(prefix, later);
+}
+
+/// combine_prefix when `is_prefix`, combine otherwise (for kernels where only some work items
+/// have a full prefix on the left, e.g. the tree node at the start of the sequence).
+template <class Op>
+KOKKOS_FORCEINLINE_FUNCTION typename Op::value_type combine_maybe_prefix(
+    const Op& op, bool is_prefix, const typename Op::value_type& left,
+    const typename Op::value_type& right) {
+  if constexpr (has_combine_prefix<Op>::value) {
+    if (is_prefix) return op.combine_prefix(left, right);
+  }
+  return op.combine(left, right);
+}
+
+}  // namespace scan_detail
+}  // namespace kscan

@@ -1,0 +1,87 @@
+#include "kscan/solver/batched_kalman_solver.hpp"
+
+#include <stdexcept>
+#include <string>
+
+#include "kscan/core/execution_spaces.hpp"
+#include "kscan/scan/scan.hpp"
+#include "kscan/solver/solver_backend.hpp"
+
+namespace kscan {
+
+template <class Scalar, class ExecSpace>
+struct BatchedKalmanSolver<Scalar, ExecSpace>::Impl {
+  std::unique_ptr<SolverBackend<Scalar, ExecSpace>> backend;
+};
+
+template <class Scalar, class ExecSpace>
+BatchedKalmanSolver<Scalar, ExecSpace>::BatchedKalmanSolver(const SolverOptions& options,
+                                                            const model_type& model,
+                                                            const measurements_type& y,
+                                                            const ExecSpace& space)
+    : impl_(std::make_unique<Impl>()) {
+  const int nx = model.nx(), ny = model.ny();
+  const auto length = static_cast<long long>(y.extent(1));
+  if (nx < 1 || nx > max_dimension || ny < 1 || ny > max_dimension)
+    throw std::invalid_argument("kscan solver: state and observation dimensions must be in 1.." +
+                                std::to_string(max_dimension) + ", got nx=" + std::to_string(nx) +
+                                ", ny=" + std::to_string(ny));
+  if (y.extent(0) < 1) throw std::invalid_argument("kscan solver: the batch holds no series");
+  if (length < 1) throw std::invalid_argument("kscan solver: the series must have length >= 1");
+  if (static_cast<int>(y.extent(2)) != ny)
+    throw std::invalid_argument("kscan solver: measurements have " + std::to_string(y.extent(2)) +
+                                " components, the model observes " + std::to_string(ny));
+  if (model.time_varying() && model.stored() != length)
+    throw std::invalid_argument("kscan solver: a time-varying model of " +
+                                std::to_string(model.stored()) + " steps cannot filter " +
+                                std::to_string(length) + " measurements");
+  if (is_parallel(options.method) && options.scan.algorithm == ScanAlgorithm::kokkos &&
+      !kokkos_scan_keeps_order<ExecSpace>())
+    throw ScanRefused(std::string("scan 'kokkos' refused on backend ") + ExecSpace::name() +
+                      ": its parallel_scan does not keep the operand order of a non-commutative "
+                      "operator, so it would return wrong estimates; choose another scan");
+  impl_->backend = dispatch_dims(nx, ny, [&](auto dims) {
+    return make_solver_backend<Scalar, ExecSpace>(dims, options, model, y, space);
+  });
+}
+
+template <class Scalar, class ExecSpace>
+BatchedKalmanSolver<Scalar, ExecSpace>::~BatchedKalmanSolver() = default;
+template <class Scalar, class ExecSpace>
+BatchedKalmanSolver<Scalar, ExecSpace>::BatchedKalmanSolver(BatchedKalmanSolver&&) noexcept =
+    default;
+template <class Scalar, class ExecSpace>
+BatchedKalmanSolver<Scalar, ExecSpace>& BatchedKalmanSolver<Scalar, ExecSpace>::operator=(
+    BatchedKalmanSolver&&) noexcept = default;
+
+template <class Scalar, class ExecSpace>
+void BatchedKalmanSolver<Scalar, ExecSpace>::run(PhaseTimer* timer) {
+  impl_->backend->run(timer);
+}
+template <class Scalar, class ExecSpace>
+auto BatchedKalmanSolver<Scalar, ExecSpace>::mean() const -> mean_type {
+  return impl_->backend->mean();
+}
+template <class Scalar, class ExecSpace>
+auto BatchedKalmanSolver<Scalar, ExecSpace>::covariance() const -> covariance_type {
+  return impl_->backend->covariance();
+}
+template <class Scalar, class ExecSpace>
+auto BatchedKalmanSolver<Scalar, ExecSpace>::log_likelihood() const -> loglik_type {
+  return impl_->backend->log_likelihood();
+}
+template <class Scalar, class ExecSpace>
+std::size_t BatchedKalmanSolver<Scalar, ExecSpace>::allocated_bytes() const {
+  return impl_->backend->allocated_bytes();
+}
+template <class Scalar, class ExecSpace>
+double BatchedKalmanSolver<Scalar, ExecSpace>::flops() const {
+  return impl_->backend->flops();
+}
+
+#define KSCAN_INSTANTIATE(SPACE)                   \
+  template class BatchedKalmanSolver<float, SPACE>; \
+  template class BatchedKalmanSolver<double, SPACE>;
+KSCAN_FOR_EACH_EXECUTION_SPACE(KSCAN_INSTANTIATE)
+
+}  // namespace kscan

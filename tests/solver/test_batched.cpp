@@ -1,0 +1,100 @@
+// BatchedKalmanSolver against per-series KalmanSolver solves: every method, several scans, both
+// precisions, every backend, with missing observations. The per-series computation is the same
+// (the blocked scan of a batch with at least as many series as workers scans each series
+// sequentially, so it is compared with the sequential scan), so results agree to 1e-12.
+#include <kscan/scan/combine_count.hpp>
+#include <kscan/solver/batched_kalman_solver.hpp>
+
+#include "solver_test_support.hpp"
+#include "test_types.hpp"
+
+namespace {
+
+using kscan::Method;
+using kscan::ScanAlgorithm;
+using kscan::ScanOptions;
+using kscan::test::relative_difference;
+
+template <class C>
+class Batched : public ::testing::Test {};
+TYPED_TEST_SUITE(Batched, kscan::test::SpacesAndPrecisions);
+
+template <class Config>
+void check_batch(int batch, int length) {
+  using Exec = typename Config::execution_space;
+  using T = typename Config::scalar_type;
+  using memory = typename Exec::memory_space;
+  using Batch = kscan::BatchedKalmanSolver<T, Exec>;
+  const auto p = kscan::test::random_problem(4, 2, length, 77, 0.1, 0.1);
+  std::vector<kscan::HostSeries> series;
+  for (int b = 0; b < batch; ++b) {
+    kscan::SimulationOptions s;
+    s.length = length;
+    s.seed = 300 + b;
+    s.missing_rows = 0.1;
+    series.push_back(kscan::simulate(p.model, s));
+  }
+  const auto model = kscan::convert_model<T, memory>(p.model);
+  typename Batch::measurements_type y("test::batch_y", batch, length, 2);
+  for (int b = 0; b < batch; ++b)
+    Kokkos::deep_copy(Kokkos::subview(y, b, Kokkos::ALL, Kokkos::ALL),
+                      kscan::convert_measurements<T, memory>(series[b].y));
+  const int threads = Exec().concurrency();
+  const std::vector<ScanOptions> scans = {{ScanAlgorithm::blocked, 0},
+                                          {ScanAlgorithm::ladner_fischer, 0},
+                                          {ScanAlgorithm::hillis_steele, 0},
+                                          {ScanAlgorithm::sengupta, 2}};
+  for (Method method : {Method::kf, Method::rts, Method::tfs, Method::pkf, Method::prts,
+                        Method::ptfs}) {
+    for (const ScanOptions& scan : scans) {
+      if (!kscan::is_parallel(method) && scan.algorithm != ScanAlgorithm::blocked) continue;
+      Batch solver({method, scan}, model, y);
+      solver.run();
+      solver.run();  // twice: the second run reuses the workspace and overwrites everything
+      const auto mean = Kokkos::create_mirror_view_and_copy(Kokkos::HostSpace(), solver.mean());
+      const auto cov =
+          Kokkos::create_mirror_view_and_copy(Kokkos::HostSpace(), solver.covariance());
+      const auto loglik =
+          Kokkos::create_mirror_view_and_copy(Kokkos::HostSpace(), solver.log_likelihood());
+      ASSERT_EQ(mean.extent(0), std::size_t(batch));
+      ASSERT_EQ(cov.extent(3), std::size_t(4));
+      // a batch of at least as many series as workers scans each series sequentially
+      const ScanOptions single =
+          scan.algorithm == ScanAlgorithm::blocked && kscan::row_threads(scan, batch, threads) == 1
+              ? ScanOptions{ScanAlgorithm::sequential, 0}
+              : scan;
+      for (int b = 0; b < batch; ++b) {
+        const auto e = kscan::test::solve<Exec, T>(p.model, series[b], method, single);
+        const auto m = Kokkos::subview(mean, b, Kokkos::ALL, Kokkos::ALL);
+        const auto c = Kokkos::subview(cov, b, Kokkos::ALL, Kokkos::ALL, Kokkos::ALL);
+        const std::string label = kscan::method_name(method) + "/" + kscan::scan_name(scan) +
+                                  " B=" + std::to_string(batch) + " series " + std::to_string(b);
+        EXPECT_LE(relative_difference(std::vector<double>(m.data(), m.data() + m.span()), e.mean),
+                  1e-12)
+            << label << " mean";
+        EXPECT_LE(relative_difference(std::vector<double>(c.data(), c.data() + c.span()), e.cov),
+                  1e-12)
+            << label << " covariance";
+        EXPECT_LE(relative_difference(loglik(b), e.loglik), 1e-12) << label << " log-likelihood";
+      }
+    }
+  }
+}
+
+TYPED_TEST(Batched, MatchesPerSeriesSolves) {
+  check_batch<TypeParam>(5, 37);
+  check_batch<TypeParam>(1, 20);
+  check_batch<TypeParam>(2, 1);
+}
+
+TYPED_TEST(Batched, RejectsAnEmptyBatch) {
+  using Exec = typename TypeParam::execution_space;
+  using T = typename TypeParam::scalar_type;
+  const auto p = kscan::test::random_problem(4, 2, 3, 5);
+  const auto model = kscan::convert_model<T, typename Exec::memory_space>(p.model);
+  typename kscan::BatchedKalmanSolver<T, Exec>::measurements_type y("test::y", 0, 3, 2);
+  EXPECT_THROW((kscan::BatchedKalmanSolver<T, Exec>({Method::pkf, {}}, model, y)),
+               std::invalid_argument);
+}
+
+}  // namespace

@@ -1,0 +1,152 @@
+// The Kalman operators' cheaper combines (FilterOperator::combine_prefix for the filtering
+// prefixes, SmoothOperator::combine_suffix for the smoothing suffixes) give the same scans as
+// their general combine alone: every scan, forward (filtering elements) and reverse (smoothing
+// elements), ragged lengths and T = 1.
+#include <kscan/scan/scan.hpp>
+#include <kscan/solver/filter_element.hpp>
+#include <kscan/solver/smooth_element.hpp>
+
+#include "solver_test_support.hpp"
+#include "test_types.hpp"
+
+namespace {
+
+using kscan::ScanDirection;
+using Dims = kscan::FixedDims<4, 2>;
+
+/// The operator without its optional cheaper combines: the scans then use combine everywhere.
+template <class Op>
+struct GeneralOnly {
+  using value_type = typename Op::value_type;
+  Op op;
+  KOKKOS_INLINE_FUNCTION value_type identity() const { return op.identity(); }
+  KOKKOS_INLINE_FUNCTION value_type combine(const value_type& a, const value_type& b) const {
+    return op.combine(a, b);
+  }
+};
+static_assert(kscan::has_combine_prefix<kscan::FilterOperator<double, Dims>>::value);
+static_assert(!kscan::has_combine_suffix<kscan::FilterOperator<double, Dims>>::value);
+static_assert(kscan::has_combine_suffix<kscan::SmoothOperator<double, Dims>>::value);
+static_assert(!kscan::has_combine_prefix<GeneralOnly<kscan::FilterOperator<double, Dims>>>::value);
+
+template <class Exec, class T>
+using FilterView = Kokkos::View<kscan::FilterElement<T, Dims>*, typename Exec::memory_space>;
+template <class Exec, class T>
+using SmoothView = Kokkos::View<kscan::SmoothElement<T, Dims>*, typename Exec::memory_space>;
+
+/// a_0 (the prior) and a_1..a_T of the paper's random model.
+template <class Exec, class T>
+FilterView<Exec, T> filter_elements(const kscan::test::Problem& p) {
+  using memory = typename Exec::memory_space;
+  const auto model = kscan::convert_model<T, memory>(p.model);
+  const auto y = kscan::convert_measurements<T, memory>(p.series.y);
+  const int length = static_cast<int>(y.extent(0));
+  FilterView<Exec, T> e("test::filter_elements", length + 1);
+  const Dims dims;
+  Kokkos::parallel_for(
+      "test::filter_elements", Kokkos::RangePolicy<Exec>(0, length + 1), KOKKOS_LAMBDA(int k) {
+        e(k) = k == 0 ? kscan::make_prior_element<T>(dims, model)
+                      : kscan::make_filter_element<T>(dims, model, y, k - 1);
+      });
+  return e;
+}
+
+/// Smoothing elements of steps 1..T from filtered prefixes (b, C) = (m_k, P_k).
+template <class Exec, class T>
+SmoothView<Exec, T> smooth_elements(const kscan::test::Problem& p,
+                                    const FilterView<Exec, T>& prefix) {
+  const auto model = kscan::convert_model<T, typename Exec::memory_space>(p.model);
+  const int length = static_cast<int>(prefix.extent(0)) - 1;
+  SmoothView<Exec, T> e("test::smooth_elements", length);
+  const Dims dims;
+  Kokkos::parallel_for(
+      "test::smooth_elements", Kokkos::RangePolicy<Exec>(0, length), KOKKOS_LAMBDA(int i) {
+        e(i) = kscan::make_smooth_element<T>(dims, model, prefix(i + 1).b, prefix(i + 1).C, i + 1,
+                                             i + 1 == length);
+      });
+  return e;
+}
+
+/// Scans a copy of `input` with `op` and returns it on the host.
+template <class Exec, class Op, class View>
+auto scanned(const kscan::ScanOptions& options, ScanDirection direction, const Op& op,
+             const View& input) {
+  View data("test::scanned", input.extent(0));
+  Kokkos::deep_copy(data, input);
+  kscan::ScanWorkspace<typename Op::value_type, typename Exec::memory_space> workspace;
+  kscan::inclusive_scan(Exec(), options, direction, op, data, workspace);
+  Exec().fence();
+  return Kokkos::create_mirror_view_and_copy(Kokkos::HostSpace(), data);
+}
+
+/// max |a - b| / max(1, |b|) over the first `rows x cols` entries of two small matrices.
+template <class M>
+double worst(const M& a, const M& b, int rows, int cols) {
+  double w = 0;
+  for (int r = 0; r < rows; ++r)
+    for (int c = 0; c < cols; ++c) {
+      const double x = a(r, c), y = b(r, c);
+      w = std::max(w, std::abs(x - y) / std::max(1.0, std::abs(y)));
+    }
+  return w;
+}
+template <class V>
+double worst(const V& a, const V& b, int n) {
+  double w = 0;
+  for (int r = 0; r < n; ++r) {
+    const double x = a(r), y = b(r);
+    w = std::max(w, std::abs(x - y) / std::max(1.0, std::abs(y)));
+  }
+  return w;
+}
+
+template <class C>
+class PrefixCombine : public ::testing::Test {};
+TYPED_TEST_SUITE(PrefixCombine, kscan::test::SpacesAndPrecisions);
+
+TYPED_TEST(PrefixCombine, SameScansAsTheGeneralCombine) {
+  using Exec = typename TypeParam::execution_space;
+  using T = typename TypeParam::scalar_type;
+  const double tol = kscan::test::tolerance<T>(1e-5, 1e-12);
+  const kscan::FilterOperator<T, Dims> filter{Dims{}};
+  const kscan::SmoothOperator<T, Dims> smooth{Dims{}};
+  for (const int length : {1, 2, 3, 17, 100, 1025}) {
+    const auto p = kscan::test::random_problem(4, 2, length, 500 + length);
+    const auto elements = filter_elements<Exec, T>(p);
+    // smoothing elements from the reference filter (sequential scan, general combine)
+    const auto filtered = scanned<Exec>({kscan::ScanAlgorithm::sequential, 0},
+                                        ScanDirection::forward, GeneralOnly<decltype(filter)>{filter},
+                                        elements);
+    FilterView<Exec, T> filtered_device("test::filtered", filtered.extent(0));
+    Kokkos::deep_copy(filtered_device, filtered);
+    const auto smoothing = smooth_elements<Exec, T>(p, filtered_device);
+    for (const auto& options : kscan::test::all_scans()) {
+      if (options.algorithm == kscan::ScanAlgorithm::kokkos &&
+          !kscan::kokkos_scan_keeps_order<Exec>())
+        continue;
+      const std::string label =
+          kscan::scan_name(options) + " T=" + std::to_string(length);
+      const auto fast = scanned<Exec>(options, ScanDirection::forward, filter, elements);
+      const auto slow = scanned<Exec>(options, ScanDirection::forward,
+                                      GeneralOnly<decltype(filter)>{filter}, elements);
+      double w = 0;
+      for (std::size_t k = 0; k < fast.extent(0); ++k) {
+        w = std::max({w, worst(fast(k).A, slow(k).A, 4, 4), worst(fast(k).C, slow(k).C, 4, 4),
+                      worst(fast(k).J, slow(k).J, 4, 4), worst(fast(k).b, slow(k).b, 4),
+                      worst(fast(k).eta, slow(k).eta, 4)});
+      }
+      EXPECT_LE(w, tol) << label << " forward (filtering elements)";
+      const auto fast_s = scanned<Exec>(options, ScanDirection::reverse, smooth, smoothing);
+      const auto slow_s = scanned<Exec>(options, ScanDirection::reverse,
+                                        GeneralOnly<decltype(smooth)>{smooth}, smoothing);
+      w = 0;
+      for (std::size_t k = 0; k < fast_s.extent(0); ++k) {
+        w = std::max({w, worst(fast_s(k).E, slow_s(k).E, 4, 4),
+                      worst(fast_s(k).L, slow_s(k).L, 4, 4), worst(fast_s(k).g, slow_s(k).g, 4)});
+      }
+      EXPECT_LE(w, tol) << label << " reverse (smoothing elements)";
+    }
+  }
+}
+
+}  // namespace
