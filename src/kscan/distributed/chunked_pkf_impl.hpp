@@ -70,8 +70,14 @@ class ChunkedPkf final : public SeriesBackend<Scalar, ExecSpace> {
     build_elements(timer);
     {
       PhaseScope<ExecSpace> phase(timer, Phase::forward_scan, space_);
-      inclusive_scan(space_, options_.scan, ScanDirection::forward, filter_op{dims_}, prefix_,
-                     workspace_);
+      // Only rank 0's chunk starts with the prior element; the others' local prefixes are not
+      // full prefixes, so they must not take the prefix combine.
+      if (offset_ > 0)
+        inclusive_scan(space_, options_.scan, ScanDirection::forward, filter_op{dims_}, prefix_,
+                       workspace_);
+      else
+        inclusive_scan(space_, options_.scan, ScanDirection::forward,
+                       GeneralCombineOnly<filter_op>{filter_op{dims_}}, prefix_, workspace_);
       carry_earlier_chunks();
     }
     {
@@ -98,16 +104,20 @@ class ChunkedPkf final : public SeriesBackend<Scalar, ExecSpace> {
     return static_cast<std::size_t>(total);
   }
 
-  /// Elements, local scan, carry of the earlier chunks' prefix, log-likelihood terms, summed
-  /// over the ranks; plus the ranks - 1 combines of the exchange.
+  /// Elements, local scan, carry of the earlier chunks' prefix (prefix combines), log-likelihood
+  /// terms, summed over the ranks; plus the ranks - 1 combines of the exchange.
   double flops() const override {
     const double nx = dims_.nx(), ny = dims_.ny(), n = static_cast<double>(chunk_.size());
     const auto scanned = static_cast<std::int64_t>(prefix_.extent(0));
-    const double combines = static_cast<double>(combine_count(options_.scan, scanned,
-                                                              space_.concurrency())) +
-                            (rank_ > 0 ? n : 0.0) + (rank_ > 0 ? 1.0 : 0.0);
+    const int threads = space_.concurrency();
+    const auto all = static_cast<double>(combine_count(options_.scan, scanned, threads));
+    const auto cheap =
+        offset_ > 0 ? static_cast<double>(prefix_combine_count(options_.scan, scanned, threads))
+                    : 0.0;
+    const double carry = rank_ > 0 ? n : 0.0, exchange = rank_ > 0 ? 1.0 : 0.0;
     double local = n * (flops::filter_element(nx, ny) + flops::innovation(nx, ny)) +
-                   combines * flops::filter_combine(nx);
+                   (all - cheap + exchange) * flops::filter_combine(nx) +
+                   (cheap + carry) * flops::filter_combine_prefix(nx);
     double total = 0;
     mpi::check(MPI_Allreduce(&local, &total, 1, MPI_DOUBLE, MPI_SUM, comm_), "MPI_Allreduce");
     return total;
@@ -146,7 +156,8 @@ class ChunkedPkf final : public SeriesBackend<Scalar, ExecSpace> {
     const auto prefix = prefix_;
     Kokkos::parallel_for(
         "kscan::distributed::pkf::carry", range(space_, 0, n),
-        KOKKOS_LAMBDA(int k) { prefix(k) = op.combine(earlier, prefix(k)); });
+        // (earlier starts with the prior element: a full prefix, so the cheap combine applies)
+        KOKKOS_LAMBDA(int k) { prefix(k) = op.combine_prefix(earlier, prefix(k)); });
   }
 
   // Term of step i needs the prefix through a_i: the local prefix before it, or earlier_ for the

@@ -34,6 +34,20 @@ struct has_combine_suffix<Op, std::void_t<decltype(std::declval<const Op&>().com
                                   std::declval<const typename Op::value_type&>()))>>
     : std::true_type {};
 
+/// Op with only its general combine: for scanning a piece of a sequence that does not start at
+/// the sequence's first element (a chunk of a distributed scan), whose local prefixes are not
+/// full prefixes.
+template <class Op>
+struct GeneralCombineOnly {
+  using value_type = typename Op::value_type;
+  Op op;
+  KOKKOS_INLINE_FUNCTION value_type identity() const { return op.identity(); }
+  KOKKOS_INLINE_FUNCTION value_type combine(const value_type& earlier,
+                                            const value_type& later) const {
+    return op.combine(earlier, later);
+  }
+};
+
 namespace scan_detail {
 
 /// op.combine(prefix, later), through op.combine_prefix where the operator offers it.
