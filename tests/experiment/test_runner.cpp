@@ -262,6 +262,11 @@ TEST(Runner, OperationCountModeCostsRunsOnTheSimulatedMachine) {
     EXPECT_TRUE(m.finite) << run.key.id();
     EXPECT_LE(m.max_abs_diff_vs_reference, 1e-8) << run.key.id();  // the run did execute
   }
+  // Hillis-Steele's double buffer (allocated by the first run) is in the peak memory; in-place
+  // Ladner-Fischer has none.
+  const auto peak = [&](const char* id) { return sink.runs.at(id).metrics.peak_memory_bytes; };
+  EXPECT_GT(peak("pkf-hillis_steele-float64-T257-B1"),
+            peak("pkf-ladner_fischer-float64-T257-B1") + 200 * 4 * 4 * 8);
   // Speedups compare spans: PKF's span on 64 threads is far below KF's chain.
   for (const auto& row : kscan::summary_rows(report.results)) {
     if (row.method != "pkf") continue;

@@ -370,9 +370,6 @@ RunResult execute(const PlannedRun& run, DeviceData<Scalar>& data, const RunCont
   RunSolver<Scalar> solver(run, options, data, ctx.hooks);
 
   RunMetrics& m = result.metrics;
-  const std::size_t solver_bytes = solver.allocated_bytes();
-  m.peak_memory_bytes =
-      static_cast<std::int64_t>(solver_bytes + data.model_bytes + data.measurement_bytes);
   if (ctx.plan.simulate_threads) {
     solver.run();
     Kokkos::fence();
@@ -384,6 +381,9 @@ RunResult execute(const PlannedRun& run, DeviceData<Scalar>& data, const RunCont
     if (const auto peak = device_peak_gflops(ctx.device, ctx.execution_space, run.key.precision))
       m.mfu = m.achieved_gflops / *peak;
   }
+  // after running: scan scratch is allocated by the first run
+  m.peak_memory_bytes = static_cast<std::int64_t>(solver.allocated_bytes() + data.model_bytes +
+                                                  data.measurement_bytes);
 
   // Estimates of member 0: accuracy, parity, estimates; every member: finiteness.
   const auto means = solver.means();
