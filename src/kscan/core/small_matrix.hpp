@@ -78,7 +78,8 @@ KOKKOS_FORCEINLINE_FUNCTION void gemm(int m, int n, int k, T alpha, const Mat<T,
     KSCAN_UNROLL for (int j = 0; j < n; ++j) {
       T s = T(0);
       KSCAN_UNROLL for (int l = 0; l < k; ++l) s += at<opx>(x, i, l) * at<opy>(y, l, j);
-      z.a[i][j] = alpha * s + (beta == T(0) ? T(0) : beta * z.a[i][j]);
+      // (not alpha * s + 0: the compiler may not drop an added zero, which would cost an add)
+      z.a[i][j] = beta == T(0) ? alpha * s : alpha * s + beta * z.a[i][j];
     }
   }
 }
