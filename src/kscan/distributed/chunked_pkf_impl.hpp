@@ -224,11 +224,7 @@ template <class Scalar>
 DistributedBackend<Scalar> make_chunked_pkf(
     const SolverOptions& options, const typename KalmanSolver<Scalar>::model_type& model,
     const typename KalmanSolver<Scalar>::measurements_type& y, MPI_Comm comm) {
-  using Exec = Kokkos::DefaultExecutionSpace;
-  return dispatch_dims(model.nx(), model.ny(), [&](auto dims) -> DistributedBackend<Scalar> {
-    return std::make_unique<ChunkedPkf<Scalar, Exec, decltype(dims)>>(dims, options, model, y,
-                                                                     comm);
-  });
+  return distributed_detail::for_model_dims<ChunkedPkf, Scalar>(options, model, y, comm);
 }
 
 }  // namespace kscan

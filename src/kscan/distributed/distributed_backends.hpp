@@ -19,12 +19,29 @@
 #include <Kokkos_Core.hpp>
 #include <memory>
 
+#include "kscan/core/dims.hpp"
 #include "kscan/solver/kalman_solver.hpp"
 
 namespace kscan {
 
 template <class Scalar>
 using DistributedBackend = std::unique_ptr<SeriesBackend<Scalar, Kokkos::DefaultExecutionSpace>>;
+
+namespace distributed_detail {
+
+/// Backend<Scalar, Exec, Dims> for the model's dimensions, chosen at run time as the one-process
+/// solver chooses its own (dispatch_dims).
+template <template <class, class, class> class Backend, class Scalar>
+DistributedBackend<Scalar> for_model_dims(
+    const SolverOptions& options, const typename KalmanSolver<Scalar>::model_type& model,
+    const typename KalmanSolver<Scalar>::measurements_type& y, MPI_Comm comm) {
+  using Exec = Kokkos::DefaultExecutionSpace;
+  return dispatch_dims(model.nx(), model.ny(), [&](auto dims) -> DistributedBackend<Scalar> {
+    return std::make_unique<Backend<Scalar, Exec, decltype(dims)>>(dims, options, model, y, comm);
+  });
+}
+
+}  // namespace distributed_detail
 
 /// PKF over every rank of `comm`, each holding the steps mpi::chunk_of gives it (a rank may hold
 /// none). `y` is the whole series; the rank uses its chunk of it.
