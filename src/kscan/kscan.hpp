@@ -9,4 +9,5 @@
 #include "kscan/solver/batched_kalman_solver.hpp"
 #include "kscan/solver/kalman_solver.hpp"
 #include "kscan/solver/method.hpp"
+#include "kscan/solver/operation_count.hpp"
 #include "kscan/version.hpp"
