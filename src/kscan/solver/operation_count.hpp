@@ -6,8 +6,10 @@
 // `total` counts every operation once: the work, behind achieved GFLOP/s.
 // `span` is the paper's simulated machine (Sec. V-D): p threads, where a parallel step over n
 // items costs ceil(n / p) times one item's flops and a step of one item costs its flops in full.
-// Sequential methods are one long chain, so their span is their total. PTFS's forward and
-// backward scans are independent but share the p threads, so their spans add.
+// Where a scan step mixes general combines with cheaper prefix (suffix) combines, it costs its
+// threads' busiest load with the general ones dealt out first. Sequential methods are one long
+// chain, so their span is their total. PTFS's forward and backward scans are independent but
+// share the p threads, so their spans add.
 #include <cstdint>
 
 #include "kscan/solver/kalman_solver.hpp"
