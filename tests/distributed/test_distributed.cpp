@@ -137,6 +137,19 @@ TEST(TwoRankPtfs, MatchesOneProcessPtfs) {
   }
 }
 
+TEST(TwoRankPtfs, FlopsAreTheOneProcessPtfsPlusTheSecondRanksElements) {
+  if (world_size() != 2) GTEST_SKIP() << "needs 2 ranks";
+  const int length = 100;
+  const auto p = test::random_problem(2, 1, length, 5);
+  const auto model = convert_model<double, Mem>(p.model);
+  const auto y = convert_measurements<double, Mem>(p.series.y);
+  const SolverOptions options{Method::ptfs, {ScanAlgorithm::ladner_fischer, 0}};
+  KalmanSolver<double> solver(make_two_rank_ptfs<double>(options, model, y, MPI_COMM_WORLD));
+  const KalmanSolver<double> one(options, model, y);
+  EXPECT_NEAR(solver.flops(), one.flops() + length * flops::filter_element(2, 1),
+              1e-9 * one.flops());
+}
+
 TEST(TwoRankPtfs, RefusesAnotherRankCount) {
   if (world_size() == 2) GTEST_SKIP() << "needs a rank count other than 2";
   const auto p = test::random_problem(2, 1, 8, 1);

@@ -96,12 +96,9 @@ class ChunkedPkf final : public SeriesBackend<Scalar, ExecSpace> {
   double log_likelihood() const override { return loglik_; }
 
   std::size_t allocated_bytes() const override {
-    unsigned long long local = prefix_.span() * sizeof(element) + mean_.span() * sizeof(T) +
-                               cov_.span() * sizeof(T) + workspace_.allocated_bytes();
-    unsigned long long total = 0;
-    mpi::check(MPI_Allreduce(&local, &total, 1, MPI_UNSIGNED_LONG_LONG, MPI_SUM, comm_),
-               "MPI_Allreduce");
-    return static_cast<std::size_t>(total);
+    return mpi::sum_over_ranks(prefix_.span() * sizeof(element) + mean_.span() * sizeof(T) +
+                                   cov_.span() * sizeof(T) + workspace_.allocated_bytes(),
+                               comm_);
   }
 
   /// Elements, local scan, carry of the earlier chunks' prefix (prefix combines), log-likelihood
@@ -118,9 +115,7 @@ class ChunkedPkf final : public SeriesBackend<Scalar, ExecSpace> {
     double local = n * (flops::filter_element(nx, ny) + flops::innovation(nx, ny)) +
                    (all - cheap + exchange) * flops::filter_combine(nx) +
                    (cheap + carry) * flops::filter_combine_prefix(nx);
-    double total = 0;
-    mpi::check(MPI_Allreduce(&local, &total, 1, MPI_DOUBLE, MPI_SUM, comm_), "MPI_Allreduce");
-    return total;
+    return mpi::sum_over_ranks(local, comm_);
   }
 
  private:
@@ -179,7 +174,7 @@ class ChunkedPkf final : public SeriesBackend<Scalar, ExecSpace> {
               Innovation<T, Dims>(dims, model, y, first + j, e.b, e.C).loglik_term);
         },
         local);
-    mpi::check(MPI_Allreduce(&local, &loglik_, 1, MPI_DOUBLE, MPI_SUM, comm_), "MPI_Allreduce");
+    loglik_ = mpi::sum_over_ranks(local, comm_);
   }
 
   void extract(PhaseTimer* timer) {

@@ -33,6 +33,18 @@ inline int size(MPI_Comm comm) {
   return s;
 }
 
+/// The sum of `local` over the ranks of `comm`, on every rank (collective).
+inline double sum_over_ranks(double local, MPI_Comm comm) {
+  double total = 0;
+  check(MPI_Allreduce(&local, &total, 1, MPI_DOUBLE, MPI_SUM, comm), "MPI_Allreduce");
+  return total;
+}
+inline std::size_t sum_over_ranks(std::size_t local, MPI_Comm comm) {
+  unsigned long long mine = local, total = 0;
+  check(MPI_Allreduce(&mine, &total, 1, MPI_UNSIGNED_LONG_LONG, MPI_SUM, comm), "MPI_Allreduce");
+  return static_cast<std::size_t>(total);
+}
+
 // MPI counts are int: long buffers go in pieces of at most 1 GiB, sent and received in the same
 // order on both sides.
 inline constexpr std::size_t max_piece_bytes = std::size_t(1) << 30;

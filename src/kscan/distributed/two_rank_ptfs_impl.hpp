@@ -14,6 +14,7 @@
 #include "kscan/scan/scan.hpp"
 #include "kscan/solver/filter_element.hpp"
 #include "kscan/solver/flop_count.hpp"
+#include "kscan/solver/operation_count.hpp"
 #include "kscan/solver/sequential_steps.hpp"
 #include "kscan/solver/smooth_element.hpp"
 
@@ -75,24 +76,20 @@ class TwoRankPtfs final : public SeriesBackend<Scalar, ExecSpace> {
   double log_likelihood() const override { return loglik_; }
 
   std::size_t allocated_bytes() const override {
-    unsigned long long local = elements_.span() * sizeof(element) +
-                               suffix_.span() * sizeof(T) + mean_.span() * sizeof(T) +
-                               cov_.span() * sizeof(T) + workspace_.allocated_bytes();
-    unsigned long long total = 0;
-    mpi::check(MPI_Allreduce(&local, &total, 1, MPI_UNSIGNED_LONG_LONG, MPI_SUM, comm_),
-               "MPI_Allreduce");
-    return static_cast<std::size_t>(total);
+    return mpi::sum_over_ranks(elements_.span() * sizeof(element) + suffix_.span() * sizeof(T) +
+                                   mean_.span() * sizeof(T) + cov_.span() * sizeof(T) +
+                                   workspace_.allocated_bytes(),
+                               comm_);
   }
 
-  /// Both ranks: elements and scans; rank 0: log-likelihood terms and the combination.
+  /// The one-process PTFS's operations (its forward scan with prefix combines), plus the
+  /// filtering elements that both ranks build.
   double flops() const override {
-    const double nx = dims_.nx(), ny = dims_.ny(), n = length_;
+    SolverOptions ptfs = options_;
+    ptfs.method = Method::ptfs;
     const int threads = space_.concurrency();
-    const double combines =
-        static_cast<double>(combine_count(options_.scan, length_ + 1, threads) +
-                            combine_count(options_.scan, length_, threads));
-    return 2 * n * flops::filter_element(nx, ny) + combines * flops::filter_combine(nx) +
-           n * flops::innovation(nx, ny) + (n - 1) * flops::two_filter_combine(nx);
+    return count_operations(ptfs, dims_.nx(), dims_.ny(), length_, threads, threads).total +
+           length_ * flops::filter_element(dims_.nx(), dims_.ny());
   }
 
  private:

@@ -342,10 +342,8 @@ void time_repetitions(RunSolver<Scalar>& solver, const RunContext& ctx, RunResul
 /// Operation-count metrics of a run on the simulated machine of p threads; batch members run one
 /// after another on it, so their counts add. Nothing was timed: times are NaN.
 template <class Model>
-void count_simulated(const PlannedRun& run, const Model& model, std::int64_t p, RunMetrics& m) {
-  SolverOptions options;
-  options.method = run.method;
-  options.scan = run.scan;
+void count_simulated(const PlannedRun& run, const SolverOptions& options, const Model& model,
+                     std::int64_t p, RunMetrics& m) {
   const int schedule_threads = static_cast<int>(std::min<std::int64_t>(p, 1 << 30));
   const OperationCount count =
       count_operations(options, model.nx(), model.ny(), run.key.length, schedule_threads, p);
@@ -373,7 +371,7 @@ RunResult execute(const PlannedRun& run, DeviceData<Scalar>& data, const RunCont
   if (ctx.plan.simulate_threads) {
     solver.run();
     Kokkos::fence();
-    count_simulated(run, data.model, *ctx.plan.simulate_threads, m);
+    count_simulated(run, options, data.model, *ctx.plan.simulate_threads, m);
   } else {
     time_repetitions(solver, ctx, result);
     m.flops = solver.flops();
