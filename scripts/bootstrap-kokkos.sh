@@ -18,18 +18,30 @@ if [ -n "${Kokkos_ROOT:-}" ]; then
   exit 0
 fi
 
-# KSCAN_KOKKOS_BACKENDS: "openmp" (Serial + OpenMP, the default) or "serial" (Serial only).
+# KSCAN_KOKKOS_BACKENDS: "openmp" (Serial + OpenMP, the default), "serial" (Serial only) or
+# "cuda" (CUDA + Serial + OpenMP, compiled through the source tree's nvcc_wrapper for the GPU
+# architecture KSCAN_CUDA_ARCH, a Kokkos_ARCH_* name, HOPPER90 by default; needs a Kokkos >= 4.7
+# source tree for CUDA 13, as Kokkos 3.4.1 predates it). A CUDA build compiles without a GPU.
 backends=${KSCAN_KOKKOS_BACKENDS:-openmp}
 case "$backends" in
   openmp) backend_flags=(-DKokkos_ENABLE_SERIAL=ON -DKokkos_ENABLE_OPENMP=ON); suffix="" ;;
   serial) backend_flags=(-DKokkos_ENABLE_SERIAL=ON -DKokkos_ENABLE_OPENMP=OFF); suffix="-serial" ;;
-  *) say "KSCAN_KOKKOS_BACKENDS must be openmp or serial, not '$backends'"; exit 2 ;;
+  cuda)
+    [ -n "${KSCAN_KOKKOS_SOURCE:-}" ] || {
+      say "KSCAN_KOKKOS_BACKENDS=cuda needs KSCAN_KOKKOS_SOURCE (a Kokkos >= 4.7 source tree) or Kokkos_ROOT"
+      exit 2; }
+    command -v nvcc >/dev/null || { say "KSCAN_KOKKOS_BACKENDS=cuda needs nvcc on PATH"; exit 2; }
+    cuda_arch=${KSCAN_CUDA_ARCH:-HOPPER90}
+    backend_flags=(-DKokkos_ENABLE_SERIAL=ON -DKokkos_ENABLE_OPENMP=ON -DKokkos_ENABLE_CUDA=ON
+                   "-DKokkos_ARCH_${cuda_arch}=ON")
+    suffix="-cuda" ;;
+  *) say "KSCAN_KOKKOS_BACKENDS must be openmp, serial or cuda, not '$backends'"; exit 2 ;;
 esac
 flavour=${KSCAN_KOKKOS_SOURCE:+custom}
 flavour=${flavour:-debian}
 prefix=$deps/kokkos-$flavour$suffix
 stamp=$prefix/.kscan-complete
-want="${KSCAN_KOKKOS_SOURCE:-debian} $backends ${KSCAN_KOKKOS_CMAKE_ARGS:-}"
+want="${KSCAN_KOKKOS_SOURCE:-debian} $backends ${KSCAN_CUDA_ARCH:-} ${KSCAN_KOKKOS_CMAKE_ARGS:-}"
 if [ -f "$stamp" ] && [ "$(cat "$stamp")" = "$want" ]; then
   say "reusing cached Kokkos in $prefix"
   echo "$prefix"
@@ -77,19 +89,35 @@ read -r -a extra_flags <<< "${KSCAN_KOKKOS_CMAKE_ARGS:-}"
 
 say "building Kokkos from $kokkos_src into $prefix ($jobs jobs)"
 rm -rf "$prefix"
+
+# nvcc_wrapper falls back to sm_70 when a command names no architecture (CMake's compiler checks
+# do not), which CUDA 13 no longer accepts. The installed copy defaults to the target's
+# architecture instead, and it is the compiler Kokkos records for its consumers.
+compiler_flag=()
+install_wrapper() {
+  sed "s/^default_arch=.*/default_arch=\"sm_${cuda_arch//[!0-9]/}\"/" "$kokkos_src/bin/nvcc_wrapper" \
+    > "$prefix/bin/nvcc_wrapper"
+  chmod +x "$prefix/bin/nvcc_wrapper"
+}
+if [ "$backends" = cuda ]; then
+  mkdir -p "$prefix/bin"
+  install_wrapper
+  compiler_flag=("-DCMAKE_CXX_COMPILER=$prefix/bin/nvcc_wrapper")
+fi
 cmake -S "$kokkos_src" -B "$work/build-kokkos" -DCMAKE_BUILD_TYPE=Release \
   -DCMAKE_INSTALL_PREFIX="$prefix" -DCMAKE_CXX_STANDARD=17 -DCMAKE_CXX_EXTENSIONS=OFF \
   -DBUILD_SHARED_LIBS=OFF -DCMAKE_POSITION_INDEPENDENT_CODE=ON \
-  "${backend_flags[@]}" "${extra_flags[@]}" >&2
+  "${backend_flags[@]}" ${compiler_flag[@]+"${compiler_flag[@]}"} "${extra_flags[@]}" >&2
 cmake --build "$work/build-kokkos" -j "$jobs" >&2
 cmake --install "$work/build-kokkos" >&2
+[ "$backends" != cuda ] || install_wrapper   # the install put the source tree's copy back
 
 if [ -n "$kernels_src" ]; then
   say "building Kokkos Kernels (default ETI off) into $prefix"
   cmake -S "$kernels_src" -B "$work/build-kernels" -DCMAKE_BUILD_TYPE=Release \
     -DCMAKE_INSTALL_PREFIX="$prefix" -DCMAKE_PREFIX_PATH="$prefix" -DKokkos_ROOT="$prefix" \
     -DCMAKE_CXX_STANDARD=17 -DBUILD_SHARED_LIBS=OFF -DCMAKE_POSITION_INDEPENDENT_CODE=ON \
-    -DKokkosKernels_ADD_DEFAULT_ETI=OFF -DKokkosKernels_ENABLE_TESTS=OFF \
+    ${compiler_flag[@]+"${compiler_flag[@]}"} -DKokkosKernels_ADD_DEFAULT_ETI=OFF -DKokkosKernels_ENABLE_TESTS=OFF \
     -DKokkosKernels_ENABLE_EXAMPLES=OFF >&2
   cmake --build "$work/build-kernels" -j "$jobs" >&2
   cmake --install "$work/build-kernels" >&2

@@ -77,7 +77,8 @@ class DimsSolver final : public SolverBackend<Scalar, ExecSpace> {
     return batch_ * count_operations(options_, dims_.nx(), dims_.ny(), length_, row, threads).total;
   }
 
- private:
+  // The kernels' member functions are public only because CUDA's extended lambdas may not be
+  // defined in a private or protected member function; they are not part of any interface.
   // Sequential Kalman filter, one series per work item: filtered means and covariances into
   // mean_/cov_, log-likelihoods into loglik_.
   void run_kf(PhaseTimer* timer) {
@@ -324,6 +325,7 @@ class DimsSolver final : public SolverBackend<Scalar, ExecSpace> {
     }
   }
 
+ private:
   Dims dims_;
   SolverOptions options_;
   typename solver_type::model_type model_;
