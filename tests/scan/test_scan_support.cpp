@@ -1,5 +1,6 @@
 // The scan layer's bookkeeping: names, combine counts against an instrumented operator, the
 // schedule's step counts, workspace reuse, and the Kokkos operand-order probe.
+#include <algorithm>
 #include <cstdint>
 #include <string>
 #include <vector>
@@ -190,6 +191,78 @@ TYPED_TEST(ScanCounts, CombineCountMatchesInstrumentedOperator) {
   }
 }
 
+/// Runs the blocked scan on the rows of `data` with `threads` workers, as inclusive_scan_rows
+/// does but with a worker count of the test's choosing.
+template <class ExecSpace, class Op, class View2>
+void blocked_scan_rows(const ExecSpace& space, const Op& op, const View2& data, int threads,
+                       ScanDirection direction) {
+  const std::int64_t rows = data.extent(0), n = data.extent(1);
+  const std::int64_t per_row = kscan::workspace_elements({ScanAlgorithm::blocked, 0}, n, threads);
+  Kokkos::View<typename Op::value_type*, typename ExecSpace::memory_space> buffer(
+      "test::scan::blocked_buffer", rows * per_row);
+  if (direction == ScanDirection::forward)
+    kscan::scan_detail::blocked_scan(space, op, kscan::scan_detail::ViewRows<View2>{data, rows}, n,
+                                     threads, buffer);
+  else
+    kscan::scan_detail::blocked_scan(space, kscan::ReverseOperator<Op>{op},
+                                     kscan::ReversedViewRows<View2>{data, rows, n - 1}, n, threads,
+                                     buffer);
+}
+
+// The blocked scan with many workers per row, as on a GPU, where the chunk sums are themselves
+// scanned by further blocked levels: exact prefixes, forward and reverse, one and several rows,
+// and every launch performs the combines of the next step of scan_schedule.
+TYPED_TEST(ScanCounts, BlockedScanWithManyWorkers) {
+  using Mem = typename TypeParam::memory_space;
+  using Rows = Kokkos::View<Mat2**, Kokkos::LayoutRight, Mem>;
+  const TypeParam space;
+  const ScanOptions options{ScanAlgorithm::blocked, 0};
+  const kscan::test::Mat2Product host_op;
+  kscan::test::CountingMat2Product<Mem> op{{}, Kokkos::View<std::int64_t, Mem>("test::counter")};
+  for (const int threads : {3, 64, 1000}) {
+    for (const std::int64_t n : {1, 17, 100, 1000, 4097, 70001}) {
+      for (const std::int64_t rows : {1, 3}) {
+        for (const ScanDirection direction : {ScanDirection::forward, ScanDirection::reverse}) {
+          const std::string what = describe(options, direction, n) + ", " +
+                                   std::to_string(threads) + " workers, " +
+                                   std::to_string(rows) + " rows";
+          Rows data("test::scan::rows", rows, n);
+          auto host = Kokkos::create_mirror_view(data);
+          std::vector<std::vector<Mat2>> input;
+          for (std::int64_t r = 0; r < rows; ++r) {
+            input.push_back(kscan::test::random_matrices(n, static_cast<std::uint64_t>(r + 7 * n)));
+            for (std::int64_t i = 0; i < n; ++i) host(r, i) = input.back()[std::size_t(i)];
+          }
+          Kokkos::deep_copy(data, host);
+          std::vector<std::int64_t> launched;
+          {
+            ScopedLaunchRecording<Mem> recording(op.counter);
+            blocked_scan_rows(space, op, data, threads, direction);
+            space.fence();
+            launched.swap(LaunchRecorder::combines_per_launch);
+          }
+          std::vector<std::int64_t> scheduled;
+          for (const auto& step : kscan::scan_schedule(options, n, threads))
+            scheduled.push_back(rows * step.combines);
+          EXPECT_EQ(launched, scheduled) << what;
+          Kokkos::deep_copy(host, data);
+          for (std::int64_t r = 0; r < rows; ++r) {
+            const auto expected = kscan::test::host_scan(host_op, input[std::size_t(r)], direction);
+            for (std::int64_t i = 0; i < n; ++i)
+              ASSERT_TRUE(host(r, i) == expected[std::size_t(i)]) << what << ": row " << r
+                                                                   << " element " << i;
+          }
+        }
+      }
+    }
+  }
+  // 70001 elements on 1000 workers: 999 chunk sums, scanned through two more levels (123, then
+  // 14 sums) rather than in one loop of 999 combines; no step's chain is longer than chunk 0's.
+  const auto steps = kscan::scan_schedule(options, 70001, 1000);
+  EXPECT_EQ(steps.size(), 9u);
+  for (const auto& step : steps) EXPECT_LE(step.chain, steps.front().chain);
+}
+
 template <class ExecSpace>
 class ScanWorkspaceReuse : public ::testing::Test {};
 TYPED_TEST_SUITE(ScanWorkspaceReuse, kscan::test::ExecutionSpaces);
@@ -231,8 +304,11 @@ TEST(ScanWorkspaceSizes, AlgorithmsThatNeedNone) {
     EXPECT_EQ(kscan::workspace_elements({ScanAlgorithm::kokkos, 0}, n, 8), 0);
     EXPECT_EQ(kscan::workspace_elements({ScanAlgorithm::blelloch, 0}, n, 8), n);
     EXPECT_LE(kscan::workspace_elements({ScanAlgorithm::sengupta, 0}, n, 8), n + 64);
-    // blocked: the sums of chunks 1 .. P - 1 of P + 1, once every chunk gets an element
-    EXPECT_EQ(kscan::workspace_elements({ScanAlgorithm::blocked, 0}, n, 8), n >= 10 ? 7 : 0);
+    // blocked: the sums of chunks 1 .. w - 1 of w + 1, w = min(8, n / 8) workers when w >= 2
+    // (7 sums are too few for a level of their own)
+    const std::int64_t workers = std::min<std::int64_t>(8, n / 8);
+    EXPECT_EQ(kscan::workspace_elements({ScanAlgorithm::blocked, 0}, n, 8),
+              workers >= 2 ? workers - 1 : 0);
     EXPECT_EQ(kscan::workspace_elements({ScanAlgorithm::blocked, 0}, n, 1), 0);
   }
 }

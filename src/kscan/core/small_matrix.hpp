@@ -165,45 +165,58 @@ struct Dense {
       if (!(d > T(0))) return false;
       d = math::sqrt(d);
       x.a[j][j] = d;
+      const T inv = T(1) / d;
       for (int i = j + 1; i < n; ++i) {
         T s = x.a[i][j];
         for (int l = 0; l < j; ++l) s -= x.a[i][l] * x.a[j][l];
-        x.a[i][j] = s / d;
+        x.a[i][j] = s * inv;
       }
       for (int i = 0; i < j; ++i) x.a[i][j] = T(0);
     }
     return true;
   }
 
+  /// The reciprocals of a factor's diagonal: the solves multiply by them, one division per row
+  /// instead of one per row and right-hand side (divisions cost several multiplies).
+  template <int R, int C>
+  KOKKOS_FORCEINLINE_FUNCTION static void reciprocal_diagonal(int n, const Mat<T, R, C>& f,
+                                                              T (&inv)[R]) {
+    for (int i = 0; i < n; ++i) inv[i] = T(1) / f.a[i][i];
+  }
+
   /// Solves (L Lᵀ) Z = B in place for `ncols` right-hand sides stored as the columns of B.
   template <int R, int C, int RB, int CB>
   KOKKOS_INLINE_FUNCTION static void cholesky_solve(int n, int ncols, const Mat<T, R, C>& l,
                                                     Mat<T, RB, CB>& b) {
+    T inv[R];
+    reciprocal_diagonal(n, l, inv);
     for (int c = 0; c < ncols; ++c) {
       for (int i = 0; i < n; ++i) {
         T s = b.a[i][c];
         for (int k = 0; k < i; ++k) s -= l.a[i][k] * b.a[k][c];
-        b.a[i][c] = s / l.a[i][i];
+        b.a[i][c] = s * inv[i];
       }
       for (int i = n - 1; i >= 0; --i) {
         T s = b.a[i][c];
         for (int k = i + 1; k < n; ++k) s -= l.a[k][i] * b.a[k][c];
-        b.a[i][c] = s / l.a[i][i];
+        b.a[i][c] = s * inv[i];
       }
     }
   }
 
   template <int R, int C, int N>
   KOKKOS_INLINE_FUNCTION static void cholesky_solve(int n, const Mat<T, R, C>& l, Vec<T, N>& b) {
+    T inv[R];
+    reciprocal_diagonal(n, l, inv);
     for (int i = 0; i < n; ++i) {
       T s = b.v[i];
       for (int k = 0; k < i; ++k) s -= l.a[i][k] * b.v[k];
-      b.v[i] = s / l.a[i][i];
+      b.v[i] = s * inv[i];
     }
     for (int i = n - 1; i >= 0; --i) {
       T s = b.v[i];
       for (int k = i + 1; k < n; ++k) s -= l.a[k][i] * b.v[k];
-      b.v[i] = s / l.a[i][i];
+      b.v[i] = s * inv[i];
     }
   }
 
@@ -251,6 +264,8 @@ struct Dense {
         for (int c = 0; c < ncols; ++c) {
           const T t = b.a[j][c]; b.a[j][c] = b.a[piv[j]][c]; b.a[piv[j]][c] = t;
         }
+    T inv[R];
+    reciprocal_diagonal(n, f, inv);
     for (int c = 0; c < ncols; ++c) {
       for (int i = 0; i < n; ++i) {
         T s = b.a[i][c];
@@ -260,7 +275,7 @@ struct Dense {
       for (int i = n - 1; i >= 0; --i) {
         T s = b.a[i][c];
         for (int k = i + 1; k < n; ++k) s -= f.a[i][k] * b.a[k][c];
-        b.a[i][c] = s / f.a[i][i];
+        b.a[i][c] = s * inv[i];
       }
     }
   }

@@ -1,20 +1,23 @@
 #pragma once
 // Blocked scan, the CPU workhorse, for P workers per series (rows of a batch are independent
-// series; a single sequence is one row). With P = 1 (or n < P + 2) each row is the sequential
-// loop, and the rows run in parallel. Otherwise each row is cut into P + 1 chunks, chunk 0 1.5
-// times as long as the others:
+// series; a single sequence is one row). With fewer than two workers' worth of chunks
+// (blocked_chunks: P = 1, or n < 2 * blocked_min_chunk) each row is the sequential loop, and the
+// rows run in parallel. Otherwise each row is cut into w + 1 chunks, w = min(P, n / 8), chunk 0
+// 1.5 times as long as the others:
 //   1. first:    chunk 0 is scanned in place (its running sum is a prefix, so this is its final
-//                result) while chunks 1 .. P - 1 are reduced: P work items per row in one step;
-//   2. partials: one work item per row turns the P - 1 chunk sums into prefixes (everything up
-//                to the end of that chunk), starting from the last prefix of chunk 0;
-//   3. rescan:   chunks 1 .. P are scanned in place from the prefix before them: P work items.
+//                result) while chunks 1 .. w - 1 are reduced: w work items per row in one step;
+//   2. partials: the w - 1 chunk sums become prefixes (everything up to the end of that chunk):
+//                the first absorbs chunk 0's last prefix, then the sums are scanned -- in one
+//                work item per row when they are too few for two chunks of their own, otherwise
+//                by this same blocked scan (the sums of the sums live after them in the buffer);
+//   3. rescan:   chunks 1 .. w are scanned in place from the prefix before them: w work items.
 // Every running sum in steps 1 (chunk 0), 2 and 3 is a full prefix, so operators with a
-// combine_prefix (prefix_combine.hpp) use it there; only the reductions of step 1 need combine.
+// combine_prefix (prefix_combine.hpp) use it there; only the reductions need combine.
 // Chunk 0 is longer because its prefix combines are cheaper than the reductions' general ones
 // (for the filtering operator, nx 4, measured about 1.4x in time, 1.9x in flops), so its scan and
-// the reductions end about together. The last chunk is never reduced. Per row: work n - 1 +
-// (chunks 1 .. P - 1's lengths - (P - 1)) combines, span about 5n/(2P + 3) + P; workspace
-// P - 1 elements.
+// the reductions end about together. The last chunk is never reduced. On a CPU (P small) step 2
+// is one short loop; with P in the hundreds of thousands (a GPU) the sums recurse through about
+// log_8(n) levels instead of one long serial loop. Workspace: blocked_workspace per row.
 #include "kscan/scan/prefix_combine.hpp"
 #include "kscan/scan/scan_common.hpp"
 
@@ -31,7 +34,7 @@ KOKKOS_INLINE_FUNCTION void scan_from(const Op& op, const Seq& x, typename Op::v
 }
 
 /// `rows.count` sequences of n elements, row r being rows(r); `partial` must hold
-/// rows.count * (P - 1) elements (none when P = 1).
+/// rows.count * blocked_workspace(n, threads) elements.
 template <class ExecSpace, class Op, class Rows, class Buffer>
 void blocked_scan(const ExecSpace& space, const Op& op, const Rows& rows, index_t n,
                   int threads, const Buffer& partial) {
@@ -63,14 +66,25 @@ void blocked_scan(const ExecSpace& space, const Op& op, const Rows& rows, index_
           partial(r * sums + c - 1) = sum;
         }
       });
-  Kokkos::parallel_for(
-      "kscan::scan::blocked::partials", range(space, 0, rows.count), KOKKOS_LAMBDA(index_t r) {
-        value_type running = rows(r)(chunk_begin(1, n, chunks) - 1);
-        for (index_t c = 0; c < sums; ++c) {
-          running = combine_prefix(op, running, partial(r * sums + c));
-          partial(r * sums + c) = running;
-        }
-      });
+  if (sums > 0 && blocked_chunks(sums, threads) > 1) {
+    Kokkos::parallel_for(
+        "kscan::scan::blocked::carry", range(space, 0, rows.count), KOKKOS_LAMBDA(index_t r) {
+          partial(r * sums) =
+              combine_prefix(op, rows(r)(chunk_begin(1, n, chunks) - 1), partial(r * sums));
+        });
+    const index_t below = rows.count * sums;
+    blocked_scan(space, op, BufferRows<Buffer>{partial, 0, sums, rows.count}, sums, threads,
+                 Kokkos::subview(partial, Kokkos::make_pair(below, index_t(partial.extent(0)))));
+  } else if (sums > 0) {
+    Kokkos::parallel_for(
+        "kscan::scan::blocked::partials", range(space, 0, rows.count), KOKKOS_LAMBDA(index_t r) {
+          value_type running = rows(r)(chunk_begin(1, n, chunks) - 1);
+          for (index_t c = 0; c < sums; ++c) {
+            running = combine_prefix(op, running, partial(r * sums + c));
+            partial(r * sums + c) = running;
+          }
+        });
+  }
   Kokkos::parallel_for(
       "kscan::scan::blocked::rescan", range(space, 0, rows.count * (chunks - 1)),
       KOKKOS_LAMBDA(index_t k) {

@@ -28,6 +28,38 @@ void hillis_steele_steps(std::vector<ScanStep>& steps, index_t n) {
   for (index_t d = 1; d < n; d *= 2) add(steps, n - d, n - d, 1, std::min(n, 2 * d) - d);
 }
 
+// (blocked_scan.hpp, level by level: the sums of a level are scanned like a sequence of their own)
+void blocked_steps(std::vector<ScanStep>& steps, index_t n, int threads) {
+  const index_t chunks = scan_detail::blocked_chunks(n, threads);
+  const auto length = [&](index_t c) {
+    return scan_detail::chunk_begin(c + 1, n, chunks) - scan_detail::chunk_begin(c, n, chunks);
+  };
+  if (chunks == 1) {
+    add(steps, 1, n - 1, n - 1, n - 1);
+    return;
+  }
+  // chunk 0's scan (prefix) and the reductions of chunks 1 .. chunks - 2 (general)
+  index_t first = length(0) - 1, first_chain = length(0) - 1;
+  for (index_t c = 1; c + 1 < chunks; ++c) {
+    first += length(c) - 1;
+    first_chain = std::max(first_chain, length(c) - 1);
+  }
+  add(steps, chunks - 1, first, first_chain, length(0) - 1);
+  const index_t sums = chunks - 2;
+  if (scan_detail::blocked_chunks(sums, threads) > 1) {
+    add(steps, 1, 1, 1, 1);  // the carry into the first sum
+    blocked_steps(steps, sums, threads);
+  } else {
+    add(steps, 1, sums, sums, sums);
+  }
+  index_t rescan = 0, rescan_chain = 0;
+  for (index_t c = 1; c < chunks; ++c) {
+    rescan += length(c);
+    rescan_chain = std::max(rescan_chain, length(c));
+  }
+  add(steps, chunks - 1, rescan, rescan_chain, rescan);
+}
+
 }  // namespace
 
 std::vector<ScanStep> scan_schedule(const ScanOptions& options, std::int64_t n, int threads) {
@@ -82,31 +114,9 @@ std::vector<ScanStep> scan_schedule(const ScanOptions& options, std::int64_t n, 
       }
       break;
     }
-    case ScanAlgorithm::blocked: {
-      const index_t chunks = scan_detail::blocked_chunks(n, threads);
-      const auto length = [&](index_t c) {
-        return scan_detail::chunk_begin(c + 1, n, chunks) - scan_detail::chunk_begin(c, n, chunks);
-      };
-      if (chunks == 1) {
-        add(steps, 1, n - 1, n - 1, n - 1);
-        break;
-      }
-      // chunk 0's scan (prefix) and the reductions of chunks 1 .. chunks - 2 (general)
-      index_t first = length(0) - 1, first_chain = length(0) - 1;
-      for (index_t c = 1; c + 1 < chunks; ++c) {
-        first += length(c) - 1;
-        first_chain = std::max(first_chain, length(c) - 1);
-      }
-      add(steps, chunks - 1, first, first_chain, length(0) - 1);
-      add(steps, 1, chunks - 2, chunks - 2, chunks - 2);
-      index_t rescan = 0, rescan_chain = 0;
-      for (index_t c = 1; c < chunks; ++c) {
-        rescan += length(c);
-        rescan_chain = std::max(rescan_chain, length(c));
-      }
-      add(steps, chunks - 1, rescan, rescan_chain, rescan);
+    case ScanAlgorithm::blocked:
+      blocked_steps(steps, n, threads);
       break;
-    }
   }
   return steps;
 }
@@ -152,10 +162,7 @@ std::int64_t workspace_elements(const ScanOptions& options, std::int64_t n, int 
     case ScanAlgorithm::blelloch: return n;
     case ScanAlgorithm::sengupta:
       return scan_detail::SenguptaLevels(n, options.sengupta_threshold).workspace_elements();
-    case ScanAlgorithm::blocked: {
-      const index_t chunks = scan_detail::blocked_chunks(n, threads);
-      return chunks > 1 ? chunks - 2 : 0;
-    }
+    case ScanAlgorithm::blocked: return scan_detail::blocked_workspace(n, threads);
     case ScanAlgorithm::sequential:
     case ScanAlgorithm::ladner_fischer:
     case ScanAlgorithm::kokkos: return 0;

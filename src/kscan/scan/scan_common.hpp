@@ -47,6 +47,18 @@ struct ViewRows {
   KOKKOS_INLINE_FUNCTION RowSequence<View2> operator()(index_t r) const { return {view, r}; }
 };
 
+/// Rows of `stride` consecutive elements of a 1-D scratch view, starting at `offset`.
+template <class View>
+struct BufferRows {
+  View view;
+  index_t offset;
+  index_t stride;
+  index_t count;
+  KOKKOS_INLINE_FUNCTION OffsetSequence<View> operator()(index_t r) const {
+    return {view, offset + r * stride};
+  }
+};
+
 /// One sequence as a batch of one row.
 template <class Seq>
 struct SingleRow {
@@ -105,11 +117,32 @@ struct SenguptaLevels {
   constexpr index_t workspace_elements() const { return tree_elements + hs_buffer; }
 };
 
-/// Blocked scan: number of chunks for n elements and `threads` workers (1, or threads + 1 when
-/// there are at least two workers and every chunk gets an element), and chunk boundaries
-/// (chunk 0 is 1.5 times as long as the others: 2 chunks + 1 half-units, 3 of them chunk 0's).
+/// Blocked scan: a chunk is at least this long. A shorter one does not repay the second pass over
+/// it; the bound also keeps the levels of sums short where workers are many (GPUs).
+constexpr index_t blocked_min_chunk = 8;
+
+/// Blocked scan: number of chunks for n elements and `threads` workers: w + 1 for the
+/// w = min(threads, n / blocked_min_chunk) workers the length can keep busy, or 1 (one sequential
+/// pass) when that is fewer than two. Chunk boundaries: chunk 0 is 1.5 times as long as the
+/// others (2 chunks + 1 half-units, 3 of them chunk 0's).
 constexpr index_t blocked_chunks(index_t n, int threads) {
-  return threads < 2 || n < threads + 2 ? 1 : threads + 1;
+  const index_t workers = threads < n / blocked_min_chunk ? threads : n / blocked_min_chunk;
+  return workers < 2 ? 1 : workers + 1;
+}
+
+/// Blocked scan: chunk sums per row (the chunks between the first and the last), which are
+/// scanned as a blocked scan of their own when there are enough of them.
+constexpr index_t blocked_sums(index_t n, int threads) {
+  const index_t chunks = blocked_chunks(n, threads);
+  return chunks > 1 ? chunks - 2 : 0;
+}
+
+/// Blocked scan: scratch elements per row, the chunk sums of every level.
+constexpr index_t blocked_workspace(index_t n, int threads) {
+  index_t total = 0;
+  for (index_t sums = blocked_sums(n, threads); sums > 0; sums = blocked_sums(sums, threads))
+    total += sums;
+  return total;
 }
 KOKKOS_INLINE_FUNCTION constexpr index_t chunk_begin(index_t c, index_t n, index_t chunks) {
   return chunks == 1 ? c * n : c == 0 ? 0 : (2 * c + 1) * n / (2 * chunks + 1);
