@@ -29,7 +29,7 @@ Kokkos::View<double[4], Kokkos::HostSpace> solve_residuals(Dims dims) {
         const bool chol_ok = D::cholesky(n, l);
         int piv[Dims::capacity_x];
         const bool lu_ok = D::lu(n, f, piv);
-        typename D::VecX rhs, y1, y2, r;
+        typename D::VecX rhs{}, y1, y2, r;  // zeroed: the copies below include a dynamic tail
         for (int i = 0; i < n; ++i) rhs(i) = T(i + 1);
         y1 = rhs;
         y2 = rhs;
