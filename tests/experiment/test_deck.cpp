@@ -8,6 +8,7 @@
 #include <sstream>
 #include <string>
 
+#include "kscan/core/dims.hpp"
 #include "kscan/experiment/deck.hpp"
 #include "kscan/experiment/schema.hpp"
 
@@ -152,6 +153,20 @@ TEST(Deck, TrackingModelHasFixedDimensions) {
   EXPECT_DOUBLE_EQ(deck.model.tracking.dt, 0.05);
   EXPECT_DOUBLE_EQ(deck.model.tracking.process_noise, 1.0);
   EXPECT_EQ(deck.resolved_yaml.find("state_dim"), std::string::npos) << deck.resolved_yaml;
+}
+
+// The build's largest dimension is accepted; above it (possible only in a build with a lowered
+// KSCAN_MAX_DIMENSION, as the cuda preset's 8) the deck names the key and the build setting.
+TEST(Deck, DimensionsUpToTheBuildsLargest) {
+  const std::string largest = std::to_string(kscan::max_dimension);
+  EXPECT_EQ(error_of("model: {kind: random, state_dim: " + largest + ", obs_dim: 2}\n"), "");
+  if (kscan::max_dimension < 32) {
+    const std::string above = std::to_string(kscan::max_dimension + 1);
+    const std::string message =
+        error_of("model: {kind: random, state_dim: 2, obs_dim: " + above + "}\n");
+    EXPECT_NE(message.find("test.yaml:1:"), std::string::npos) << message;
+    EXPECT_NE(message.find("built for dimensions up to " + largest), std::string::npos) << message;
+  }
 }
 
 TEST(Deck, CollectsEveryProblem) {

@@ -1,5 +1,7 @@
 // Every method against the dense joint-Gaussian oracle: filtered / smoothed means and
 // covariances and the log-likelihood, with and without missing observations.
+#include <kscan/core/dims.hpp>
+
 #include "joint_gaussian_oracle.hpp"
 #include "solver_test_support.hpp"
 #include "test_types.hpp"
@@ -54,6 +56,10 @@ TYPED_TEST(Oracle, OtherFixedAndGeneralDimensions) {
   check_against_oracle<TypeParam>(kscan::test::random_problem(2, 1, 13, 5), "nx=2 ny=1 T=13");
   check_against_oracle<TypeParam>(kscan::test::random_problem(3, 2, 11, 6), "nx=3 ny=2 T=11");
   check_against_oracle<TypeParam>(kscan::test::random_problem(1, 3, 9, 7), "nx=1 ny=3 T=9");
+  check_against_oracle<TypeParam>(kscan::test::random_problem(6, 3, 8, 9), "nx=6 ny=3 T=8");
+  // above 8: the build's largest general capacity (DynamicDims<max_dimension>)
+  if constexpr (kscan::max_dimension >= 10)
+    check_against_oracle<TypeParam>(kscan::test::random_problem(10, 3, 7, 8), "nx=10 ny=3 T=7");
 }
 
 TYPED_TEST(Oracle, MissingRowsAndComponents) {

@@ -5,8 +5,13 @@
 
 namespace kscan {
 
-/// Largest state or observation dimension the general path supports.
-inline constexpr int max_dimension = 32;
+/// Largest state or observation dimension the general path supports: the build's
+/// KSCAN_MAX_DIMENSION (CMake sets it on kscan::kscan), 32 unless a build lowered it.
+#ifndef KSCAN_MAX_DIMENSION
+#define KSCAN_MAX_DIMENSION 32
+#endif
+inline constexpr int max_dimension = KSCAN_MAX_DIMENSION;
+static_assert(max_dimension >= 8 && max_dimension <= 32, "KSCAN_MAX_DIMENSION must be in 8..32");
 
 template <int NX, int NY>
 struct FixedDims {
@@ -32,7 +37,8 @@ struct DynamicDims {
 };
 
 /// Calls `f(dims)` with the dims type that serves (nx, ny): a fixed one for the paper's sizes
-/// (2,1), (4,2), (6,3), otherwise the smallest dynamic capacity that fits.
+/// (2,1), (4,2), (6,3), otherwise the smallest dynamic capacity that fits (callers reject
+/// dimensions above max_dimension).
 template <class F>
 decltype(auto) dispatch_dims(int nx, int ny, F&& f) {
   if (nx == 2 && ny == 1) return f(FixedDims<2, 1>{});

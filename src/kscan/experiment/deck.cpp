@@ -15,6 +15,7 @@
 #include <sstream>
 #include <utility>
 
+#include "kscan/core/dims.hpp"
 #include "kscan/experiment/schema.hpp"
 #include "kscan/scan/scan_algorithm.hpp"
 
@@ -1149,6 +1150,15 @@ Deck Parser::parse(const std::string& text) {
 
   // 4. Files: inputs exist (and are read when a reader is given); the output can be written.
   read_file_inputs(deck);
+  // The deck format allows dimensions up to 32; a build may hold fewer (KSCAN_MAX_DIMENSION).
+  if (deck.model.state_dim > max_dimension || deck.model.obs_dim > max_dimension) {
+    const std::string path = deck.model.kind == "random" ? "model.state_dim" : "model";
+    error(where(path), path,
+          "nx = " + std::to_string(deck.model.state_dim) + ", ny = " +
+              std::to_string(deck.model.obs_dim) + ": this kscan was built for dimensions up to " +
+              std::to_string(max_dimension) +
+              " (KSCAN_MAX_DIMENSION); configure with -DKSCAN_MAX_DIMENSION=32 for larger ones");
+  }
   if (deck.model.kind == "file" && deck.model_data && deck.model_data->model.time_varying() &&
       deck.data.source == "simulate") {
     const auto stored = static_cast<std::int64_t>(deck.model_data->model.stored());
