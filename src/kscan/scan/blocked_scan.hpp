@@ -66,24 +66,21 @@ void blocked_scan(const ExecSpace& space, const Op& op, const Rows& rows, index_
           partial(r * sums + c - 1) = sum;
         }
       });
-  if (sums > 0 && blocked_chunks(sums, threads) > 1) {
-    Kokkos::parallel_for(
-        "kscan::scan::blocked::carry", range(space, 0, rows.count), KOKKOS_LAMBDA(index_t r) {
-          partial(r * sums) =
-              combine_prefix(op, rows(r)(chunk_begin(1, n, chunks) - 1), partial(r * sums));
-        });
-    const index_t below = rows.count * sums;
-    blocked_scan(space, op, BufferRows<Buffer>{partial, 0, sums, rows.count}, sums, threads,
-                 Kokkos::subview(partial, Kokkos::make_pair(below, index_t(partial.extent(0)))));
-  } else if (sums > 0) {
+  if (sums > 0) {
+    // The first sum absorbs chunk 0's last prefix; the others follow it here when they are too
+    // few for a blocked level of their own, otherwise in one.
+    const bool deeper = blocked_chunks(sums, threads) > 1;
+    const index_t here = deeper ? 1 : sums;
+    const BufferRows<Buffer> sum_rows{partial, 0, sums, rows.count};
     Kokkos::parallel_for(
         "kscan::scan::blocked::partials", range(space, 0, rows.count), KOKKOS_LAMBDA(index_t r) {
-          value_type running = rows(r)(chunk_begin(1, n, chunks) - 1);
-          for (index_t c = 0; c < sums; ++c) {
-            running = combine_prefix(op, running, partial(r * sums + c));
-            partial(r * sums + c) = running;
-          }
+          scan_from(op, sum_rows(r), rows(r)(chunk_begin(1, n, chunks) - 1), 0, here);
         });
+    if (deeper) {
+      const index_t below = rows.count * sums;
+      blocked_scan(space, op, sum_rows, sums, threads,
+                   Kokkos::subview(partial, Kokkos::make_pair(below, index_t(partial.extent(0)))));
+    }
   }
   Kokkos::parallel_for(
       "kscan::scan::blocked::rescan", range(space, 0, rows.count * (chunks - 1)),

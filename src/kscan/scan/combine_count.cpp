@@ -46,12 +46,10 @@ void blocked_steps(std::vector<ScanStep>& steps, index_t n, int threads) {
   }
   add(steps, chunks - 1, first, first_chain, length(0) - 1);
   const index_t sums = chunks - 2;
-  if (scan_detail::blocked_chunks(sums, threads) > 1) {
-    add(steps, 1, 1, 1, 1);  // the carry into the first sum
-    blocked_steps(steps, sums, threads);
-  } else {
-    add(steps, 1, sums, sums, sums);
-  }
+  const bool deeper = scan_detail::blocked_chunks(sums, threads) > 1;
+  const index_t here = deeper ? 1 : sums;  // the carry into the first sum, or all of them
+  add(steps, 1, here, here, here);
+  if (deeper) blocked_steps(steps, sums, threads);
   index_t rescan = 0, rescan_chain = 0;
   for (index_t c = 1; c < chunks; ++c) {
     rescan += length(c);
