@@ -177,11 +177,13 @@ Reference large_kappa(const HostModel& m, const MeasurementView& y, const std::v
     const RMat F = block(m.F, at(m.F, k + 1));
     const RMat J =
         multiply(multiply(ref.filtered_cov[k], transpose(F)), inverse(ref.predicted_cov[k + 1]));
-    ref.smoothed_mean[k] = add(ref.filtered_mean[k],
-                               multiply(J, add(ref.smoothed_mean[k + 1], ref.predicted_mean[k + 1], -1)));
-    ref.smoothed_cov[k] = add(
-        ref.filtered_cov[k],
-        multiply(multiply(J, add(ref.smoothed_cov[k + 1], ref.predicted_cov[k + 1], -1)), transpose(J)));
+    ref.smoothed_mean[k] =
+        add(ref.filtered_mean[k],
+            multiply(J, add(ref.smoothed_mean[k + 1], ref.predicted_mean[k + 1], -1)));
+    ref.smoothed_cov[k] =
+        add(ref.filtered_cov[k],
+            multiply(multiply(J, add(ref.smoothed_cov[k + 1], ref.predicted_cov[k + 1], -1)),
+                     transpose(J)));
   }
   return ref;
 }
@@ -412,7 +414,8 @@ void check_against_large_kappa(const HostModel& m, const MeasurementView& y, int
   if (s.reaches_end) {
     kscan::smooth_diffuse_steps_to_end(s, mean.data(), cov.data());
   } else {
-    const auto next = slice(smoothed, d * nx, nx), next_cov = slice(smoothed_cov, d * nx * nx, nx * nx);
+    const auto next = slice(smoothed, d * nx, nx),
+               next_cov = slice(smoothed_cov, d * nx * nx, nx * nx);
     kscan::smooth_diffuse_steps(s, next.data(), next_cov.data(), mean.data(), cov.data());
     // The joint's last block is the predicted x_{d+1}, already proper.
     const auto predicted = limit(l, &Reference::predicted_mean, d + 1);
@@ -425,7 +428,7 @@ void check_against_large_kappa(const HostModel& m, const MeasurementView& y, int
 TEST(DiffuseStart, AgainstLargeKappaFilterAndSmoother) {
   const int T = 6;
   const HostModel m = random_three_state(T, 7);
-  std::vector<std::vector<double>> rows = {{0.3, -1.2}, {1.1, 0.4}, {-0.5, 0.9},
+  std::vector<std::vector<double>> rows = {{0.3, -1.2}, {1.1, 0.4},  {-0.5, 0.9},
                                            {0.8, 1.7},  {2.0, -0.3}, {1.4, 0.2}};
   check_against_large_kappa(m, measurements(rows), 1, {2}, "fully observed");
   rows[0][1] = nan;  // the first row sees one combination of the two diffuse components
@@ -447,7 +450,8 @@ TEST(DiffuseStart, TheRestIsAnOrdinaryProblemFromThePrior) {
   // limit: the prior carries everything the diffuse period knows.
   const int T = 6;
   const HostModel m = random_three_state(T, 7);
-  const auto y = measurements({{0.3, nan}, {1.1, 0.4}, {-0.5, 0.9}, {0.8, nan}, {2.0, -0.3}, {1.4, 0.2}});
+  const auto y =
+      measurements({{0.3, nan}, {1.1, 0.4}, {-0.5, 0.9}, {0.8, nan}, {2.0, -0.3}, {1.4, 0.2}});
   const auto s = kscan::diffuse_start(m, y, diffuse_0_and_2, 2);
   ASSERT_EQ(s.steps, 2);
   const int d = s.steps, nx = 3;
@@ -478,7 +482,8 @@ TEST(DiffuseStart, TheRestIsAnOrdinaryProblemFromThePrior) {
     const RMat K = multiply(PHt, Si);
     mean = add(mean, multiply(K, v));
     cov = add(cov, multiply(K, transpose(PHt)), -1);
-    loglik -= 0.5L * (n * std::log(2 * M_PIl) + log_det + multiply(transpose(v), multiply(Si, v))[0][0]);
+    loglik -=
+        0.5L * (n * std::log(2 * M_PIl) + log_det + multiply(transpose(v), multiply(Si, v))[0][0]);
   }
   const LargeKappa l = large_kappa_limit(m, y, diffuse_0_and_2, 2);
   const auto filtered = limit(l, &Reference::filtered_mean, T);
@@ -515,7 +520,8 @@ TEST(DiffuseStart, UnidentifiedStateIsRefused) {
   EXPECT_NE(whole.find("rank 1 of 2"), std::string::npos) << whole;
   std::vector<std::vector<double>> long_series(100, std::vector<double>{1.0});
   const auto capped = message(measurements(long_series), 10);
-  EXPECT_NE(capped.find("not identified by the first 10 observations"), std::string::npos) << capped;
+  EXPECT_NE(capped.find("not identified by the first 10 observations"), std::string::npos)
+      << capped;
   // Missing throughout: nothing is identified either.
   const auto empty = message(measurements({{nan}, {nan}}), 64);
   EXPECT_NE(empty.find("rank 0 of 2"), std::string::npos) << empty;

@@ -118,7 +118,8 @@ class WhitenedObservations {
     // Raw moments of y_o: its covariance with earlier observations and with the states.
     std::vector<double> cov_with_states(prior_.cov.cols, 0.0);
     for (int col = 0; col < prior_.cov.cols; ++col)
-      for (int j = 0; j < nx; ++j) cov_with_states[col] += h[j] * prior_.cov((o.step - 1) * nx + j, col);
+      for (int j = 0; j < nx; ++j)
+        cov_with_states[col] += h[j] * prior_.cov((o.step - 1) * nx + j, col);
     std::vector<double> row(a + 1, 0.0);
     for (int b = 0; b <= a; ++b) {
       const Observation& ob = b < a ? obs_[b] : o;
@@ -145,14 +146,16 @@ class WhitenedObservations {
     if (!(pivot > 0))
       throw std::runtime_error(
           "kscan::diffuse_start: the covariance of the observations is not positive definite at "
-          "step " + std::to_string(o.step) + " (component " + std::to_string(o.comp) + ")");
+          "step " +
+          std::to_string(o.step) + " (component " + std::to_string(o.comp) + ")");
     row[a] = std::sqrt(pivot);
     auto whiten = [&](double v, auto&& earlier) {
       for (int b = 0; b < a; ++b) v -= row[b] * earlier(b);
       return v / row[a];
     };
     residual = whiten(residual, [&](int b) { return residual_[b]; });
-    for (int c = 0; c < r; ++c) loading[c] = whiten(loading[c], [&](int b) { return loading_[b][c]; });
+    for (int c = 0; c < r; ++c)
+      loading[c] = whiten(loading[c], [&](int b) { return loading_[b][c]; });
     for (int c = 0; c < nz_; ++c)
       cov_with_states[c] = whiten(cov_with_states[c], [&](int b) { return cross_[b][c]; });
 
@@ -200,7 +203,8 @@ void symmetric_eigen(Matrix a, std::vector<double>& values, Matrix& vectors) {
       for (int q = p + 1; q < n; ++q) {
         if (a(p, q) == 0) continue;
         const double theta = (a(q, q) - a(p, p)) / (2 * a(p, q));
-        const double t = (theta >= 0 ? 1.0 : -1.0) / (std::abs(theta) + std::sqrt(theta * theta + 1));
+        const double t =
+            (theta >= 0 ? 1.0 : -1.0) / (std::abs(theta) + std::sqrt(theta * theta + 1));
         const double c = 1 / std::sqrt(t * t + 1), s = t * c;
         auto rotate_columns = [&](Matrix& x) {
           for (int k = 0; k < n; ++k) {
@@ -242,7 +246,8 @@ PseudoInverse pseudo_inverse(const Matrix& s) {
     ++out.rank;
     out.log_determinant += std::log(values[e]);
     for (int i = 0; i < s.rows; ++i)
-      for (int j = 0; j < s.rows; ++j) out.inverse(i, j) += vectors(i, e) * vectors(j, e) / values[e];
+      for (int j = 0; j < s.rows; ++j)
+        out.inverse(i, j) += vectors(i, e) * vectors(j, e) / values[e];
   }
   return out;
 }
@@ -250,8 +255,8 @@ PseudoInverse pseudo_inverse(const Matrix& s) {
 /// What the first n observations say about δ, with the δ-free part of their log-density.
 struct Information {
   int n = 0;
-  Matrix S;               // M_Yᵀ Σ_YY⁻¹ M_Y
-  std::vector<double> s;  // M_Yᵀ Σ_YY⁻¹ (Y − μ_Y)
+  Matrix S;                                   // M_Yᵀ Σ_YY⁻¹ M_Y
+  std::vector<double> s;                      // M_Yᵀ Σ_YY⁻¹ (Y − μ_Y)
   double quadratic = 0, log_determinant = 0;  // of Σ_YY
   PseudoInverse S_inverse;
 
@@ -317,20 +322,49 @@ void posterior(const StatePrior& prior, const WhitenedObservations& w, const Inf
   }
 }
 
-void check_shapes(const HostModel& m, const MeasurementView& y, const std::vector<double>& A,
-                  int r, int max_steps) {
+/// y_k − E[y_k | y_1..y_{k-1}] and its covariance from the predicted moments of x_k; a missing
+/// component gets innovation 0 and a unit variance, uncorrelated, as in MaskedObservation.
+void innovation(const HostModel& m, const MeasurementView& y, int k, const double* mean,
+                const double* cov, double* v, double* v_cov) {
+  const int nx = m.nx(), ny = m.ny(), h = slot(m.H, k - 1), d = slot(m.d, k - 1);
+  const int r = slot(m.R, k - 1);
+  auto observed = [&](int i) { return !std::isnan(y(k - 1, i)); };
+  for (int i = 0; i < ny; ++i) {
+    v[i] = 0;
+    for (int l = 0; l < ny; ++l) v_cov[i * ny + l] = 0;
+    if (!observed(i)) {
+      v_cov[i * ny + i] = 1;
+      continue;
+    }
+    v[i] = y(k - 1, i) - m.d(d, i);
+    for (int j = 0; j < nx; ++j) v[i] -= m.H(h, i, j) * mean[j];
+    for (int l = 0; l < ny; ++l) {
+      if (!observed(l)) continue;
+      double c = m.R(r, i, l);
+      for (int j = 0; j < nx; ++j)
+        for (int q = 0; q < nx; ++q) c += m.H(h, i, j) * cov[j * nx + q] * m.H(h, l, q);
+      v_cov[i * ny + l] = c;
+    }
+  }
+}
+
+void check_shapes(const HostModel& m, const MeasurementView& y, const std::vector<double>& A, int r,
+                  int max_steps) {
   const int nx = m.nx(), ny = m.ny(), T = int(y.extent(0));
   auto fail = [](const std::string& what) {
     throw std::invalid_argument("kscan::diffuse_start: " + what);
   };
   if (T < 1) fail("the series is empty");
-  if (int(y.extent(1)) != ny) fail("y has " + std::to_string(y.extent(1)) + " columns, the model ny = " + std::to_string(ny));
+  if (int(y.extent(1)) != ny)
+    fail("y has " + std::to_string(y.extent(1)) + " columns, the model ny = " + std::to_string(ny));
   if (r < 1 || r > nx) fail("r = " + std::to_string(r) + " must lie in 1..nx");
   if (A.size() != size_t(nx) * r) fail("A must hold nx * r values");
   if (max_steps < 1) fail("max_steps must be at least 1");
-  for (size_t stored : {m.F.extent(0), m.Q.extent(0), m.H.extent(0), m.R.extent(0), m.c.extent(0), m.d.extent(0)})
+  for (size_t stored :
+       {m.F.extent(0), m.Q.extent(0), m.H.extent(0), m.R.extent(0), m.c.extent(0), m.d.extent(0)})
     if (stored != 1 && stored < size_t(T))
-      fail("a time-varying model array holds " + std::to_string(stored) + " slots for a series of length " + std::to_string(T));
+      fail("a time-varying model array holds " + std::to_string(stored) +
+           " slots for a series of length " + std::to_string(T));
 }
 
 }  // namespace
@@ -391,24 +425,8 @@ DiffuseStart diffuse_start(const HostModel& model, const MeasurementView& y,
               &out.filtered_cov[(k - 1) * mx]);
     out.loglik_terms[k - 1] = through[k].loglik() - through[k - 1].loglik();
 
-    const int h = slot(model.H, k - 1), dd = slot(model.d, k - 1), rr = slot(model.R, k - 1);
-    double* v = &out.innovation[(k - 1) * vy];
-    double* vc = &out.innovation_cov[(k - 1) * my];
-    for (int i = 0; i < ny; ++i) {
-      if (std::isnan(y(k - 1, i))) {
-        vc[i * ny + i] = 1;
-        continue;
-      }
-      v[i] = y(k - 1, i) - model.d(dd, i);
-      for (int j = 0; j < nx; ++j) v[i] -= model.H(h, i, j) * pm[j];
-      for (int l = 0; l < ny; ++l) {
-        if (std::isnan(y(k - 1, l))) continue;
-        double c = model.R(rr, i, l);
-        for (int j = 0; j < nx; ++j)
-          for (int q = 0; q < nx; ++q) c += model.H(h, i, j) * pc[j * nx + q] * model.H(h, l, q);
-        vc[i * ny + l] = c;
-      }
-    }
+    innovation(model, y, k, pm, pc, &out.innovation[(k - 1) * vy],
+               &out.innovation_cov[(k - 1) * my]);
   }
   out.loglik = through[d].loglik();
   out.prior_mean.assign(out.filtered_mean.end() - vx, out.filtered_mean.end());
