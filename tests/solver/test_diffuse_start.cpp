@@ -527,4 +527,28 @@ TEST(DiffuseStart, UnidentifiedStateIsRefused) {
   EXPECT_NE(empty.find("rank 0 of 2"), std::string::npos) << empty;
 }
 
+TEST(DiffuseStart, DirectionSeenOnlyThroughRoundingIsRefused) {
+  // F's eigenvector (2, -1) is orthogonal to H = (1, 2) and invariant, so δ along it is never
+  // seen; in floating point H F^k A is rounding error, not zero, and must not identify δ.
+  HostModel m(2, 1, 1);
+  m.F(0, 0, 0) = 0.7;
+  m.F(0, 0, 1) = 0.2;
+  m.F(0, 1, 0) = 0.1;
+  m.F(0, 1, 1) = 0.8;
+  m.Q(0, 0, 0) = m.Q(0, 1, 1) = m.P0(0, 0) = m.P0(1, 1) = 1;
+  m.H(0, 0, 0) = 1;
+  m.H(0, 0, 1) = 2;
+  m.R(0, 0, 0) = 1;
+  const std::vector<double> A = {2 / std::sqrt(5.0), -1 / std::sqrt(5.0)};
+  const auto y = measurements({{0.1}, {0.4}, {0.2}, {0.9}, {0.3}, {0.5}, {0.7}, {0.6}});
+  try {
+    kscan::diffuse_start(m, y, A, 1);
+    ADD_FAILURE() << "identified a direction the observations cannot see";
+  } catch (const std::runtime_error& e) {
+    EXPECT_NE(std::string(e.what()).find("rank 0 of 1"), std::string::npos) << e.what();
+  }
+  // Along the other eigenvector (1, 1) it is seen at once.
+  EXPECT_EQ(kscan::diffuse_start(m, y, {1 / std::sqrt(2.0), 1 / std::sqrt(2.0)}, 1).steps, 1);
+}
+
 }  // namespace

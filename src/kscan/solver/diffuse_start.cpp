@@ -20,6 +20,10 @@
 namespace kscan {
 namespace {
 
+/// Relative to what the observations would say about δ if no term of M_Y = H F..F A cancelled:
+/// amplitudes below 1e-12 of that are taken for rounding error.
+constexpr double diffuse_rounding_floor = 1e-24;
+
 template <class V>
 int slot(const V& v, int i) {
   return v.extent(0) > 1 ? i : 0;
@@ -41,14 +45,20 @@ struct StatePrior {
   std::vector<double> mean;  // [blocks nx]
   Matrix loading;            // [blocks nx, r]
   Matrix cov;                // [blocks nx, blocks nx]
+  // The loading computed with |F| and |A|: the size of the terms each loading entry sums, so
+  // that a loading made only of rounding error can be told from a small genuine one.
+  Matrix loading_bound;  // [blocks nx, r]
 };
 
 StatePrior state_prior(const HostModel& m, const std::vector<double>& A, int r, int blocks) {
   const int nx = m.nx(), n = blocks * nx;
-  StatePrior p{nx, std::vector<double>(n), Matrix(n, r), Matrix(n, n)};
+  StatePrior p{nx, std::vector<double>(n), Matrix(n, r), Matrix(n, n), Matrix(n, r)};
   for (int i = 0; i < nx; ++i) {
     p.mean[i] = m.m0(i);
-    for (int j = 0; j < r; ++j) p.loading(i, j) = A[size_t(i) * r + j];
+    for (int j = 0; j < r; ++j) {
+      p.loading(i, j) = A[size_t(i) * r + j];
+      p.loading_bound(i, j) = std::abs(A[size_t(i) * r + j]);
+    }
     for (int j = 0; j < nx; ++j) p.cov(i, j) = m.P0(i, j);
   }
   // Block k holds x_{k+1}, reached from x_k through transition k.
@@ -61,9 +71,13 @@ StatePrior state_prior(const HostModel& m, const std::vector<double>& A, int r, 
       for (int j = 0; j < nx; ++j) v += F(i, j) * p.mean[op + j];
       p.mean[o + i] = v;
       for (int col = 0; col < r; ++col) {
-        double w = 0;
-        for (int j = 0; j < nx; ++j) w += F(i, j) * p.loading(op + j, col);
+        double w = 0, bound = 0;
+        for (int j = 0; j < nx; ++j) {
+          w += F(i, j) * p.loading(op + j, col);
+          bound += std::abs(F(i, j)) * p.loading_bound(op + j, col);
+        }
         p.loading(o + i, col) = w;
+        p.loading_bound(o + i, col) = bound;
       }
     }
     // Cov(x_{k+1}, x_j) = F Cov(x_k, x_j) for every earlier state, x_k included.
@@ -128,11 +142,16 @@ class WhitenedObservations {
       if (ob.step == o.step) row[b] += m_.R(slot(m_.R, o.step - 1), o.comp, ob.comp);
     }
     double residual = o.value - m_.d(slot(m_.d, o.step - 1), o.comp);
-    std::vector<double> loading(r, 0.0);
+    std::vector<double> loading(r, 0.0), bound(r, 0.0);
     for (int j = 0; j < nx; ++j) {
       residual -= h[j] * prior_.mean[(o.step - 1) * nx + j];
-      for (int c = 0; c < r; ++c) loading[c] += h[j] * prior_.loading((o.step - 1) * nx + j, c);
+      for (int c = 0; c < r; ++c) {
+        loading[c] += h[j] * prior_.loading((o.step - 1) * nx + j, c);
+        bound[c] += std::abs(h[j]) * prior_.loading_bound((o.step - 1) * nx + j, c);
+      }
     }
+    double scale = 0;  // the information y_o alone would carry with every loading at its bound
+    for (int c = 0; c < r; ++c) scale += bound[c] * bound[c] / row[a];
     cov_with_states.resize(nz_);
 
     // Row a of L, then row a of L⁻¹ applied to each column.
@@ -163,6 +182,7 @@ class WhitenedObservations {
     rows_.push_back(h);
     chol_.push_back(std::move(row));
     residual_.push_back(residual);
+    scale_.push_back(scale);
     loading_.push_back(std::move(loading));
     cross_.push_back(std::move(cov_with_states));
   }
@@ -171,6 +191,7 @@ class WhitenedObservations {
   double loading(int a, int c) const { return loading_[a][c]; }
   double cross(int a, int col) const { return cross_[a][col]; }
   double log_pivot(int a) const { return std::log(chol_[a][a]); }
+  double scale(int a) const { return scale_[a]; }
 
  private:
   std::vector<double> observation_row(const Observation& o) const {
@@ -184,7 +205,7 @@ class WhitenedObservations {
   int nz_;
   std::vector<Observation> obs_;
   std::vector<std::vector<double>> rows_, chol_, loading_, cross_;
-  std::vector<double> residual_;
+  std::vector<double> residual_, scale_;
 };
 
 /// Cyclic Jacobi: a = V diag(values) Vᵀ.
@@ -234,7 +255,8 @@ struct PseudoInverse {
   double log_determinant = 0;
 };
 
-PseudoInverse pseudo_inverse(const Matrix& s) {
+/// Eigenvalues up to max(diffuse_rank_tolerance λ_max, floor) count as zero.
+PseudoInverse pseudo_inverse(const Matrix& s, double floor) {
   std::vector<double> values;
   Matrix vectors;
   symmetric_eigen(s, values, vectors);
@@ -242,7 +264,7 @@ PseudoInverse pseudo_inverse(const Matrix& s) {
   PseudoInverse out;
   out.inverse = Matrix(s.rows, s.rows);
   for (int e = 0; e < s.rows; ++e) {
-    if (!(largest > 0) || !(values[e] > diffuse_rank_tolerance * largest)) continue;
+    if (!(values[e] > std::max(diffuse_rank_tolerance * largest, floor))) continue;
     ++out.rank;
     out.log_determinant += std::log(values[e]);
     for (int i = 0; i < s.rows; ++i)
@@ -283,7 +305,11 @@ Information information(const WhitenedObservations& w, int n, int r) {
       for (int j = 0; j < r; ++j) info.S(i, j) += w.loading(a, i) * w.loading(a, j);
     }
   }
-  info.S_inverse = pseudo_inverse(info.S);
+  // A direction of δ that no observation sees can still get an eigenvalue of rounding size,
+  // about (1e-16)^2 of the scale; a genuinely seen one is far above this floor.
+  double scale = 0;
+  for (int a = 0; a < n; ++a) scale += w.scale(a);
+  info.S_inverse = pseudo_inverse(info.S, diffuse_rounding_floor * scale);
   return info;
 }
 
@@ -450,7 +476,7 @@ void smooth_diffuse_steps(const DiffuseStart& start, const double* smoothed_next
     for (int j = 0; j < nx; ++j) next(i, j) = joint(b + i, b + j);
   // A pseudo-inverse, because Var(x_{d+1} | y_1..y_d) is singular when Q is; the
   // cross-covariances lie in its range, so the gain is still the conditional expectation's.
-  const Matrix next_inverse = pseudo_inverse(next).inverse;
+  const Matrix next_inverse = pseudo_inverse(next, 0).inverse;
   Matrix gain(b, nx);  // G = Cov(x_{1..d}, x_{d+1}) Var(x_{d+1})⁺
   for (int i = 0; i < b; ++i)
     for (int j = 0; j < nx; ++j)

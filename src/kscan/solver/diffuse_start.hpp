@@ -48,7 +48,9 @@ struct DiffuseStart {
 
 /// Relative eigenvalue tolerance on S: δ counts as identified when every eigenvalue of S exceeds
 /// this fraction of the largest. A's columns should therefore be comparably scaled (unit columns
-/// selecting state components are the usual choice).
+/// selecting state components are the usual choice). In addition an eigenvalue must exceed 1e-24
+/// of what S would be if no term of M_Y = H F..F A cancelled, so that a direction of δ that the
+/// observations cannot see, but which rounding makes seem faintly seen, is not counted.
 inline constexpr double diffuse_rank_tolerance = 1e-10;
 
 /// A is nx x r row-major (r >= 1). y is [T, ny] (NaN = missing component). The model's arrays may
