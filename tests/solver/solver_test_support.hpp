@@ -13,24 +13,40 @@ namespace kscan::test {
 struct Estimate {
   std::vector<double> mean, cov;  // [T, nx], [T, nx, nx]
   double loglik = 0;
+  // with diagnostics: FilterDiagnostics of the one series
+  std::vector<double> predicted_mean, predicted_cov, innovation, innovation_cov, loglik_terms;
 };
+
+template <class V>
+std::vector<double> host_copy(const V& view) {
+  const auto h = Kokkos::create_mirror_view_and_copy(Kokkos::HostSpace(), view);
+  return std::vector<double>(h.data(), h.data() + h.span());
+}
 
 template <class Exec, class Scalar>
 Estimate solve(const HostModel& host_model, const HostSeries& series, Method method,
-               ScanOptions scan = {}) {
+               ScanOptions scan = {}, bool diagnostics = false) {
   using memory = typename Exec::memory_space;
   const auto model = convert_model<Scalar, memory>(host_model);
   const auto y = convert_measurements<Scalar, memory>(series.y);
-  KalmanSolver<Scalar, Exec> solver(SolverOptions{method, scan}, model, y);
+  KalmanSolver<Scalar, Exec> solver(SolverOptions{method, scan, diagnostics}, model, y);
   solver.run();
-  const auto mean = Kokkos::create_mirror_view_and_copy(Kokkos::HostSpace(), solver.mean());
-  const auto cov = Kokkos::create_mirror_view_and_copy(Kokkos::HostSpace(), solver.covariance());
   Estimate e;
-  e.mean.assign(mean.data(), mean.data() + mean.span());
-  e.cov.assign(cov.data(), cov.data() + cov.span());
+  e.mean = host_copy(solver.mean());
+  e.cov = host_copy(solver.covariance());
   e.loglik = solver.log_likelihood();
+  if (diagnostics) {
+    const auto d = solver.diagnostics();
+    e.predicted_mean = host_copy(d.predicted_mean);
+    e.predicted_cov = host_copy(d.predicted_cov);
+    e.innovation = host_copy(d.innovation);
+    e.innovation_cov = host_copy(d.innovation_cov);
+    e.loglik_terms = host_copy(d.loglik_terms);
+  }
   return e;
 }
+
+
 
 /// max |a − b| / max(1, max |b|): relative to the size of the reference, absolute near zero.
 inline double relative_difference(const std::vector<double>& a, const std::vector<double>& b) {
@@ -45,6 +61,21 @@ inline double relative_difference(const std::vector<double>& a, const std::vecto
 
 inline double relative_difference(double a, double b) {
   return std::abs(a - b) / std::max(1.0, std::abs(b));
+}
+
+/// relative_difference where both may hold NaN at the same places (missing components);
+/// a NaN in one but not the other is an infinite difference.
+inline double relative_difference_nan(const std::vector<double>& a,
+                                      const std::vector<double>& b) {
+  if (a.size() != b.size()) return INFINITY;
+  std::vector<double> fa, fb;
+  for (size_t i = 0; i < a.size(); ++i) {
+    if (std::isnan(a[i]) != std::isnan(b[i])) return INFINITY;
+    if (std::isnan(b[i])) continue;
+    fa.push_back(a[i]);
+    fb.push_back(b[i]);
+  }
+  return relative_difference(fa, fb);
 }
 
 /// The paper's random model (time-varying, nonzero c and d) and a simulated series.

@@ -61,23 +61,30 @@ HostSeries simulate(const HostModel& m, const SimulationOptions& o) {
   add_correlated_noise(initial, nx, cholesky(nx, [&](int i, int j) { return m.P0(i, j); }, "P0"),
                        x.data());
 
+  // Each array has 1 or T slots of its own (StateSpaceModel::slot); factors are recomputed only
+  // when the slot changes. A predicted initial state is x_1 itself: transition 0 is skipped.
   std::vector<double> lq, lr;
+  int q_slot = -1, r_slot = -1;
   for (int t = 0; t < T; ++t) {
-    const int k = m.at(t);
-    if (t == 0 || m.time_varying()) {
-      lq = cholesky(nx, [&](int i, int j) { return m.Q(k, i, j); }, "Q");
-      lr = cholesky(ny, [&](int i, int j) { return m.R(k, i, j); }, "R");
+    const int sq = HostModel::slot(m.Q, t), sr = HostModel::slot(m.R, t);
+    const int sf = HostModel::slot(m.F, t), sc = HostModel::slot(m.c, t);
+    const int sh = HostModel::slot(m.H, t), sd = HostModel::slot(m.d, t);
+    if (sq != q_slot) lq = cholesky(nx, [&](int i, int j) { return m.Q(sq, i, j); }, "Q");
+    if (sr != r_slot) lr = cholesky(ny, [&](int i, int j) { return m.R(sr, i, j); }, "R");
+    q_slot = sq;
+    r_slot = sr;
+    if (t > 0 || !m.initial_is_predicted) {
+      for (int i = 0; i < nx; ++i) {
+        double v = m.c(sc, i);
+        for (int j = 0; j < nx; ++j) v += m.F(sf, i, j) * x[j];
+        next[i] = v;
+      }
+      add_correlated_noise(process, nx, lq, next.data());
+      x.swap(next);
     }
-    for (int i = 0; i < nx; ++i) {
-      double v = m.c(k, i);
-      for (int j = 0; j < nx; ++j) v += m.F(k, i, j) * x[j];
-      next[i] = v;
-    }
-    add_correlated_noise(process, nx, lq, next.data());
-    x.swap(next);
     for (int i = 0; i < ny; ++i) {
-      double v = m.d(k, i);
-      for (int j = 0; j < nx; ++j) v += m.H(k, i, j) * x[j];
+      double v = m.d(sd, i);
+      for (int j = 0; j < nx; ++j) v += m.H(sh, i, j) * x[j];
       y[i] = v;
     }
     add_correlated_noise(measurement, ny, lr, y.data());

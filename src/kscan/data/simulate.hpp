@@ -11,6 +11,9 @@ namespace kscan {
 struct HostSeries {
   Kokkos::View<double**, Kokkos::LayoutRight, Kokkos::HostSpace> y;
   Kokkos::View<double**, Kokkos::LayoutRight, Kokkos::HostSpace> x_true;
+  /// The first observations that identify a diffuse initial state (0: the prior is proper);
+  /// residual diagnostics leave them out.
+  int diffuse_steps = 0;
   int length() const { return static_cast<int>(y.extent(0)); }
 };
 

@@ -108,34 +108,34 @@ HostModel make_lti_model(const LtiModelMatrices& u) {
   require(u.nx >= 1 && u.nx <= 32, "lti model: state_dim must be in 1..32");
   require(u.ny >= 1 && u.ny <= 32, "lti model: obs_dim must be in 1..32");
   const auto nx = static_cast<size_t>(u.nx), ny = static_cast<size_t>(u.ny);
+  const ModelSlots& slots = u.slots;
   auto check = [](const std::vector<double>& v, size_t n, const char* name, bool optional) {
     if (optional && v.empty()) return;
     require(v.size() == n, std::string("lti model: ") + name + " must have " + std::to_string(n) +
                                " entries, got " + std::to_string(v.size()));
   };
-  check(u.F, nx * nx, "F", false);
-  check(u.Q, nx * nx, "Q", false);
-  check(u.H, ny * nx, "H", false);
-  check(u.R, ny * ny, "R", false);
+  auto count = [](int stored) { return static_cast<size_t>(stored); };
+  check(u.F, count(slots.F) * nx * nx, "F", false);
+  check(u.Q, count(slots.Q) * nx * nx, "Q", false);
+  check(u.H, count(slots.H) * ny * nx, "H", false);
+  check(u.R, count(slots.R) * ny * ny, "R", false);
   check(u.m0, nx, "m0", false);
   check(u.P0, nx * nx, "P0", false);
-  check(u.c, nx, "c", true);
-  check(u.d, ny, "d", true);
-  HostModel m(u.nx, u.ny, 1);
-  for (size_t i = 0; i < nx; ++i) {
-    m.m0(i) = u.m0[i];
-    if (!u.c.empty()) m.c(0, i) = u.c[i];
-    for (size_t j = 0; j < nx; ++j) {
-      m.F(0, i, j) = u.F[i * nx + j];
-      m.Q(0, i, j) = u.Q[i * nx + j];
-      m.P0(i, j) = u.P0[i * nx + j];
-    }
-  }
-  for (size_t i = 0; i < ny; ++i) {
-    if (!u.d.empty()) m.d(0, i) = u.d[i];
-    for (size_t j = 0; j < nx; ++j) m.H(0, i, j) = u.H[i * nx + j];
-    for (size_t j = 0; j < ny; ++j) m.R(0, i, j) = u.R[i * ny + j];
-  }
+  check(u.c, count(slots.c) * nx, "c", true);
+  check(u.d, count(slots.d) * ny, "d", true);
+  HostModel m(u.nx, u.ny, slots);
+  // Every array is stored slot after slot, row-major, exactly as the View lays it out.
+  auto fill = [](const auto& view, const std::vector<double>& values) {
+    for (size_t i = 0; i < values.size(); ++i) view.data()[i] = values[i];
+  };
+  fill(m.F, u.F);
+  fill(m.Q, u.Q);
+  fill(m.H, u.H);
+  fill(m.R, u.R);
+  fill(m.c, u.c);
+  fill(m.d, u.d);
+  fill(m.m0, u.m0);
+  fill(m.P0, u.P0);
   return m;
 }
 

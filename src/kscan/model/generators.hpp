@@ -36,6 +36,7 @@ struct LtiModelMatrices {
   int nx = 0;
   int ny = 0;
   std::vector<double> F, c, Q, H, d, R, m0, P0;  // c, d default to zero when empty
+  ModelSlots slots;  // F, c, Q, H, d, R: 1 or T matrices each, one after another
 };
 
 /// Validates shapes (throws std::invalid_argument naming the field) and builds the model.

@@ -31,10 +31,14 @@ BatchedKalmanSolver<Scalar, ExecSpace>::BatchedKalmanSolver(const SolverOptions&
   if (static_cast<int>(y.extent(2)) != ny)
     throw std::invalid_argument("kscan solver: measurements have " + std::to_string(y.extent(2)) +
                                 " components, the model observes " + std::to_string(ny));
-  if (model.time_varying() && model.stored() != length)
-    throw std::invalid_argument("kscan solver: a time-varying model of " +
-                                std::to_string(model.stored()) + " steps cannot filter " +
-                                std::to_string(length) + " measurements");
+  const ModelSlots slots = model.slots();
+  for (const auto& [name, stored] : {std::pair<const char*, int>{"F", slots.F}, {"c", slots.c},
+                                     {"Q", slots.Q}, {"H", slots.H}, {"d", slots.d},
+                                     {"R", slots.R}})
+    if (stored != 1 && stored != length)
+      throw std::invalid_argument(std::string("kscan solver: the model's ") + name + " has " +
+                                  std::to_string(stored) + " time slots; it must have 1 or one "
+                                  "per measurement (" + std::to_string(length) + ")");
   if (is_parallel(options.method) && options.scan.algorithm == ScanAlgorithm::kokkos &&
       !kokkos_scan_keeps_order<ExecSpace>())
     throw ScanRefused(std::string("scan 'kokkos' refused on backend ") + ExecSpace::name() +
@@ -69,6 +73,11 @@ auto BatchedKalmanSolver<Scalar, ExecSpace>::covariance() const -> covariance_ty
 template <class Scalar, class ExecSpace>
 auto BatchedKalmanSolver<Scalar, ExecSpace>::log_likelihood() const -> loglik_type {
   return impl_->backend->log_likelihood();
+}
+template <class Scalar, class ExecSpace>
+auto BatchedKalmanSolver<Scalar, ExecSpace>::diagnostics() const
+    -> FilterDiagnostics<Scalar, memory_space> {
+  return impl_->backend->diagnostics();
 }
 template <class Scalar, class ExecSpace>
 std::size_t BatchedKalmanSolver<Scalar, ExecSpace>::allocated_bytes() const {

@@ -38,6 +38,9 @@ class BatchedKalmanSolver {
   mean_type mean() const;              // [B, T, nx]
   covariance_type covariance() const;  // [B, T, nx, nx]
   loglik_type log_likelihood() const;  // [B]: log p(y_1..T) of each series
+  /// Per-step predictions, innovations and log-likelihood terms (SolverOptions::diagnostics;
+  /// empty otherwise).
+  FilterDiagnostics<Scalar, memory_space> diagnostics() const;
   std::size_t allocated_bytes() const; // every View this solver holds (workspace and results)
   double flops() const;                // floating-point operations of one run, all series
 

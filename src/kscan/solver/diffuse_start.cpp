@@ -14,6 +14,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <limits>
 #include <stdexcept>
 #include <string>
 
@@ -349,19 +350,17 @@ void posterior(const StatePrior& prior, const WhitenedObservations& w, const Inf
 }
 
 /// y_k − E[y_k | y_1..y_{k-1}] and its covariance from the predicted moments of x_k; a missing
-/// component gets innovation 0 and a unit variance, uncorrelated, as in MaskedObservation.
+/// component is NaN in both, as in the solvers' FilterDiagnostics.
 void innovation(const HostModel& m, const MeasurementView& y, int k, const double* mean,
                 const double* cov, double* v, double* v_cov) {
   const int nx = m.nx(), ny = m.ny(), h = slot(m.H, k - 1), d = slot(m.d, k - 1);
   const int r = slot(m.R, k - 1);
+  const double missing = std::numeric_limits<double>::quiet_NaN();
   auto observed = [&](int i) { return !std::isnan(y(k - 1, i)); };
   for (int i = 0; i < ny; ++i) {
-    v[i] = 0;
-    for (int l = 0; l < ny; ++l) v_cov[i * ny + l] = 0;
-    if (!observed(i)) {
-      v_cov[i * ny + i] = 1;
-      continue;
-    }
+    v[i] = missing;
+    for (int l = 0; l < ny; ++l) v_cov[i * ny + l] = missing;
+    if (!observed(i)) continue;
     v[i] = y(k - 1, i) - m.d(d, i);
     for (int j = 0; j < nx; ++j) v[i] -= m.H(h, i, j) * mean[j];
     for (int l = 0; l < ny; ++l) {

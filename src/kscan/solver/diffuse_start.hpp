@@ -23,8 +23,9 @@ namespace kscan {
 /// The diffuse period's estimates. Per-step arrays cover k = 1..d. While δ is not yet
 /// identified (k < d for filtered, k <= d for predicted and innovations) a moment is split as
 /// κ X∞ + X* + O(1/κ): the mean given is its κ -> ∞ limit and the covariance given is its finite
-/// part X* (the infinite part is dropped). Missing components follow MaskedObservation: innovation
-/// 0, innovation covariance row and column zero with 1 on the diagonal.
+/// part X* (the infinite part is dropped), as Durbin & Koopman and statsmodels report them. A
+/// missing component is NaN in the innovation and in its covariance's row and column, as in the
+/// solvers' FilterDiagnostics.
 struct DiffuseStart {
   int steps = 0;  // d >= 1 observation rows used
   // x_d given y_1..y_d (proper). The rest of the series is an ordinary problem with this prior

@@ -4,6 +4,7 @@
 // carries (η, J), the information-form likelihood of y_{k+1..T} given x_k (used by PTFS).
 #include "kscan/core/small_matrix.hpp"
 #include "kscan/solver/observation.hpp"
+#include "kscan/solver/prediction.hpp"
 
 namespace kscan {
 
@@ -130,13 +131,12 @@ KOKKOS_INLINE_FUNCTION FilterElement<T, Dims> make_filter_element(const Dims& di
                                                                   int i) {
   using D = Dense<T, Dims>;
   using Op = dense::Op;
-  const int nx = dims.nx(), ny = dims.ny(), s = model.at(i);
+  const int nx = dims.nx(), ny = dims.ny();
   const MaskedObservation<T, Dims> obs(dims, model, y, i);
-  typename D::MatXX F, Q;
-  typename D::VecX c;
-  load(F, model.F, s, nx, nx);
-  load(Q, model.Q, s, nx, nx);
-  load_vector(c, model.c, s, nx);
+  const Transition<T, Dims> t(dims, model, i);
+  const auto& F = t.F;
+  const auto& Q = t.Q;
+  const auto& c = t.c;
 
   // S = H Q Hᵀ + R (Cholesky), HQ = H Q, HF = H F
   typename D::MatYX HQ, HF, KT, SinvHF;

@@ -75,6 +75,12 @@ double KalmanSolver<Scalar, ExecSpace>::log_likelihood() const {
   return value;
 }
 template <class Scalar, class ExecSpace>
+auto KalmanSolver<Scalar, ExecSpace>::diagnostics() const
+    -> FilterDiagnostics<Scalar, memory_space> {
+  if (impl_->external) return {};
+  return impl_->batch->diagnostics();
+}
+template <class Scalar, class ExecSpace>
 std::size_t KalmanSolver<Scalar, ExecSpace>::allocated_bytes() const {
   return impl_->external ? impl_->external->allocated_bytes() : impl_->batch->allocated_bytes();
 }

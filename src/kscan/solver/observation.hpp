@@ -18,18 +18,20 @@ struct MaskedObservation {
 
   template <class Model, class Y>
   KOKKOS_INLINE_FUNCTION MaskedObservation(const Dims& dims, const Model& model, const Y& y, int i) {
-    const int nx = dims.nx(), ny = dims.ny(), s = model.at(i);
+    const int nx = dims.nx(), ny = dims.ny();
+    const int sh = Model::slot(model.H, i), sd = Model::slot(model.d, i),
+              sr = Model::slot(model.R, i);
     bool seen[Dims::capacity_y];
     for (int r = 0; r < ny; ++r) {
       const T value = y(i, r);
       seen[r] = !math::isnan(value);
       observed += seen[r] ? 1 : 0;
-      y_minus_d(r) = seen[r] ? value - model.d(s, r) : T(0);
-      for (int c = 0; c < nx; ++c) H(r, c) = seen[r] ? model.H(s, r, c) : T(0);
+      y_minus_d(r) = seen[r] ? value - model.d(sd, r) : T(0);
+      for (int c = 0; c < nx; ++c) H(r, c) = seen[r] ? model.H(sh, r, c) : T(0);
     }
     for (int r = 0; r < ny; ++r)
       for (int c = 0; c < ny; ++c)
-        R(r, c) = (seen[r] && seen[c]) ? model.R(s, r, c) : (r == c ? T(1) : T(0));
+        R(r, c) = (seen[r] && seen[c]) ? model.R(sr, r, c) : (r == c ? T(1) : T(0));
   }
 };
 

@@ -6,7 +6,31 @@
 
 namespace kscan {
 
-/// From (m, P) at step i through transition slot at(i): mean = F m + c, FP = F P,
+/// Transition i (F[i], c[i], Q[i]) as by-value matrices. Transition 0 of a model whose initial
+/// state is already the predicted x_1 is the identity without noise, so that every method treats
+/// (m0, P0) as x_1's prior without a branch of its own.
+template <class T, class Dims>
+struct Transition {
+  using D = Dense<T, Dims>;
+  typename D::MatXX F, Q;
+  typename D::VecX c;
+
+  template <class Model>
+  KOKKOS_INLINE_FUNCTION Transition(const Dims& dims, const Model& model, int i) {
+    const int n = dims.nx();
+    if (i == 0 && model.initial_is_predicted) {
+      D::set_identity(n, F);
+      D::set_zero(n, n, Q);
+      D::set_zero(n, c);
+      return;
+    }
+    load(F, model.F, Model::slot(model.F, i), n, n);
+    load(Q, model.Q, Model::slot(model.Q, i), n, n);
+    load_vector(c, model.c, Model::slot(model.c, i), n);
+  }
+};
+
+/// From (m, P) at step i through transition i: mean = F m + c, FP = F P,
 /// cov = F P Fᵀ + Q (symmetrised).
 template <class T, class Dims>
 struct Prediction {
@@ -18,14 +42,13 @@ struct Prediction {
   template <class Model, class VX, class MXX>
   KOKKOS_INLINE_FUNCTION Prediction(const Dims& dims, const Model& model, int i, const VX& m,
                                     const MXX& P) {
-    const int n = dims.nx(), s = model.at(i);
-    typename D::MatXX F;
-    load(F, model.F, s, n, n);
-    load_vector(mean, model.c, s, n);
-    D::gemv(n, n, F, m, mean, true);
-    D::gemm(n, n, n, F, P, FP);
-    load(cov, model.Q, s, n, n);
-    D::template gemm<dense::Op::N, dense::Op::T>(n, n, n, FP, F, cov, T(1), T(1));
+    const int n = dims.nx();
+    const Transition<T, Dims> t(dims, model, i);
+    mean = t.c;
+    D::gemv(n, n, t.F, m, mean, true);
+    D::gemm(n, n, n, t.F, P, FP);
+    cov = t.Q;
+    D::template gemm<dense::Op::N, dense::Op::T>(n, n, n, FP, t.F, cov, T(1), T(1));
     D::symmetrise(n, cov);
   }
 };

@@ -74,7 +74,7 @@ KOKKOS_INLINE_FUNCTION T kalman_step(const Dims& dims, const Model& model, const
   return in.loglik_term;
 }
 
-/// RTS step for step k (transition slot at(k)): (ms, Ps) hold the smoothed estimate of step k+1
+/// RTS step for step k (transition k): (ms, Ps) hold the smoothed estimate of step k+1
 /// on entry and of step k on return; (m, P) are the filtered estimate of step k.
 template <class T, class Dims, class Model, class VX, class MXX>
 KOKKOS_INLINE_FUNCTION void rts_step(const Dims& dims, const Model& model, int k, const VX& m,
@@ -101,13 +101,13 @@ KOKKOS_INLINE_FUNCTION void rts_step(const Dims& dims, const Model& model, int k
 }
 
 /// Backward information filter step: (eta, J) describe p(y[i+1..] | x_{i+1}) on entry, and
-/// p(y[i..] | x_i) on return (observation y[i] is step i+1; transition slot at(i)).
+/// p(y[i..] | x_i) on return (observation y[i] is step i+1; transition i).
 template <class T, class Dims, class Model, class Y, class VX, class MXX>
 KOKKOS_INLINE_FUNCTION void information_step(const Dims& dims, const Model& model, const Y& y,
                                              int i, VX& eta, MXX& J) {
   using D = Dense<T, Dims>;
   using Op = dense::Op;
-  const int nx = dims.nx(), ny = dims.ny(), s = model.at(i);
+  const int nx = dims.nx(), ny = dims.ny();
   const MaskedObservation<T, Dims> obs(dims, model, y, i);
   // J' = J + Hᵀ R⁻¹ H,  η' = η + Hᵀ R⁻¹ (y − d)
   typename D::MatYY Rc = obs.R;
@@ -117,11 +117,12 @@ KOKKOS_INLINE_FUNCTION void information_step(const Dims& dims, const Model& mode
   D::template gemm<Op::T, Op::N>(nx, nx, ny, obs.H, RinvH, J, T(1), T(1));
   D::template gemv<Op::T>(nx, ny, RinvH, obs.y_minus_d, eta, true);
   // J_i = Fᵀ (I + J' Q)⁻¹ J' F,  η_i = Fᵀ (I + J' Q)⁻¹ (η' − J' c)
-  MXX F, Q, X, W, WF;
-  VX c, u;
-  load(F, model.F, s, nx, nx);
-  load(Q, model.Q, s, nx, nx);
-  load_vector(c, model.c, s, nx);
+  const Transition<T, Dims> t(dims, model, i);
+  const auto& F = t.F;
+  const auto& Q = t.Q;
+  const auto& c = t.c;
+  MXX X, W, WF;
+  VX u;
   D::gemm(nx, nx, nx, J, Q, X);
   for (int r = 0; r < nx; ++r) X(r, r) += T(1);
   int piv[Dims::capacity_x];

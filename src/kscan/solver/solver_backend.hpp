@@ -20,6 +20,7 @@ class SolverBackend {
   virtual typename solver_type::mean_type mean() const = 0;
   virtual typename solver_type::covariance_type covariance() const = 0;
   virtual typename solver_type::loglik_type log_likelihood() const = 0;
+  virtual FilterDiagnostics<Scalar, typename ExecSpace::memory_space> diagnostics() const = 0;
   virtual std::size_t allocated_bytes() const = 0;
   virtual double flops() const = 0;
 };

@@ -30,6 +30,7 @@ class DimsSolver final : public SolverBackend<Scalar, ExecSpace> {
   using smooth_elements = Kokkos::View<SmoothElement<T, Dims>**, Kokkos::LayoutRight, memory_space>;
   using range = Kokkos::RangePolicy<ExecSpace>;
   using measurements = SeriesMeasurements<typename solver_type::measurements_type>;
+  using diagnostics_type = FilterDiagnostics<T, memory_space>;
 
   DimsSolver(const Dims& dims, const SolverOptions& options,
              const typename solver_type::model_type& model,
@@ -39,6 +40,7 @@ class DimsSolver final : public SolverBackend<Scalar, ExecSpace> {
         mean_("kscan::solver::mean", batch_, length_, dims.nx()),
         cov_("kscan::solver::covariance", batch_, length_, dims.nx(), dims.nx()),
         loglik_("kscan::solver::loglik", batch_) {
+    if (options.diagnostics) diagnostics_ = diagnostics_type(batch_, length_, dims.nx(), dims.ny());
     const Method m = options.method;
     if (is_parallel(m)) {
       forward_ = filter_elements("kscan::solver::filter_elements", batch_, length_ + 1);
@@ -51,24 +53,26 @@ class DimsSolver final : public SolverBackend<Scalar, ExecSpace> {
 
   void run(PhaseTimer* timer) override {
     switch (options_.method) {
-      case Method::kf: run_kf(timer); break;
-      case Method::rts: run_kf(timer); run_rts(timer); break;
-      case Method::tfs: run_kf(timer); run_tfs(timer); break;
-      case Method::pkf: run_pkf(timer, true); break;
-      case Method::prts: run_pkf(timer, false); run_prts(timer); break;
-      case Method::ptfs: run_ptfs(timer); break;
+      case Method::kf: run_kf(timer); store_stored_diagnostics(timer); break;
+      case Method::rts: run_kf(timer); store_stored_diagnostics(timer); run_rts(timer); break;
+      case Method::tfs: run_kf(timer); store_stored_diagnostics(timer); run_tfs(timer); break;
+      case Method::pkf: run_pkf(timer, true); store_prefix_diagnostics(timer); break;
+      case Method::prts: run_pkf(timer, false); store_prefix_diagnostics(timer); run_prts(timer); break;
+      case Method::ptfs: run_ptfs(timer); store_prefix_diagnostics(timer); break;
     }
   }
 
   typename solver_type::mean_type mean() const override { return mean_; }
   typename solver_type::covariance_type covariance() const override { return cov_; }
   typename solver_type::loglik_type log_likelihood() const override { return loglik_; }
+  diagnostics_type diagnostics() const override { return diagnostics_; }
 
   std::size_t allocated_bytes() const override {
     auto bytes = [](const auto& v) { return v.span() * sizeof(typename std::decay_t<decltype(v)>::value_type); };
     return bytes(mean_) + bytes(cov_) + bytes(loglik_) + bytes(forward_) + bytes(backward_) +
            bytes(smooth_) + forward_workspace_.allocated_bytes() +
-           backward_workspace_.allocated_bytes() + smooth_workspace_.allocated_bytes();
+           backward_workspace_.allocated_bytes() + smooth_workspace_.allocated_bytes() +
+           diagnostics_.allocated_bytes();
   }
 
   double flops() const override {
@@ -307,6 +311,76 @@ class DimsSolver final : public SolverBackend<Scalar, ExecSpace> {
         });
   }
 
+  // The filtered estimate after i steps (i = 0: the prior), as the scan's prefix ...
+  struct PrefixSteps {
+    filter_elements prefix;
+    KOKKOS_INLINE_FUNCTION void operator()(int s, int i, typename D::VecX& m,
+                                           typename D::MatXX& P) const {
+      m = prefix(s, i).b;
+      P = prefix(s, i).C;
+    }
+  };
+  // ... or as the sequential filter stored it (row i-1 of the results).
+  struct StoredSteps {
+    Dims dims;
+    typename solver_type::model_type model;
+    typename solver_type::mean_type mean;
+    typename solver_type::covariance_type cov;
+    KOKKOS_INLINE_FUNCTION void operator()(int s, int i, typename D::VecX& m,
+                                           typename D::MatXX& P) const {
+      if (i > 0) return load_step(dims, mean, cov, s, i - 1, m, P);
+      for (int r = 0; r < dims.nx(); ++r) {
+        m(r) = model.m0(r);
+        for (int c = 0; c < dims.nx(); ++c) P(r, c) = model.P0(r, c);
+      }
+    }
+  };
+
+  void store_prefix_diagnostics(PhaseTimer* timer) {
+    if (!diagnostics_.empty()) store_diagnostics(timer, PrefixSteps{forward_});
+  }
+  // Between the sequential filter and a backward pass, which overwrites the filtered results.
+  void store_stored_diagnostics(PhaseTimer* timer) {
+    if (!diagnostics_.empty()) store_diagnostics(timer, StoredSteps{dims_, model_, mean_, cov_});
+  }
+
+  // Every step's prediction, innovation and log-likelihood term from the filtered estimate before
+  // it: the same Innovation the filter and the log-likelihood use, over series x steps.
+  template <class Steps>
+  void store_diagnostics(PhaseTimer* timer, const Steps& steps) {
+    PhaseScope<ExecSpace> phase(timer, Phase::copy, space_);
+    const auto dims = dims_;
+    const auto model = model_;
+    const auto y_all = y_;
+    const auto out = diagnostics_;
+    const int n = length_;
+    Kokkos::parallel_for(
+        "kscan::diagnostics", over_series(n), KOKKOS_LAMBDA(std::int64_t item) {
+          const int s = static_cast<int>(item / n), i = static_cast<int>(item % n);
+          const int nx = dims.nx(), ny = dims.ny();
+          typename D::VecX m;
+          typename D::MatXX P;
+          steps(s, i, m, P);
+          const measurements y{y_all, s};
+          const Innovation<T, Dims> in(dims, model, y, i, m, P);
+          for (int r = 0; r < nx; ++r) {
+            out.predicted_mean(s, i, r) = in.predicted.mean(r);
+            for (int c = 0; c < nx; ++c) out.predicted_cov(s, i, r, c) = in.predicted.cov(r, c);
+          }
+          for (int r = 0; r < ny; ++r) {
+            const bool seen_r = !math::isnan(y(i, r));
+            out.innovation(s, i, r) = seen_r ? in.v(r) : math::quiet_nan<T>();
+            for (int c = 0; c < ny; ++c) {
+              T v = T(0);  // S = L Lᵀ from its factor
+              for (int k = 0; k <= (r < c ? r : c); ++k) v += in.S(r, k) * in.S(c, k);
+              const bool seen = seen_r && !math::isnan(y(i, c));
+              out.innovation_cov(s, i, r, c) = seen ? v : math::quiet_nan<T>();
+            }
+          }
+          out.loglik_terms(s, i) = static_cast<double>(in.loglik_term);
+        });
+  }
+
   template <class Mean, class Cov, class VX, class MXX>
   KOKKOS_INLINE_FUNCTION static void store(const Dims& dims, const Mean& mean, const Cov& cov,
                                            int s, int row, const VX& m, const MXX& P) {
@@ -340,6 +414,7 @@ class DimsSolver final : public SolverBackend<Scalar, ExecSpace> {
   smooth_elements smooth_;
   ScanWorkspace<FilterElement<T, Dims>, memory_space> forward_workspace_, backward_workspace_;
   ScanWorkspace<SmoothElement<T, Dims>, memory_space> smooth_workspace_;
+  diagnostics_type diagnostics_;
 };
 
 template <class Scalar, class ExecSpace, class Dims>
