@@ -311,7 +311,8 @@ TEST(Deck, InvalidCorpus) {
 TEST(Deck, ShippedDecksAreValid) {
   const fs::path inputs = fs::path(KSCAN_SOURCE_DIR) / "inputs";
   int decks = 0;
-  for (const auto& dir : {inputs, inputs / "paper", inputs / "bench", inputs / "cluster"}) {
+  for (const auto& dir : {inputs, inputs / "paper", inputs / "bench", inputs / "cluster",
+                          inputs / "examples"}) {
     for (const auto& entry : fs::directory_iterator(dir)) {
       if (entry.path().extension() != ".yaml") continue;
       ++decks;

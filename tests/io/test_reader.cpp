@@ -214,6 +214,27 @@ TEST(Hdf5Reader, TolerantForms) {
   EXPECT_FALSE(d.has_truth);
 }
 
+// Arrays vary in time independently: one F, an H per step; the initial state's convention is
+// read back with the model.
+TEST(Hdf5Reader, ArraysWithSlotsOfTheirOwn) {
+  TempDir dir;
+  const std::string path = dir.file("slots.h5");
+  {
+    RawFile f(path);
+    f.valid(3);
+    H5Ldelete(f.group, "H", H5P_DEFAULT);
+    f.put("H", {3, 1, 2});
+  }
+  const auto d = read_dataset(path, "m", true);
+  const kscan::ModelSlots slots = d.model.slots();
+  EXPECT_EQ(slots.F, 1);
+  EXPECT_EQ(slots.H, 3);
+  EXPECT_EQ(slots.R, 1);
+  EXPECT_EQ(d.model.stored(), 3);
+  EXPECT_TRUE(d.model.time_varying());
+  EXPECT_FALSE(d.model.initial_is_predicted);
+}
+
 TEST(Hdf5Reader, ShapeAndValueErrors) {
   TempDir dir;
   int counter = 0;
@@ -239,8 +260,17 @@ TEST(Hdf5Reader, ShapeAndValueErrors) {
         {"not square", "[1, 2, 3]"});
   check([&](RawFile& f) { f.valid(3); without(f, "H"); f.put("H", {1, 1, 3}); },
         {"'/datasets/m/H' has shape [1, 1, 3], expected [1, 1, 2]"});
+  // Each array has 1 slot or as many as the longest; the longest must match y.
   check([&](RawFile& f) { f.valid(3); without(f, "Q"); f.put("Q", {2, 2, 2}); },
-        {"'/datasets/m/Q' has shape [2, 2, 2], expected [1, 2, 2]"});
+        {"the model stores 2 time slots but y has 3 rows"});
+  check([&](RawFile& f) {
+          f.valid(3);
+          without(f, "F");
+          f.put("F", {3, 2, 2});
+          without(f, "Q");
+          f.put("Q", {2, 2, 2});
+        },
+        {"'/datasets/m/Q' has shape [2, 2, 2], expected [3, 2, 2]", "1 slot, or as many"});
   check([&](RawFile& f) { f.valid(3); without(f, "y"); f.put("y", {3, 2}); },
         {"'/datasets/m/y' has shape [3, 2], expected [3, 1]"});
   check([&](RawFile& f) { f.valid(3); without(f, "m0"); f.put("m0", {3}); },

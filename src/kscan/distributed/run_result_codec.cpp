@@ -119,6 +119,10 @@ std::vector<char> encode_run_result(const RunResult& r) {
   w.put(r.nx);
   w.put(r.mean);
   w.put(r.covariance);
+  w.put(r.ny);
+  for (const auto* v : {&r.predicted_mean, &r.predicted_cov, &r.innovation, &r.innovation_cov,
+                        &r.loglik_terms})
+    w.put(*v);
   return w.take();
 }
 
@@ -153,6 +157,10 @@ RunResult decode_run_result(const std::vector<char>& bytes) {
   in.get(r.nx);
   in.get(r.mean);
   in.get(r.covariance);
+  in.get(r.ny);
+  for (auto* v : {&r.predicted_mean, &r.predicted_cov, &r.innovation, &r.innovation_cov,
+                  &r.loglik_terms})
+    in.get(*v);
   if (!in.done())
     throw std::runtime_error("kscan: a run result received from another rank has trailing bytes");
   return r;

@@ -135,7 +135,8 @@ std::string noun_of(const std::string& path) {
       {"runs.methods", "method"},          {"runs.scans", "scan"},
       {"runs.precision", "precision"},     {"runs.reference", "reference method"},
       {"runs.distributed", "distribution"},
-      {"output.estimates", "estimates policy"}, {"output.summary", "summary format"}};
+      {"output.estimates", "estimates policy"}, {"output.summary", "summary format"},
+      {"output.diagnostics", "diagnostic"}};
   const auto it = nouns.find(path);
   return it == nouns.end() ? "value" : it->second;
 }
@@ -287,11 +288,15 @@ class Parser {
   std::optional<std::vector<std::int64_t>> read_lengths(const std::string& path);
   struct Dense {
     int rows = 0, cols = 0;
+    int slots = 1;  // time steps given (each rows x cols)
     std::vector<double> values;
     YAML::Node node;
     std::string path;
   };
-  std::optional<Dense> read_dense(const std::string& path);
+  /// A vector or matrix key; with `per_step`, also a list of them, one per time step.
+  std::optional<Dense> read_dense(const std::string& path, bool per_step = false);
+  std::optional<Dense> parse_dense(const std::string& path, const YAML::Node& node, bool matrix,
+                                   const DeckLocation& where_given, YAML::Node& resolved);
 
   void resolve(const std::string& path, const YAML::Node& value);
   static YAML::Node flow(YAML::Node node) {
@@ -304,6 +309,18 @@ class Parser {
   bool check_input_file(const std::string& path_key, const std::string& resolved);
   void check_output(const std::string& file);
   void read_lti(Deck& deck);
+  void read_initial(Deck& deck);
+  /// Whether model.initial describes a state: a1, P1 or diffuse components given. (A resolved
+  /// deck spells out `diffuse: false`, which alone is the default and leaves m0, P0 in charge.)
+  bool initial_given() const {
+    for (const auto& [path, entry] : entries_) {
+      if (path.rfind("model.initial.", 0) != 0 || entry.node.IsNull()) continue;
+      if (path != "model.initial.diffuse") return true;
+      if (entry.node.IsScalar() && entry.node.Scalar() == "true") return true;
+    }
+    return false;
+  }
+  void check_initial(const Deck& deck);
   void read_file_inputs(Deck& deck);
 
   std::string source_;
@@ -703,16 +720,55 @@ std::optional<std::vector<std::int64_t>> Parser::read_lengths(const std::string&
   return lengths;
 }
 
-std::optional<Parser::Dense> Parser::read_dense(const std::string& path) {
+std::optional<Parser::Dense> Parser::read_dense(const std::string& path, bool per_step) {
   const auto v = fetch(path);
   if (!v) return std::nullopt;
-  const DeckKey& key = *find_deck_key(path);
-  const bool matrix = key.type == DeckType::matrix;
+  const bool matrix = find_deck_key(path)->type == DeckType::matrix;
+  // One value per time step: a list of matrices (three levels of lists) or of vectors (two).
+  const YAML::Node& node = v->node;
+  const bool steps = per_step && node.IsSequence() && node.size() > 0 && node[0].IsSequence() &&
+                     (!matrix || (node[0].size() > 0 && node[0][0].IsSequence()));
+  if (!steps) {
+    YAML::Node out;
+    auto d = parse_dense(path, node, matrix, value_location(*v), out);
+    if (d) resolve(path, out);
+    return d;
+  }
+  Dense all;
+  all.path = path;
+  all.slots = static_cast<int>(node.size());
+  YAML::Node out(YAML::NodeType::Sequence);
+  int index = 0;
+  for (const auto& item : node) {
+    ++index;
+    YAML::Node item_out;
+    const auto d = parse_dense(path, item, matrix, node_location(path, item), item_out);
+    if (!d) return std::nullopt;
+    if (index > 1 && (d->rows != all.rows || d->cols != all.cols)) {
+      error(node_location(path, item), path,
+            "step " + std::to_string(index) + " is " + std::to_string(d->rows) + " x " +
+                std::to_string(d->cols) + ", step 1 is " + std::to_string(all.rows) + " x " +
+                std::to_string(all.cols));
+      return std::nullopt;
+    }
+    all.rows = d->rows;
+    all.cols = d->cols;
+    all.values.insert(all.values.end(), d->values.begin(), d->values.end());
+    out.push_back(item_out);
+  }
+  all.node = node;
+  resolve(path, out);
+  return all;
+}
+
+std::optional<Parser::Dense> Parser::parse_dense(const std::string& path, const YAML::Node& node,
+                                                 bool matrix, const DeckLocation& where_given,
+                                                 YAML::Node& resolved) {
   const std::string expected =
       matrix ? "a matrix (a list of rows, each a list of numbers)" : "a list of numbers";
-  if (!v->node.IsSequence() || v->node.size() == 0) {
-    error(value_location(*v), path, "expected " + expected + ", got " +
-                                        (v->node.IsSequence() ? "an empty list" : describe(v->node)));
+  if (!node.IsSequence() || node.size() == 0) {
+    error(where_given, path, "expected " + expected + ", got " +
+                                 (node.IsSequence() ? "an empty list" : describe(node)));
     return std::nullopt;
   }
   Dense d;
@@ -729,13 +785,13 @@ std::optional<Parser::Dense> Parser::read_dense(const std::string& path) {
     into.push_back(YAML::Node(trim(item.Scalar())));
   };
   if (!matrix) {
-    for (const auto& item : v->node) number(item, out);
-    d.rows = static_cast<int>(v->node.size());
+    for (const auto& item : node) number(item, out);
+    d.rows = static_cast<int>(node.size());
     d.cols = 1;
   } else {
-    d.rows = static_cast<int>(v->node.size());
+    d.rows = static_cast<int>(node.size());
     int row_index = 0;
-    for (const auto& row : v->node) {
+    for (const auto& row : node) {
       ++row_index;
       if (!row.IsSequence()) {
         error(node_location(path, row), path,
@@ -755,11 +811,11 @@ std::optional<Parser::Dense> Parser::read_dense(const std::string& path) {
       out.push_back(flow(out_row));
     }
     if (d.cols == 0 && !failed_since(before))
-      error(value_location(*v), path, "expected " + expected + ", got an empty row");
+      error(where_given, path, "expected " + expected + ", got an empty row");
   }
   if (failed_since(before)) return std::nullopt;
-  d.node = v->node;
-  resolve(path, flow(out));
+  d.node = node;
+  resolved = flow(out);
   return d;
 }
 
@@ -862,7 +918,8 @@ void Parser::read_lti(Deck& deck) {
   const std::size_t before = issues_.size();
   std::map<std::string, Dense> m;
   for (const char* name : {"F", "c", "Q", "H", "d", "R", "m0", "P0"}) {
-    if (auto d = read_dense(std::string("model.") + name)) m[name] = std::move(*d);
+    const bool per_step = name[0] != 'm' && name[0] != 'P';  // not the initial state
+    if (auto d = read_dense(std::string("model.") + name, per_step)) m[name] = std::move(*d);
   }
   if (failed_since(before) || !m.count("F") || !m.count("H")) return;
   const int nx = m["F"].rows, ny = m["H"].rows;
@@ -910,14 +967,48 @@ void Parser::read_lti(Deck& deck) {
     const auto it = m.find(c.name);
     if (it == m.end()) continue;
     const std::string path = std::string("model.") + c.name;
-    if (!symmetric(it->second.values, c.n))
-      error(where(path), path, "a covariance must be symmetric");
-    else if (!positive_definite(it->second.values, c.n, c.definite ? 0.0 : 1e-12))
-      error(where(path), path,
-            std::string("a covariance must be positive ") +
-                (c.definite ? "definite" : "semi-definite"));
+    const Dense& value = it->second;
+    const std::size_t size = static_cast<std::size_t>(c.n) * c.n;
+    for (int slot = 0; slot < value.slots; ++slot) {
+      const std::vector<double> one(value.values.begin() + slot * size,
+                                    value.values.begin() + (slot + 1) * size);
+      const std::string step = value.slots > 1 ? " (step " + std::to_string(slot + 1) + ")" : "";
+      if (!symmetric(one, c.n)) {
+        error(where(path), path, "a covariance must be symmetric" + step);
+        break;
+      }
+      if (!positive_definite(one, c.n, c.definite ? 0.0 : 1e-12)) {
+        error(where(path), path,
+              std::string("a covariance must be positive ") +
+                  (c.definite ? "definite" : "semi-definite") + step);
+        break;
+      }
+    }
+  }
+  // Arrays given per time step: as many steps as the longest, and 1 for the others.
+  int steps = 1;
+  for (const auto& [name, value] : m) steps = std::max(steps, value.slots);
+  for (const auto& [name, value] : m)
+    if (value.slots != 1 && value.slots != steps)
+      error(where(value.path), value.path,
+            "gives " + std::to_string(value.slots) + " time steps, another array gives " +
+                std::to_string(steps) + "; each array has 1 or the same number T");
+  const bool initial = initial_given();
+  for (const char* name : {"m0", "P0"}) {
+    const std::string path = std::string("model.") + name;
+    if (initial && m.count(name))
+      error(key_where(path), path,
+            "give either m0 and P0 (the prior before the first step) or model.initial, not both");
+    else if (!initial && !m.count(name))
+      error(key_where("model"), path,
+            std::string("missing required key '") + name + "' (model.kind is lti and no "
+            "model.initial is given)");
   }
   if (failed_since(before)) return;
+  if (initial) {  // placeholders: model.initial replaces them (build_model)
+    m["m0"].values.assign(nx, 0.0);
+    m["P0"].values.assign(static_cast<std::size_t>(nx) * nx, 0.0);
+  }
   LtiModelMatrices& l = deck.model.lti;
   l.nx = nx;
   l.ny = ny;
@@ -929,6 +1020,9 @@ void Parser::read_lti(Deck& deck) {
   l.P0 = m["P0"].values;
   if (m.count("c")) l.c = m["c"].values;
   if (m.count("d")) l.d = m["d"].values;
+  auto slots_of = [&](const char* name) { return m.count(name) ? m[name].slots : 1; };
+  l.slots = {slots_of("F"), slots_of("c"), slots_of("Q"), slots_of("H"), slots_of("d"),
+             slots_of("R")};
   deck.model.state_dim = nx;
   deck.model.obs_dim = ny;
   try {
@@ -936,6 +1030,66 @@ void Parser::read_lti(Deck& deck) {
   } catch (const std::exception& e) {
     error(where("model"), "model", e.what());
   }
+}
+
+void Parser::read_initial(Deck& deck) {
+  auto& init = deck.model.initial;
+  init.given = initial_given();
+  if (const auto a1 = read_dense("model.initial.a1")) init.a1 = a1->values;
+  if (const auto p1 = read_dense("model.initial.P1")) init.P1 = p1->values;
+  if (const auto v = read_bool("model.initial.diffuse")) init.diffuse = *v;
+  if (const auto states = read_dense("model.initial.diffuse_states")) {
+    for (const double v : states->values) {
+      if (v != std::floor(v) || v < 0 || v > 1e6) {
+        error(where("model.initial.diffuse_states"), "model.initial.diffuse_states",
+              "expected 0-based state indices (whole numbers >= 0)");
+        return;
+      }
+      init.diffuse_states.push_back(static_cast<int>(v));
+    }
+    if (!init.diffuse)
+      error(where("model.initial.diffuse_states"), "model.initial.diffuse_states",
+            "only used with model.initial.diffuse: true");
+  }
+}
+
+// Once nx is known (for a file model: after the file was read).
+void Parser::check_initial(const Deck& deck) {
+  const auto& init = deck.model.initial;
+  const int nx = deck.model.state_dim;
+  if (!init.given || nx < 1) return;
+  const std::size_t before = issues_.size();
+  if (!init.a1.empty() && static_cast<int>(init.a1.size()) != nx)
+    error(where("model.initial.a1"), "model.initial.a1",
+          "expected nx = " + std::to_string(nx) + " entries, got " +
+              std::to_string(init.a1.size()));
+  if (!init.P1.empty()) {
+    const std::string path = "model.initial.P1";
+    if (static_cast<int>(init.P1.size()) != nx * nx)
+      error(where(path), path,
+            "expected nx x nx = " + std::to_string(nx) + " x " + std::to_string(nx) +
+                ", got " + std::to_string(init.P1.size()) + " entries");
+    else if (!symmetric(init.P1, nx))
+      error(where(path), path, "a covariance must be symmetric");
+    else if (!positive_definite(init.P1, nx, 1e-12))
+      error(where(path), path, "a covariance must be positive semi-definite");
+  }
+  for (const int i : init.diffuse_states)
+    if (i >= nx)
+      error(where("model.initial.diffuse_states"), "model.initial.diffuse_states",
+            "state index " + std::to_string(i) + " is outside 0.." + std::to_string(nx - 1));
+  if (init.diffuse && deck.data.batch != 1)
+    error(where("data.batch"), "data.batch",
+          "model.initial.diffuse runs one series at a time: data.batch must be 1");
+  if (failed_since(before) || init.P1.empty()) return;
+  for (const int i : diffuse_components(deck, nx))
+    for (int j = 0; j < nx; ++j)
+      if (init.P1[static_cast<std::size_t>(i) * nx + j] != 0.0) {
+        error(where("model.initial.P1"), "model.initial.P1",
+              "row and column " + std::to_string(i) + " belong to a diffuse component and must "
+              "be zero (its variance is infinite; P1 is the finite part)");
+        return;
+      }
 }
 
 void Parser::read_file_inputs(Deck& deck) {
@@ -1066,7 +1220,8 @@ Deck Parser::parse(const std::string& text) {
       for (const char* name : {"F", "c", "Q", "H", "d", "R", "m0", "P0"})
         (void)fetch(std::string("model.") + name);  // reports keys given for another kind
     }
-    if (deck.model.kind != "random") deck.model.time_varying = false;
+    if (deck.model.kind != "random")
+      deck.model.time_varying = deck.model.kind == "lti" && deck.model.lti.slots.most() > 1;
     if (deck.model.kind == "tracking") {
       deck.model.state_dim = 4;
       deck.model.obs_dim = 2;
@@ -1076,6 +1231,7 @@ Deck Parser::parse(const std::string& text) {
       deck.model.obs_dim = 0;
     }
   }
+  read_initial(deck);
   if (const auto v = read_string("model.file")) deck.model.file = resolve_input_path(*v);
   if (const auto v = read_string("model.dataset")) deck.model.dataset = *v;
   deck.model.random.nx = deck.model.state_dim;
@@ -1146,6 +1302,7 @@ Deck Parser::parse(const std::string& text) {
     resolve("output.file", YAML::Node(deck.output.file));
   }
   if (const auto v = read_choice("output.estimates")) deck.output.estimates = *v;
+  if (const auto v = read_choice_list("output.diagnostics")) deck.output.diagnostics = *v;
   if (const auto v = read_choice_list("output.summary")) deck.output.summary = *v;
 
   // 4. Files: inputs exist (and are read when a reader is given); the output can be written.
@@ -1159,24 +1316,32 @@ Deck Parser::parse(const std::string& text) {
               std::to_string(max_dimension) +
               " (KSCAN_MAX_DIMENSION); configure with -DKSCAN_MAX_DIMENSION=32 for larger ones");
   }
-  if (deck.model.kind == "file" && deck.model_data && deck.model_data->model.time_varying() &&
-      deck.data.source == "simulate") {
-    const auto stored = static_cast<std::int64_t>(deck.model_data->model.stored());
+  // A model with arrays given per step (a file model, or lti lists of matrices) fixes T.
+  std::int64_t model_steps = 1;
+  std::string model_origin;
+  if (deck.model.kind == "file" && deck.model_data) {
+    model_steps = deck.model_data->model.stored();
+    model_origin = "the time-varying model in '" + deck.model.file + "'";
+  } else if (deck.model.kind == "lti") {
+    model_steps = deck.model.lti.slots.most();
+    model_origin = "the model (arrays given per step)";
+  }
+  if (model_steps > 1 && deck.data.source == "simulate") {
     for (const auto t : deck.data.lengths)
-      if (t != stored) {
+      if (t != model_steps) {
         error(where("data.lengths"), "data.lengths",
-              "the time-varying model in '" + deck.model.file + "' has " +
-                  std::to_string(stored) + " steps; every length must be " +
-                  std::to_string(stored) + ", got " + std::to_string(t));
+              model_origin + " has " + std::to_string(model_steps) +
+                  " steps; every length must be " + std::to_string(model_steps) + ", got " +
+                  std::to_string(t));
         break;
       }
   }
-  if (deck.model_data && deck.series_data && deck.data.source == "file" &&
-      deck.model_data->model.time_varying() &&
-      deck.model_data->model.stored() != deck.series_data->series.length())
+  if (model_steps > 1 && deck.series_data && deck.data.source == "file" &&
+      model_steps != deck.series_data->series.length())
     error(where("data.file"), "data.file",
-          "the time-varying model has " + std::to_string(deck.model_data->model.stored()) +
-              " steps but the series has " + std::to_string(deck.series_data->series.length()));
+          model_origin + " has " + std::to_string(model_steps) + " steps but the series has " +
+              std::to_string(deck.series_data->series.length()));
+  check_initial(deck);
   if (options_.check_output && !deck.output.file.empty()) check_output(deck.output.file);
 
   if (!issues_.empty()) throw DeckError(issues_);
@@ -1212,7 +1377,39 @@ Deck load_deck(const std::string& path, const DeckOptions& options) {
   return parse_deck(text.str(), path, dir, options);
 }
 
-HostModel build_model(const Deck& deck, std::int64_t length, const DatasetReader& reader) {
+std::vector<int> diffuse_components(const Deck& deck, int nx) {
+  const auto& init = deck.model.initial;
+  if (!init.given || !init.diffuse) return {};
+  std::vector<int> out = init.diffuse_states;
+  if (out.empty())
+    for (int i = 0; i < nx; ++i) out.push_back(i);
+  std::sort(out.begin(), out.end());
+  out.erase(std::unique(out.begin(), out.end()), out.end());
+  return out;
+}
+
+namespace {
+
+/// model.initial: (m0, P0) become x_1's (a1, P1) and transition 0 is skipped; the diffuse
+/// components' infinite variance is not stored (the runner starts them exactly).
+HostModel with_initial_state(const Deck& deck, HostModel model) {
+  const auto& init = deck.model.initial;
+  if (!init.given) return model;
+  const int nx = model.nx();
+  if ((!init.a1.empty() && static_cast<int>(init.a1.size()) != nx) ||
+      (!init.P1.empty() && static_cast<int>(init.P1.size()) != nx * nx))
+    throw std::invalid_argument("model.initial: a1 and P1 must have nx = " +
+                                std::to_string(nx) + " (x nx) entries");
+  model.initial_is_predicted = true;
+  for (int i = 0; i < nx; ++i) {
+    model.m0(i) = init.a1.empty() ? 0.0 : init.a1[i];
+    for (int j = 0; j < nx; ++j) model.P0(i, j) = init.P1.empty() ? 0.0 : init.P1[i * nx + j];
+  }
+  for (const int i : diffuse_components(deck, nx)) model.m0(i) = 0.0;
+  return model;
+}
+
+HostModel build_deck_model(const Deck& deck, std::int64_t length, const DatasetReader& reader) {
   const auto& m = deck.model;
   if (m.kind == "random") {
     RandomModelOptions o = m.random;
@@ -1231,6 +1428,12 @@ HostModel build_model(const Deck& deck, std::int64_t length, const DatasetReader
     return reader(m.file, m.dataset).model;
   }
   throw std::invalid_argument("unknown model kind '" + m.kind + "'");
+}
+
+}  // namespace
+
+HostModel build_model(const Deck& deck, std::int64_t length, const DatasetReader& reader) {
+  return with_initial_state(deck, build_deck_model(deck, length, reader));
 }
 
 }  // namespace kscan

@@ -61,6 +61,13 @@ struct Deck {
     LtiModelMatrices lti;           // kind lti
     std::string file;               // kind file: resolved path
     std::string dataset;
+    /// model.initial: x_1 ~ N(a1, P1) with some components diffuse, instead of m0, P0.
+    struct Initial {
+      bool given = false;
+      std::vector<double> a1, P1;       // empty: zeros
+      bool diffuse = false;
+      std::vector<int> diffuse_states;  // empty with diffuse: every component
+    } initial;
   } model;
 
   struct Data {
@@ -88,6 +95,7 @@ struct Deck {
   struct Output {
     std::string file;
     std::string estimates = "last";  // none | last | all
+    std::vector<std::string> diagnostics;  // predicted | innovations | loglik_terms
     std::vector<std::string> summary;
   } output;
 
@@ -116,6 +124,10 @@ Deck parse_deck(const std::string& text, const std::string& source, const std::s
 /// Builds the model of a deck for a length (random, tracking, lti; file: the loaded model or
 /// `reader`). Throws std::invalid_argument / std::runtime_error.
 HostModel build_model(const Deck& deck, std::int64_t length, const DatasetReader& reader = {});
+
+/// The diffuse state components of the deck's initial state (model.initial), in increasing
+/// order; empty when the initial state is proper.
+std::vector<int> diffuse_components(const Deck& deck, int nx);
 
 /// A length written 16 or "2^4": its value, or nullopt when the text is neither.
 std::optional<std::int64_t> parse_length_text(const std::string& text);

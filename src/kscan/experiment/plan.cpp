@@ -23,6 +23,7 @@ Plan make_plan(const Deck& deck) {
   plan.repetitions = deck.runs.repetitions;
   plan.simulate_threads = deck.runs.simulate_threads;
   plan.estimates = deck.output.estimates;
+  plan.diagnostics = deck.output.diagnostics;
   plan.output_file = deck.output.file;
   plan.summary = deck.output.summary;
   if (deck.data.lengths.empty() && deck.data.source == "file")

@@ -39,6 +39,7 @@ struct Plan {
   /// costed in flops on the critical path of a simulated machine of this many threads.
   std::optional<std::int64_t> simulate_threads;
   std::string estimates = "last";
+  std::vector<std::string> diagnostics;  // output.diagnostics, for the runs that keep estimates
   std::string output_file;
   std::vector<std::string> summary;
   std::vector<std::string> notes;  // e.g. lengths not known until a file is read

@@ -50,6 +50,12 @@ struct RunResult {
   int nx = 0;
   std::vector<double> mean;        // [T, nx] row-major, float64 copies
   std::vector<double> covariance;  // [T, nx, nx]
+  // The filtering pass's per-step quantities (output.diagnostics; each empty unless asked for):
+  // FilterDiagnostics as float64 copies. Missing components are NaN in the innovations.
+  int ny = 0;
+  std::vector<double> predicted_mean, predicted_cov;  // [T, nx], [T, nx, nx]
+  std::vector<double> innovation, innovation_cov;     // [T, ny], [T, ny, ny]
+  std::vector<double> loglik_terms;                   // [T]
 };
 
 }  // namespace kscan

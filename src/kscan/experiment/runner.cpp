@@ -17,6 +17,7 @@
 #include "kscan/bench/environment.hpp"
 #include "kscan/data/simulate.hpp"
 #include "kscan/experiment/device_peaks.hpp"
+#include "kscan/experiment/diffuse_split.hpp"
 #include "kscan/solver/batched_kalman_solver.hpp"
 #include "kscan/solver/kalman_solver.hpp"
 #include "kscan/solver/operation_count.hpp"
@@ -27,8 +28,6 @@ namespace {
 using Exec = Kokkos::DefaultExecutionSpace;
 using Mem = Exec::memory_space;
 using Clock = std::chrono::steady_clock;
-using HostMatrix = Kokkos::View<double**, Kokkos::LayoutRight, Kokkos::HostSpace>;
-using HostCube = Kokkos::View<double***, Kokkos::LayoutRight, Kokkos::HostSpace>;
 
 constexpr double kNaN = std::numeric_limits<double>::quiet_NaN();
 
@@ -132,13 +131,20 @@ double weight(const PlannedRun& run, const Plan& plan) {
          passes;
 }
 
-/// The float64 sequential result of batch member 0, on the host.
+/// The float64 sequential result of batch member 0, on the host, row-major.
 struct Reference {
   bool ready = false;
   std::string error;  // why it is missing
-  HostMatrix mean;
-  HostCube cov;
+  std::vector<double> mean;  // [T, nx]
+  std::vector<double> cov;   // [T, nx, nx]
 };
+
+template <class V>
+std::vector<double> as_doubles(const V& v) {
+  std::vector<double> out(v.span());
+  for (std::size_t i = 0; i < v.span(); ++i) out[i] = static_cast<double>(v.data()[i]);
+  return out;
+}
 
 template <class Scalar>
 struct DeviceData {
@@ -164,7 +170,8 @@ DeviceData<Scalar> to_device(const HostModel& model, const std::vector<HostSerie
   return d;
 }
 
-Reference compute_reference(Method method, const HostModel& model, const HostSeries& series) {
+Reference compute_reference(Method method, const HostModel& model, const HostSeries& series,
+                            const DiffuseSplit* split) {
   Reference ref;
   try {
     DeviceData<double> d = to_device<double>(model, {series});
@@ -174,8 +181,13 @@ Reference compute_reference(Method method, const HostModel& model, const HostSer
                                       Kokkos::subview(d.y, 0, Kokkos::ALL, Kokkos::ALL));
     solver.run();
     Kokkos::fence();
-    ref.mean = Kokkos::create_mirror_view_and_copy(Kokkos::HostSpace(), solver.mean());
-    ref.cov = Kokkos::create_mirror_view_and_copy(Kokkos::HostSpace(), solver.covariance());
+    ref.mean = as_doubles(Kokkos::create_mirror_view_and_copy(Kokkos::HostSpace(), solver.mean()));
+    ref.cov = as_doubles(
+        Kokkos::create_mirror_view_and_copy(Kokkos::HostSpace(), solver.covariance()));
+    if (split) {
+      const auto rest_mean = ref.mean, rest_cov = ref.cov;
+      prepend_diffuse_steps(*split, is_smoother(method), rest_mean, rest_cov, ref.mean, ref.cov);
+    }
     ref.ready = true;
   } catch (const std::exception& e) {
     ref.error = e.what();
@@ -202,14 +214,11 @@ bool all_finite(const V& v) {
   return true;
 }
 
-template <class A, class B>
-double max_abs_diff(const A& a, const B& b) {
-  if (a.span() != b.span()) return kNaN;
+double max_abs_diff(const std::vector<double>& a, const std::vector<double>& b) {
+  if (a.size() != b.size()) return kNaN;
   double worst = 0.0;
-  const auto* pa = a.data();
-  const auto* pb = b.data();
-  for (std::size_t i = 0; i < a.span(); ++i) {
-    const double d = std::abs(static_cast<double>(pa[i]) - pb[i]);
+  for (std::size_t i = 0; i < a.size(); ++i) {
+    const double d = std::abs(a[i] - b[i]);
     if (std::isnan(d)) return kNaN;
     worst = std::max(worst, d);
   }
@@ -224,8 +233,9 @@ double median_of(std::vector<double> v) {
 
 struct RunContext {
   const Plan& plan;
-  const HostSeries& truth;          // batch member 0
+  const HostSeries& truth;          // batch member 0, the whole series
   const Reference* reference;       // null when not available
+  const DiffuseSplit* split;        // the exact diffuse start the solver's series follows; or null
   const std::atomic<bool>* stop;
   std::string device;               // device name, for the peak table
   std::string execution_space;
@@ -293,6 +303,22 @@ class RunSolver {
     Kokkos::deep_copy(Kokkos::subview(host, 0, Kokkos::ALL, Kokkos::ALL, Kokkos::ALL), cov);
     return host;
   }
+  /// The filtering pass's per-step quantities, on the host; empty unless the options asked for
+  /// them (and for a backend built elsewhere, which does not keep them).
+  FilterDiagnostics<Scalar, Kokkos::HostSpace> diagnostics() const {
+    const auto d = single_ ? single_->diagnostics() : batch_->diagnostics();
+    FilterDiagnostics<Scalar, Kokkos::HostSpace> host;
+    if (d.empty()) return host;
+    auto copy = [](const auto& v) {
+      return Kokkos::create_mirror_view_and_copy(Kokkos::HostSpace(), v);
+    };
+    host.predicted_mean = copy(d.predicted_mean);
+    host.predicted_cov = copy(d.predicted_cov);
+    host.innovation = copy(d.innovation);
+    host.innovation_cov = copy(d.innovation_cov);
+    host.loglik_terms = copy(d.loglik_terms);
+    return host;
+  }
   HostLogliks log_likelihoods() const {
     if (!single_)
       return Kokkos::create_mirror_view_and_copy(Kokkos::HostSpace(), batch_->log_likelihood());
@@ -355,6 +381,37 @@ void count_simulated(const PlannedRun& run, const SolverOptions& options, const 
   m.simulated_threads = p;
 }
 
+/// Series 0's per-step quantities that output.diagnostics names, as float64 copies.
+template <class Scalar>
+void keep_diagnostics(const FilterDiagnostics<Scalar, Kokkos::HostSpace>& d,
+                      const std::vector<std::string>& wanted, const DiffuseSplit* split,
+                      RunResult& result) {
+  if (d.empty())
+    throw std::runtime_error("output.diagnostics: this run's backend does not keep the filtering "
+                             "pass's per-step quantities");
+  // Series 0 is the first block; the diffuse start's steps (if any) come first.
+  auto member0 = [&](const auto& view, std::vector<double>& into,
+                     std::vector<double> DiffuseStart::*start_part) {
+    const std::size_t n = view.span() / view.extent(0);
+    into = split ? split->start.*start_part : std::vector<double>{};
+    into.insert(into.end(), view.data(), view.data() + n);
+  };
+  auto asked = [&](const char* name) {
+    return std::find(wanted.begin(), wanted.end(), name) != wanted.end();
+  };
+  result.ny = static_cast<int>(d.innovation.extent(2));
+  if (asked("predicted")) {
+    member0(d.predicted_mean, result.predicted_mean, &DiffuseStart::predicted_mean);
+    member0(d.predicted_cov, result.predicted_cov, &DiffuseStart::predicted_cov);
+  }
+  if (asked("innovations")) {
+    member0(d.innovation, result.innovation, &DiffuseStart::innovation);
+    member0(d.innovation_cov, result.innovation_cov, &DiffuseStart::innovation_cov);
+  }
+  if (asked("loglik_terms"))
+    member0(d.loglik_terms, result.loglik_terms, &DiffuseStart::loglik_terms);
+}
+
 template <class Scalar>
 RunResult execute(const PlannedRun& run, DeviceData<Scalar>& data, const RunContext& ctx) {
   RegionGuard region("kscan::run " + run.key.id());
@@ -365,6 +422,7 @@ RunResult execute(const PlannedRun& run, DeviceData<Scalar>& data, const RunCont
   SolverOptions options;
   options.method = run.method;
   options.scan = run.scan;
+  options.diagnostics = run.keep_estimates && !ctx.plan.diagnostics.empty();
   RunSolver<Scalar> solver(run, options, data, ctx.hooks);
 
   RunMetrics& m = result.metrics;
@@ -383,22 +441,30 @@ RunResult execute(const PlannedRun& run, DeviceData<Scalar>& data, const RunCont
   m.peak_memory_bytes = static_cast<std::int64_t>(solver.allocated_bytes() + data.model_bytes +
                                                   data.measurement_bytes);
 
-  // Estimates of member 0: accuracy, parity, estimates; every member: finiteness.
+  // Estimates of member 0 (over the whole series, diffuse start included): accuracy, parity,
+  // estimates; every member: finiteness.
   const auto means = solver.means();
   const auto covs = solver.covariances();
   const auto logliks = solver.log_likelihoods();
-  const auto mean = Kokkos::subview(means, 0, Kokkos::ALL, Kokkos::ALL);
-  const auto cov = Kokkos::subview(covs, 0, Kokkos::ALL, Kokkos::ALL, Kokkos::ALL);
+  std::vector<double> mean = as_doubles(Kokkos::subview(means, 0, Kokkos::ALL, Kokkos::ALL));
+  std::vector<double> cov =
+      as_doubles(Kokkos::subview(covs, 0, Kokkos::ALL, Kokkos::ALL, Kokkos::ALL));
+  const int nx = static_cast<int>(means.extent(2));
   m.loglik = logliks(0);
-  m.finite = all_finite(means) && all_finite(covs) && all_finite(logliks);
-  const int steps = static_cast<int>(mean.extent(0));
-  const int nx = static_cast<int>(mean.extent(1));
+  if (ctx.split) {
+    const auto rest_mean = mean, rest_cov = cov;
+    prepend_diffuse_steps(*ctx.split, is_smoother(run.method), rest_mean, rest_cov, mean, cov);
+    m.loglik += ctx.split->start.loglik;
+  }
+  m.finite = all_finite(means) && all_finite(covs) && all_finite(logliks) &&
+             std::isfinite(m.loglik);
+  const std::size_t steps = mean.size() / static_cast<std::size_t>(nx);
   const auto& truth = ctx.truth.x_true;
-  if (truth.extent(0) == mean.extent(0) && truth.extent(1) == mean.extent(1) && steps > 0) {
+  if (truth.extent(0) == steps && static_cast<int>(truth.extent(1)) == nx && steps > 0) {
     double sum = 0.0;
-    for (int i = 0; i < steps; ++i)
+    for (std::size_t i = 0; i < steps; ++i)
       for (int j = 0; j < nx; ++j) {
-        const double e = static_cast<double>(mean(i, j)) - truth(i, j);
+        const double e = mean[i * nx + j] - truth(i, j);
         sum += e * e;
       }
     m.rmse_vs_truth = std::sqrt(sum / (static_cast<double>(steps) * nx));
@@ -416,10 +482,10 @@ RunResult execute(const PlannedRun& run, DeviceData<Scalar>& data, const RunCont
   if (run.keep_estimates) {
     result.has_estimates = true;
     result.nx = nx;
-    result.mean.assign(mean.span(), 0.0);
-    result.covariance.assign(cov.span(), 0.0);
-    for (std::size_t i = 0; i < mean.span(); ++i) result.mean[i] = mean.data()[i];
-    for (std::size_t i = 0; i < cov.span(); ++i) result.covariance[i] = cov.data()[i];
+    result.mean = std::move(mean);
+    result.covariance = std::move(cov);
+    if (options.diagnostics)
+      keep_diagnostics(solver.diagnostics(), ctx.plan.diagnostics, ctx.split, result);
   }
   return result;
 }
@@ -506,10 +572,21 @@ RunnerReport run_plan(const Deck& deck, const Plan& plan, ResultSink& sink,
         throw std::runtime_error("dataset '" + deck.data.dataset + "' holds no measurements");
       series.push_back(loaded->series);
     }
+    // A diffuse initial state: the methods solve the series after its exact start.
+    std::optional<DiffuseSplit> split;
+    if (const auto diffuse = diffuse_components(deck, model.nx()); !diffuse.empty()) {
+      if (series.size() != 1)
+        throw std::runtime_error("model.initial.diffuse runs one series (data.batch: 1)");
+      split = split_diffuse(model, series[0], diffuse);
+      series[0].diffuse_steps = split->steps();
+    }
     for (std::int64_t b = 0; b < dataset.batch; ++b) {
       const std::string name = dataset.member_name(b);
       if (!sink.contains_dataset(name)) sink.write_dataset(name, model, &series[b]);
     }
+    const HostModel& solved_model = split ? split->rest_model : model;
+    const std::vector<HostSeries> solved_series =
+        split ? std::vector<HostSeries>{split->rest_series} : series;
 
     // References (float64, sequential, member 0), computed when a pending run needs one.
     std::map<Method, Reference> references;
@@ -517,7 +594,8 @@ RunnerReport run_plan(const Deck& deck, const Plan& plan, ResultSink& sink,
       const Method r = reference_method(plan.runs[i].method, deck.runs.reference);
       if (references.count(r)) continue;
       progress.status("preparing " + dataset.name + ": float64 " + method_name(r) + " reference");
-      references[r] = compute_reference(r, model, series[0]);
+      references[r] = compute_reference(r, solved_model, solved_series[0],
+                                        split ? &*split : nullptr);
       if (!references[r].ready)
         progress.warn("the float64 " + method_name(r) + " reference for " + dataset.name +
                       " failed (" + references[r].error + "); parity is NaN for its runs");
@@ -533,15 +611,22 @@ RunnerReport run_plan(const Deck& deck, const Plan& plan, ResultSink& sink,
       const PlannedRun& run = plan.runs[i];
       const std::string id = run.key.id();
       progress.begin(i, id);
-      RunContext ctx{plan,    series[0], &references[reference_method(run.method, deck.runs.reference)],
-                     options.stop, env.device, env.execution_space, placement, options};
+      RunContext ctx{plan,
+                     series[0],
+                     &references[reference_method(run.method, deck.runs.reference)],
+                     split ? &*split : nullptr,
+                     options.stop,
+                     env.device,
+                     env.execution_space,
+                     placement,
+                     options};
       std::optional<RunResult> result;
       try {
         if (run.key.precision == "float32") {
-          if (!device32) device32 = to_device<float>(model, series);
+          if (!device32) device32 = to_device<float>(solved_model, solved_series);
           result = execute<float>(run, *device32, ctx);
         } else {
-          if (!device64) device64 = to_device<double>(model, series);
+          if (!device64) device64 = to_device<double>(solved_model, solved_series);
           result = execute<double>(run, *device64, ctx);
         }
       } catch (const Abandoned&) {
@@ -568,6 +653,9 @@ RunnerReport run_plan(const Deck& deck, const Plan& plan, ResultSink& sink,
       result->mean.shrink_to_fit();
       result->covariance.clear();
       result->covariance.shrink_to_fit();
+      for (auto* v : {&result->predicted_mean, &result->predicted_cov, &result->innovation,
+                      &result->innovation_cov, &result->loglik_terms})
+        std::vector<double>().swap(*v);
       report.results.push_back(std::move(*result));
     }
     if (report.interrupted) break;

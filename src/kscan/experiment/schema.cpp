@@ -169,15 +169,63 @@ std::vector<DeckKey> build_schema() {
       {"d", DeckType::vector, false, "Observation offset, ny entries."},
       {"R", DeckType::matrix, true,
        "Measurement noise covariance, ny x ny, symmetric positive definite."},
-      {"m0", DeckType::vector, true, "Mean of the initial state x_0, nx entries."},
-      {"P0", DeckType::matrix, true,
-       "Covariance of the initial state, nx x nx, symmetric positive definite."}};
+      {"m0", DeckType::vector, false,
+       "Mean of the initial state x_0 (the prior one step before the first observation), nx "
+       "entries. Give either m0 and P0 or model.initial."},
+      {"P0", DeckType::matrix, false,
+       "Covariance of the initial state x_0, nx x nx, symmetric positive definite."}};
   for (const auto& f : lti_fields) {
     DeckKey key = make_key(std::string("model.") + f.name, f.type);
     key.when = lti;
     key.required = f.required;
-    if (!f.required) key.default_note = "zeros";
+    const bool initial_state = f.name[0] == 'm' || f.name[0] == 'P';  // m0, P0
     key.description = f.description;
+    if (!initial_state)
+      key.description +=
+          " Or a list of T of them, one per step (x_{k+1} = F[k] x_k + ..., y[k] observes "
+          "x_{k+1}): each array is time-invariant or time-varying on its own, and T must be "
+          "the series length.";
+    if (!f.required)
+      key.default_note = initial_state ? "required unless model.initial is given" : "zeros";
+    add(key);
+  }
+  section("model.initial",
+          "The initial state in the textbook form: the predicted state of the first observation, "
+          "x_1 ~ N(a1, P1), with some or all components diffuse (an unknown starting level: "
+          "variance -> infinity, handled exactly). For every model kind; replaces m0 and P0 "
+          "(the prior one step earlier, which is transformed by F and Q before the first "
+          "observation).");
+  {
+    DeckKey key = make_key("model.initial.a1", DeckType::vector);
+    key.default_note = "zeros";
+    key.description = "Mean of x_1, nx entries (ignored in the diffuse components).";
+    add(key);
+  }
+  {
+    DeckKey key = make_key("model.initial.P1", DeckType::matrix);
+    key.default_note = "zeros";
+    key.description =
+        "Covariance of x_1 apart from the diffuse part (P* of Durbin & Koopman), nx x nx, "
+        "symmetric positive semi-definite; its rows and columns of diffuse components must be "
+        "zero.";
+    add(key);
+  }
+  {
+    DeckKey key = make_key("model.initial.diffuse", DeckType::boolean, "false");
+    key.description =
+        "Exact diffuse initialisation (Durbin & Koopman, ch. 5) of the components in "
+        "model.initial.diffuse_states (all of them when that is not given). The first "
+        "observations that identify the diffuse components (usually as many as there are) are "
+        "processed exactly on the host in float64 before the method runs on the rest of the "
+        "series from the resulting proper prior; log-likelihoods are the diffuse "
+        "log-likelihood.";
+    add(key);
+  }
+  {
+    DeckKey key = make_key("model.initial.diffuse_states", DeckType::vector);
+    key.default_note = "every component";
+    key.description =
+        "Indices (0-based) of the diffuse state components, when only some are diffuse.";
     add(key);
   }
   {
@@ -390,6 +438,20 @@ std::vector<DeckKey> build_schema() {
     key.description =
         "Which runs store their estimates (mean [T, nx], covariance [T, nx, nx]): none, the "
         "runs of the largest length (last), or all.";
+    add(key);
+  }
+  {
+    DeckKey key = make_key("output.diagnostics", DeckType::choice_list, "[]");
+    key.choices = {"predicted", "innovations", "loglik_terms"};
+    key.allow_empty = true;
+    key.description =
+        "What the runs that store estimates keep of the filtering pass besides mean and cov, "
+        "for every method (the parallel ones derive them from the scan's prefixes): predicted: "
+        "the prediction of each step from the observations before it (predicted_mean [T, nx], "
+        "predicted_cov [T, nx, nx]); innovations: y minus its prediction and its covariance "
+        "(innovation [T, ny], innovation_cov [T, ny, ny]; NaN where a component is missing); "
+        "loglik_terms: each observation's log-likelihood term (loglik_terms [T]; 0 where it "
+        "is missing), which sum to loglik.";
     add(key);
   }
   {

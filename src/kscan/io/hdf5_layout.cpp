@@ -178,16 +178,20 @@ RootAttributes read_root_attributes(hid_t file) {
 void write_dataset(hid_t group, const HostModel& model, const HostSeries* series) {
   require_extent(model.F.extent(0) >= 1 && model.F.extent(1) >= 1,
                  "the model has no stored matrices");
-  const std::size_t S = model.F.extent(0), nx = model.F.extent(1), ny = model.H.extent(1);
+  const std::size_t S = static_cast<std::size_t>(model.stored()), nx = model.F.extent(1),
+                    ny = model.H.extent(1);
   require_extent(model.F.extent(2) == nx, "F is not square");
   require_extent(ny >= 1, "the model has no observation dimension (ny = 0)");
-  require_extent(model.Q.extent(0) == S && model.Q.extent(1) == nx && model.Q.extent(2) == nx,
-                 "Q is not [S, nx, nx]");
-  require_extent(model.H.extent(0) == S && model.H.extent(2) == nx, "H is not [S, ny, nx]");
-  require_extent(model.R.extent(0) == S && model.R.extent(1) == ny && model.R.extent(2) == ny,
-                 "R is not [S, ny, ny]");
-  require_extent(model.c.extent(0) == S && model.c.extent(1) == nx, "c is not [S, nx]");
-  require_extent(model.d.extent(0) == S && model.d.extent(1) == ny, "d is not [S, ny]");
+  // Each array stores 1 slot or S (= T) of its own.
+  auto slots_ok = [S](const auto& v) { return v.extent(0) == 1 || v.extent(0) == S; };
+  require_extent(slots_ok(model.F), "F is not [1|S, nx, nx]");
+  require_extent(slots_ok(model.Q) && model.Q.extent(1) == nx && model.Q.extent(2) == nx,
+                 "Q is not [1|S, nx, nx]");
+  require_extent(slots_ok(model.H) && model.H.extent(2) == nx, "H is not [1|S, ny, nx]");
+  require_extent(slots_ok(model.R) && model.R.extent(1) == ny && model.R.extent(2) == ny,
+                 "R is not [1|S, ny, ny]");
+  require_extent(slots_ok(model.c) && model.c.extent(1) == nx, "c is not [1|S, nx]");
+  require_extent(slots_ok(model.d) && model.d.extent(1) == ny, "d is not [1|S, ny]");
   require_extent(model.m0.extent(0) == nx, "m0 is not [nx]");
   require_extent(model.P0.extent(0) == nx && model.P0.extent(1) == nx, "P0 is not [nx, nx]");
   std::size_t T = S;
@@ -208,6 +212,8 @@ void write_dataset(hid_t group, const HostModel& model, const HostSeries* series
   h5::write_int_attribute(group, "stored", static_cast<std::int64_t>(S));
   h5::write_int_attribute(group, "length", static_cast<std::int64_t>(T));
   h5::write_int_attribute(group, "time_varying", S > 1 ? 1 : 0);
+  // (m0, P0) are x_1's a1, P1 rather than the prior before the first step (model.initial).
+  h5::write_int_attribute(group, "initial_is_predicted", model.initial_is_predicted ? 1 : 0);
   write_view(group, "F", model.F);
   write_view(group, "c", model.c);
   write_view(group, "Q", model.Q);
@@ -216,6 +222,8 @@ void write_dataset(hid_t group, const HostModel& model, const HostSeries* series
   write_view(group, "R", model.R);
   write_view(group, "m0", model.m0);
   write_view(group, "P0", model.P0);
+  if (has_y && series->diffuse_steps > 0)
+    h5::write_int_attribute(group, "diffuse_steps", series->diffuse_steps);
   if (has_y) write_view(group, "y", series->y);
   if (has_truth) write_view(group, "x_true", series->x_true);
 }
@@ -232,10 +240,11 @@ StoredDataset read_dataset(hid_t file, const std::string& name, bool require_mea
   const hid_t g = group.get();
   const std::string& gn = group_name;
 
+  // Each array has 1 slot (time-invariant) or T of its own; S is the most any of them has.
   const Array F = read_checked(g, gn, "F", 3, "([T|1, nx, nx])", true);
-  const hsize_t S = F.dims[0], nx = F.dims[1];
-  if (S < 1) h5::fail(g, "array '" + gn + "/F' has no stored slot (shape " +
-                             shape_text(F.dims) + ")");
+  const hsize_t nx = F.dims[1];
+  if (F.dims[0] < 1) h5::fail(g, "array '" + gn + "/F' has no stored slot (shape " +
+                                     shape_text(F.dims) + ")");
   if (F.dims[2] != nx)
     h5::fail(g, "array '" + gn + "/F' is not square: shape " + shape_text(F.dims) +
                     ", expected [T|1, nx, nx]");
@@ -247,22 +256,30 @@ StoredDataset read_dataset(hid_t file, const std::string& name, bool require_mea
   if (ny < 1 || ny > static_cast<hsize_t>(max_dim))
     h5::fail(g, "observation dimension ny = " + std::to_string(ny) + " (from H) is outside 1.." +
                     std::to_string(max_dim));
-  check_shape(g, gn, "H", H, {S, ny, nx}, "([T|1, ny, nx], as many slots as F)");
   const Array Q = read_checked(g, gn, "Q", 3, "([T|1, nx, nx])", true);
-  check_shape(g, gn, "Q", Q, {S, nx, nx}, "([T|1, nx, nx], as many slots as F)");
   const Array R = read_checked(g, gn, "R", 3, "([T|1, ny, ny])", true);
-  check_shape(g, gn, "R", R, {S, ny, ny}, "([T|1, ny, ny], as many slots as F)");
   const bool has_c = h5::exists(g, "c"), has_d = h5::exists(g, "d");
-  Array c{{S, nx}, std::vector<double>(S * nx, 0.0)};
-  Array d{{S, ny}, std::vector<double>(S * ny, 0.0)};
-  if (has_c) {
-    c = read_checked(g, gn, "c", 2, "([T|1, nx])", true);
-    check_shape(g, gn, "c", c, {S, nx}, "([T|1, nx], as many slots as F)");
-  }
-  if (has_d) {
-    d = read_checked(g, gn, "d", 2, "([T|1, ny])", true);
-    check_shape(g, gn, "d", d, {S, ny}, "([T|1, ny], as many slots as F)");
-  }
+  Array c{{1, nx}, std::vector<double>(nx, 0.0)};
+  Array d{{1, ny}, std::vector<double>(ny, 0.0)};
+  if (has_c) c = read_checked(g, gn, "c", 2, "([T|1, nx])", true);
+  if (has_d) d = read_checked(g, gn, "d", 2, "([T|1, ny])", true);
+  const hsize_t S = std::max({F.dims[0], H.dims[0], Q.dims[0], R.dims[0], c.dims[0], d.dims[0]});
+  auto slots = [&](const char* name, const Array& a, std::vector<hsize_t> tail,
+                   const char* expected) {
+    std::vector<hsize_t> one{1}, all{S};
+    one.insert(one.end(), tail.begin(), tail.end());
+    all.insert(all.end(), tail.begin(), tail.end());
+    check_shape(g, gn, name, a, a.dims.at(0) == 1 ? one : all, expected);
+    return static_cast<int>(a.dims[0]);
+  };
+  ModelSlots model_slots;
+  const char* each = "(1 slot, or as many as the longest array)";
+  model_slots.F = slots("F", F, {nx, nx}, each);
+  model_slots.H = slots("H", H, {ny, nx}, each);
+  model_slots.Q = slots("Q", Q, {nx, nx}, each);
+  model_slots.R = slots("R", R, {ny, ny}, each);
+  model_slots.c = slots("c", c, {nx}, each);
+  model_slots.d = slots("d", d, {ny}, each);
   const Array m0 = read_checked(g, gn, "m0", 1, "([nx])", false);
   check_shape(g, gn, "m0", m0, {nx}, "([nx])");
   const Array P0 = read_checked(g, gn, "P0", 2, "([nx, nx])", false);
@@ -273,7 +290,10 @@ StoredDataset read_dataset(hid_t file, const std::string& name, bool require_mea
     check_finite(g, gn, array_name, *array, false);
 
   StoredDataset out;
-  out.model = HostModel(static_cast<int>(nx), static_cast<int>(ny), static_cast<int>(S));
+  out.model = HostModel(static_cast<int>(nx), static_cast<int>(ny), model_slots);
+  out.model.initial_is_predicted =
+      h5::has_attribute(g, "initial_is_predicted") &&
+      h5::read_int_attribute(g, "initial_is_predicted") != 0;
   fill(out.model.F, F);
   fill(out.model.c, c);
   fill(out.model.Q, Q);
@@ -344,6 +364,19 @@ void validate_run(const RunResult& run) {
     if (run.covariance.size() != T * nx * nx)
       fail("covariance has " + std::to_string(run.covariance.size()) +
            " values, expected T * nx * nx = " + std::to_string(T * nx * nx));
+    const std::size_t ny = static_cast<std::size_t>(std::max(run.ny, 0));
+    auto check = [&](const char* name, const std::vector<double>& v, std::size_t expected) {
+      if (!v.empty() && v.size() != expected)
+        fail(std::string(name) + " has " + std::to_string(v.size()) + " values, expected " +
+             std::to_string(expected));
+    };
+    check("predicted_mean", run.predicted_mean, T * nx);
+    check("predicted_cov", run.predicted_cov, T * nx * nx);
+    check("innovation", run.innovation, T * ny);
+    check("innovation_cov", run.innovation_cov, T * ny * ny);
+    check("loglik_terms", run.loglik_terms, T);
+    if ((!run.innovation.empty() || !run.innovation_cov.empty()) && ny < 1)
+      fail("innovations need ny >= 1");
   }
 }
 
@@ -392,6 +425,16 @@ void write_run(hid_t group, const RunResult& run) {
     const hsize_t T = static_cast<hsize_t>(k.length), nx = static_cast<hsize_t>(run.nx);
     h5::write_array(estimates.get(), "mean", {T, nx}, run.mean.data());
     h5::write_array(estimates.get(), "cov", {T, nx, nx}, run.covariance.data());
+    const hsize_t ny = static_cast<hsize_t>(run.ny);
+    auto optional = [&](const char* name, const std::vector<double>& v,
+                        std::vector<hsize_t> shape) {
+      if (!v.empty()) h5::write_array(estimates.get(), name, shape, v.data());
+    };
+    optional("predicted_mean", run.predicted_mean, {T, nx});
+    optional("predicted_cov", run.predicted_cov, {T, nx, nx});
+    optional("innovation", run.innovation, {T, ny});
+    optional("innovation_cov", run.innovation_cov, {T, ny, ny});
+    optional("loglik_terms", run.loglik_terms, {T});
   }
 }
 
@@ -446,6 +489,17 @@ RunResult read_run(hid_t file, const std::string& id, bool with_estimates) {
       run.has_estimates = true;
       run.mean = h5::read_array(g, "estimates/mean");
       run.covariance = h5::read_array(g, "estimates/cov");
+      auto optional = [&](const char* name, std::vector<double>& into) {
+        const std::string full = std::string("estimates/") + name;
+        if (h5::exists(g, full)) into = h5::read_array(g, full);
+      };
+      optional("predicted_mean", run.predicted_mean);
+      optional("predicted_cov", run.predicted_cov);
+      optional("innovation", run.innovation);
+      optional("innovation_cov", run.innovation_cov);
+      optional("loglik_terms", run.loglik_terms);
+      if (h5::exists(g, "estimates/innovation"))
+        run.ny = static_cast<int>(h5::array_shape(g, "estimates/innovation").dims.at(1));
     }
   }
   return run;

@@ -8,9 +8,13 @@
 //                         concurrency (int64), hostname, created (ISO 8601 UTC), deck (YAML);
 //                         resumed (ISO 8601, only when a sweep was resumed into the file)
 //   /datasets/<name>/     F [S, nx, nx], c [S, nx], Q [S, nx, nx], H [S, ny, nx], d [S, ny],
-//                         R [S, ny, ny], m0 [nx], P0 [nx, nx]   (S = 1 or T stored slots)
+//                         R [S, ny, ny], m0 [nx], P0 [nx, nx]   (each array 1 or S = T slots,
+//                         independently of the others)
 //                         y [T, ny] (NaN = missing), x_true [T, nx] when known
-//                         attrs: nx, ny, stored, length (T; S when there is no y), time_varying
+//                         attrs: nx, ny, stored (S, the most slots of any array), length (T; S
+//                         when there is no y), time_varying, initial_is_predicted (int64 0/1:
+//                         m0, P0 are x_1's a1, P1), diffuse_steps (int64, only with a diffuse
+//                         initial state: observations its exact start used)
 //   /runs/<id>/           attrs: method, scan, precision, length, batch, dataset,
 //                         threads_or_device, repetitions, and the metrics -- median_seconds,
 //                         min_seconds, mean_seconds, throughput_msps, flops, achieved_gflops,
@@ -21,7 +25,10 @@
 //                         timing/total_seconds [reps], timing/<phase>_seconds [reps] for
 //                         elements, forward_scan, backward_scan, combine, copy (NaN when a
 //                         phase was not timed)
-//                         estimates/mean [T, nx], estimates/cov [T, nx, nx] when kept
+//                         estimates/mean [T, nx], estimates/cov [T, nx, nx] when kept; with
+//                         output.diagnostics also predicted_mean [T, nx], predicted_cov
+//                         [T, nx, nx], innovation [T, ny], innovation_cov [T, ny, ny] (NaN for
+//                         missing components), loglik_terms [T]
 //   /summary              compound table, one row per run in /runs (summary.hpp's columns):
 //                         text columns are fixed-length null-terminated strings, integer
 //                         columns int64, real columns float64 (NaN = absent); written by commit
