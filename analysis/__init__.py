@@ -12,9 +12,10 @@ Modules, in the order data flows through them:
 
 * ``load``    -- open and validate files, turn /runs/<id> groups into ``Run`` objects;
 * ``derive``  -- the numbers the figures and tables share (speedups, crossovers, selections);
+* ``diagnostics`` -- residual diagnostics of the filtering pass (Ljung-Box Q, H, normality N);
 * ``figures`` -- matplotlib (Agg) figures, one function per figure kind;
 * ``tables``  -- Markdown tables;
 * ``report``  -- the command line that ties them together.
 """
 
-__all__ = ["load", "derive", "figures", "tables", "report"]
+__all__ = ["load", "derive", "diagnostics", "figures", "tables", "report"]

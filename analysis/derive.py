@@ -240,3 +240,93 @@ def worst_parity(result: ResultFile, method: str, scan: str, precision: str) -> 
         if worst is None or value > worst:
             worst, at = value, run.length
     return Parity(worst, at, measured)
+
+
+# --------------------------------------------------------------------------------------------
+# residual diagnostics of the runs that store their filtering pass
+
+MAX_RESIDUAL_RUNS = 3        # runs drawn in the residual figure
+MAX_RESIDUAL_COMPONENTS = 3  # components drawn per run
+
+
+@dataclass
+class ResidualEntry:
+    """Diagnostics of one run's standardized residuals (one Diagnostics per component);
+    ``residuals`` kept only for the runs the figure draws."""
+
+    file_index: int
+    run: Run
+    diagnostics: list
+    residuals: Optional[list]
+    loglik: Optional[float]
+
+
+def residual_plot_runs(files: Sequence[ResultFile],
+                       limit: int = MAX_RESIDUAL_RUNS) -> List[Tuple[int, str]]:
+    """(file index, run id) of the runs to draw: one per file and dataset (the methods of one
+    dataset filter the same series), float64 and kf first, at most ``limit``."""
+    def rank(run: Run):
+        return (PRECISION_ORDER[::-1].index(run.precision)
+                if run.precision in PRECISION_ORDER else 9,
+                METHOD_ORDER.index(run.method) if run.method in METHOD_ORDER else 99,
+                run.run_id)
+
+    chosen: Dict[Tuple[int, str], Run] = {}
+    for index, result in enumerate(files):
+        for run in result.runs:
+            if not run.has_residuals or run.diffuse_steps is None:
+                continue
+            key = (index, run.dataset or run.run_id)
+            if key not in chosen or rank(run) < rank(chosen[key]):
+                chosen[key] = run
+    ordered = sorted(chosen.items(), key=lambda item: (item[0][0], item[1].length,
+                                                       item[0][1]))
+    return [(index, run.run_id) for (index, _), run in ordered[:limit]]
+
+
+def residual_entries(files: Sequence[ResultFile], lags: Optional[int] = None,
+                     notices: Optional[List[str]] = None,
+                     plot_limit: int = MAX_RESIDUAL_RUNS) -> List[ResidualEntry]:
+    """Reads the innovations of every run that stores them and computes Q(k), H(h) and N per
+    measurement component (see diagnostics.py for the conventions). Problems reading a run's
+    arrays, residuals with a variance <= 0, and loglik_terms that do not add up to the loglik
+    attribute are appended to ``notices``."""
+    from . import diagnostics
+    from .load import InputError, read_filter_pass
+
+    notices = notices if notices is not None else []
+    plotted = set(residual_plot_runs(files, plot_limit))
+    entries = []
+    for index, result in enumerate(files):
+        for run in result.runs:
+            if not run.has_residuals or run.diffuse_steps is None:
+                continue
+            try:
+                data = read_filter_pass(result.path, run)
+            except InputError as err:
+                notices.append(str(err))
+                continue
+            residuals = diagnostics.standardized_residuals(data.innovation,
+                                                           data.innovation_variance,
+                                                           run.diffuse_steps)
+            invalid = sum(r.invalid for r in residuals)
+            if invalid:
+                notices.append(f"{result.label}: run {run.run_id} has {invalid} innovations "
+                               "with a variance <= 0; they were left out of the diagnostics")
+            stats = [diagnostics.diagnose(r, lags, acf_lags=20) for r in residuals]
+            stored = _finite_or_none(run.metric("loglik"))
+            loglik = stored
+            if data.loglik_terms is not None:
+                total = float(np.sum(data.loglik_terms))
+                if stored is None:
+                    loglik = total
+                elif math.isfinite(total):
+                    tolerance = 1e-6 if run.precision == "float64" else 1e-3
+                    if abs(total - stored) > tolerance * max(1.0, abs(stored)):
+                        notices.append(f"{result.label}: run {run.run_id}: loglik_terms sum "
+                                       f"to {total:.10g}, the loglik attribute is "
+                                       f"{stored:.10g}")
+            keep = (index, run.run_id) in plotted
+            entries.append(ResidualEntry(index, run, stats, residuals if keep else None,
+                                         loglik))
+    return entries

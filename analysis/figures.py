@@ -465,6 +465,59 @@ def scan_length_heatmap(files: Sequence[ResultFile], index: int, precision: str,
                   "the fastest. Absolute values are in the line plots and tables.")
 
 
+def residual_figure(files: Sequence[ResultFile], entries, out_dir: str) -> Optional[Figure]:
+    """Standardized one-step prediction residuals against the time step (left) and their
+    autocorrelation (right, with the +-1.96 / sqrt(n) band of white noise), one row per
+    drawn run and component (Durbin & Koopman 2012, Fig. 2.7)."""
+    rows = []
+    for entry in entries:
+        if entry.residuals is None:
+            continue
+        for residuals, diag in list(zip(entry.residuals, entry.diagnostics))[
+                :derive.MAX_RESIDUAL_COMPONENTS]:
+            if residuals.values.size >= 2:
+                rows.append((entry, residuals, diag))
+    if not rows:
+        return None
+    fig, axes = plt.subplots(len(rows), 2, squeeze=False, constrained_layout=True,
+                             figsize=(11.0, 2.6 * len(rows) + 0.6),
+                             gridspec_kw={"width_ratios": [2.4, 1.0]})
+    for (entry, residuals, diag), (left, right) in zip(rows, axes):
+        ny = len(entry.diagnostics)
+        name = f"{files[entry.file_index].label}: {entry.run.run_id}" + \
+            (f", component {residuals.component + 1}/{ny}" if ny > 1 else "")
+        steps, values = residuals.steps.astype(float), residuals.values
+        gaps = np.nonzero(np.diff(steps) > 1)[0] + 1  # missing steps break the line
+        left.plot(np.insert(steps, gaps, np.nan), np.insert(values, gaps, np.nan),
+                  color=_TAB10[0], linewidth=0.8,
+                  marker="." if values.size <= 500 else None, markersize=3)
+        for level in (-2.0, 0.0, 2.0):
+            left.axhline(level, color="black" if level == 0 else "0.5", linewidth=0.7,
+                         linestyle="-" if level == 0 else "--")
+        left.set_title(name, fontsize=9, loc="left")
+        left.set_ylabel("standardized residual")
+        left.set_xlabel("time step t (0-based, as in the HDF5 arrays)")
+        lags = np.arange(1, diag.acf.size + 1)
+        right.bar(lags, diag.acf, width=0.6, color=_TAB10[0])
+        band = 1.96 / math.sqrt(diag.n)
+        right.axhspan(-band, band, color="0.85", zorder=0)
+        right.axhline(0.0, color="black", linewidth=0.7)
+        right.set_xlabel("lag")
+        right.set_ylabel("autocorrelation")
+        right.set_title(f"Q({diag.lags}) = {diag.q:.3g}, p = {diag.q_p:.3g}", fontsize=9,
+                        loc="left")
+    fig.suptitle("Standardized one-step prediction residuals and their autocorrelation",
+                 fontsize=10)
+    filename = "residuals.png"
+    _save(fig, out_dir, filename)
+    return Figure(filename, "Standardized residuals",
+                  "e_t = v_t / sqrt(F_t) of the filtering pass (per component: the diagonal of "
+                  "F_t), diffuse and missing steps left out; dashed lines at ±2. Right: "
+                  "sample autocorrelation, grey band ±1.96/√n (white noise). One run per "
+                  "file and dataset, at most "
+                  f"{derive.MAX_RESIDUAL_RUNS} runs.")
+
+
 def _length_tick(length: int) -> str:
     """2^k for powers of two (mathtext), the number otherwise."""
     if length > 0 and length & (length - 1) == 0:

@@ -9,6 +9,11 @@ figure and table code only ever sees validated ``Run`` objects.
 
 A file that cannot be used at all raises ``InputError`` (the CLI prints its one-line message and
 exits 2). A file that is usable but incomplete loads with human-readable ``warnings``.
+
+The filtering pass's per-step arrays (``/runs/<id>/estimates/innovation`` and friends, see
+``FILTER_ARRAYS``) can be as large as the estimates, so ``load_file`` only checks their shapes
+(HDF5 metadata, no data read) and records the usable ones on the ``Run``; ``read_filter_pass``
+reads them when the report asks for them.
 """
 
 from __future__ import annotations
@@ -37,6 +42,17 @@ PRECISION_ORDER = ("float32", "float64")
 METRIC_NAMES = ("median_seconds", "min_seconds", "mean_seconds", "throughput_msps", "flops",
                 "flops_span", "achieved_gflops", "mfu", "peak_memory_bytes", "rmse_vs_truth",
                 "max_abs_diff_vs_reference", "loglik")
+
+# Per-step arrays of the filtering pass that a run may store next to estimates/mean and
+# estimates/cov, with the shape each must have (T = the run's length; ny from innovation, nx
+# from mean or predicted_mean). All optional; a malformed one is a warning and is ignored.
+FILTER_ARRAYS = {
+    "predicted_mean": "[T, nx]",
+    "predicted_cov": "[T, nx, nx]",
+    "innovation": "[T, ny]",
+    "innovation_cov": "[T, ny, ny]",
+    "loglik_terms": "[T]",
+}
 
 # Root attributes shown in the environment table, in this order (others follow).
 ENVIRONMENT_ATTRS = ("execution_space", "device", "concurrency", "kscan_version",
@@ -68,6 +84,21 @@ class Run:
     phase_seconds: Dict[str, np.ndarray] = field(default_factory=dict)
     metrics: Dict[str, float] = field(default_factory=dict)
     source: str = "runs"  # "runs", or "summary" when rebuilt from the /summary table
+    # Shapes of the well-formed FILTER_ARRAYS the run stores (read with read_filter_pass).
+    filter_arrays: Dict[str, Tuple[int, ...]] = field(default_factory=dict)
+    # Leading steps of the exact diffuse start: the diffuse_steps attribute of
+    # /datasets/<dataset> (0 when absent); None when that attribute is malformed.
+    diffuse_steps: Optional[int] = 0
+
+    @property
+    def has_residuals(self) -> bool:
+        """Innovations and their covariances stored and well-formed (diagnostics possible)."""
+        return "innovation" in self.filter_arrays and "innovation_cov" in self.filter_arrays
+
+    @property
+    def ny(self) -> Optional[int]:
+        shape = self.filter_arrays.get("innovation")
+        return shape[1] if shape else None
 
     @property
     def is_parallel(self) -> bool:
@@ -152,6 +183,19 @@ class ResultFile:
     @property
     def precisions(self) -> List[str]:
         return order_values({run.precision for run in self.runs}, PRECISION_ORDER)
+
+
+@dataclass
+class FilterPass:
+    """The filtering pass's per-step arrays of one run, as read by ``read_filter_pass``.
+    Arrays the run does not store (or that were not asked for) are None."""
+
+    innovation: Optional[np.ndarray] = None          # [T, ny], NaN where missing
+    innovation_variance: Optional[np.ndarray] = None  # [T, ny], the diagonal of innovation_cov
+    innovation_cov: Optional[np.ndarray] = None      # [T, ny, ny], only with full_cov=True
+    loglik_terms: Optional[np.ndarray] = None        # [T], 0 where missing
+    predicted_mean: Optional[np.ndarray] = None      # [T, nx], only with predicted=True
+    predicted_cov: Optional[np.ndarray] = None       # [T, nx, nx], only with predicted=True
 
 
 def order_values(values: Iterable[str], preferred: Iterable[str]) -> List[str]:
@@ -290,6 +334,117 @@ class _Notes:
         return out
 
 
+def _filter_array_shapes(run_id: str, group, length: int,
+                         notes: _Notes) -> Dict[str, Tuple[int, ...]]:
+    """Shapes of the well-formed FILTER_ARRAYS in group/estimates (metadata only); each
+    malformed one (wrong rank or extents, not numeric, not a dataset) is a warning."""
+    import h5py
+
+    estimates = group.get("estimates")
+    if not isinstance(estimates, h5py.Group):
+        return {}
+    found: Dict[str, Tuple[int, ...]] = {}
+    shapes: Dict[str, Optional[Tuple[int, ...]]] = {}
+    for name in FILTER_ARRAYS:
+        if name not in estimates:
+            continue
+        item = estimates.get(name)
+        numeric = (isinstance(item, h5py.Dataset) and item.dtype.kind in "fiu"
+                   and item.shape is not None)
+        shapes[name] = tuple(int(n) for n in item.shape) if numeric else None
+
+    mean = estimates.get("mean")
+    nx = None
+    if isinstance(mean, h5py.Dataset) and mean.shape is not None and len(mean.shape) == 2:
+        nx = int(mean.shape[1])
+    elif shapes.get("predicted_mean") and len(shapes["predicted_mean"]) == 2:
+        nx = shapes["predicted_mean"][1]
+    innovation = shapes.get("innovation")
+    ny = innovation[1] if innovation and len(innovation) == 2 else None
+    if ny is None and shapes.get("innovation_cov") and len(shapes["innovation_cov"]) == 3:
+        ny = shapes["innovation_cov"][1]
+    expected = {"predicted_mean": (length, nx), "predicted_cov": (length, nx, nx),
+                "innovation": (length, ny), "innovation_cov": (length, ny, ny),
+                "loglik_terms": (length,)}
+    for name, shape in shapes.items():
+        want = expected[name]
+        good = (shape is not None and len(shape) == len(want) and None not in want
+                and shape == want and all(n >= 1 for n in shape))
+        if good:
+            found[name] = shape
+        else:
+            shown = "not a numeric dataset" if shape is None else \
+                "shape [" + ", ".join(map(str, shape)) + "]"
+            notes.run(f"store a malformed estimates/{name} ({shown} where "
+                      f"{FILTER_ARRAYS[name]} was expected, T = length); it was ignored",
+                      run_id)
+    if "innovation" in found and "innovation_cov" not in found:
+        notes.run("store innovations without a usable innovation_cov: no residual diagnostics",
+                  run_id)
+    return found
+
+
+def _diffuse_steps(datasets_group, notes: _Notes) -> Dict[str, Optional[int]]:
+    """diffuse_steps of every /datasets/<name> group that has one (None when malformed)."""
+    import h5py
+
+    out: Dict[str, Optional[int]] = {}
+    if not isinstance(datasets_group, h5py.Group):
+        return out
+    for name, item in datasets_group.items():
+        if not isinstance(item, h5py.Group) or "diffuse_steps" not in item.attrs:
+            continue
+        raw = item.attrs["diffuse_steps"]
+        number = _as_float(raw)
+        if number is None or not math.isfinite(number) or number < 0 or number != int(number):
+            notes.line(f"/datasets/{name} has a malformed diffuse_steps attribute "
+                       f"({_as_text(raw)}): its runs get no residual diagnostics")
+            out[name] = None
+        else:
+            out[name] = int(number)
+    return out
+
+
+def read_filter_pass(path: str, run: Run, full_cov: bool = False,
+                     predicted: bool = False) -> FilterPass:
+    """Reads the stored, well-formed filtering-pass arrays of one run (as checked by
+    load_file): innovation, the diagonal of innovation_cov and loglik_terms; the whole
+    innovation_cov with full_cov, predicted_mean/cov with predicted. Raises InputError when
+    the file can no longer be read."""
+    import h5py
+
+    shapes = run.filter_arrays
+    result = FilterPass()
+    if not shapes:
+        return result
+    with _open(path) as handle:
+        try:
+            estimates = handle[f"runs/{run.run_id}/estimates"]
+
+            def read(name):
+                return np.asarray(estimates[name][()], dtype=float) if name in shapes else None
+
+            result.innovation = read("innovation")
+            if "innovation_cov" in shapes:
+                cov = estimates["innovation_cov"]
+                ny = shapes["innovation_cov"][1]
+                if full_cov:
+                    result.innovation_cov = np.asarray(cov[()], dtype=float)
+                    result.innovation_variance = np.diagonal(result.innovation_cov, axis1=1,
+                                                             axis2=2).copy()
+                else:  # only the diagonal: T * ny values, not T * ny * ny
+                    result.innovation_variance = np.stack(
+                        [np.asarray(cov[:, j, j], dtype=float) for j in range(ny)], axis=1)
+            result.loglik_terms = read("loglik_terms")
+            if predicted:
+                result.predicted_mean = read("predicted_mean")
+                result.predicted_cov = read("predicted_cov")
+        except (OSError, KeyError, ValueError, TypeError) as err:
+            raise InputError(f"{path}: cannot read the filtering pass of run {run.run_id} "
+                             f"({err})") from None
+    return result
+
+
 def _read_run(run_id: str, group, notes: _Notes) -> Optional[Run]:
     import h5py
 
@@ -334,7 +489,7 @@ def _read_run(run_id: str, group, notes: _Notes) -> Optional[Run]:
               batch=batch if batch and batch > 0 else 1,
               dataset=_as_text(attrs["dataset"]) if "dataset" in attrs else "",
               threads_or_device=threads, total_seconds=total, phase_seconds=phases,
-              metrics=metrics)
+              metrics=metrics, filter_arrays=_filter_array_shapes(run_id, group, length, notes))
     if not metrics:
         if run.is_timed:
             notes.run("have no metrics; medians were taken from their repetitions", run_id)
@@ -417,6 +572,10 @@ def load_file(path: str) -> ResultFile:
                     run = _read_run(run_id, item, notes)
                     if run is not None:
                         runs.append(run)
+
+            diffuse = _diffuse_steps(handle.get("datasets"), notes)
+            for run in runs:
+                run.diffuse_steps = diffuse.get(run.dataset, 0)
 
             summary = handle.get("summary")
             has_summary = isinstance(summary, h5py.Dataset) and summary.dtype.names is not None

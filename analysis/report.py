@@ -32,6 +32,16 @@ def _parse_lengths(text: str) -> List[int]:
     return values
 
 
+def _positive_int(text: str) -> int:
+    try:
+        value = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"expected a positive integer, got '{text}'")
+    if value < 1:
+        raise argparse.ArgumentTypeError(f"expected a positive integer, got '{text}'")
+    return value
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog=PROG,
@@ -45,8 +55,27 @@ def build_parser() -> argparse.ArgumentParser:
                         metavar="T[,T...]",
                         help="lengths for the bar charts and tables (default: the smallest "
                              "and the largest length in the files)")
+    parser.add_argument("--ljung-box-lags", type=_positive_int, default=None, metavar="K",
+                        help="lags k of the Ljung-Box Q(k) in the residual diagnostics "
+                             "(default: min(10, n // 5) for n residuals)")
     parser.add_argument("--quiet", action="store_true", help="no warnings on stderr")
     return parser
+
+
+RESIDUAL_TEXT = (
+    "\nStandardized one-step prediction residuals e_t = v_t / sqrt(F_t) of the filtering "
+    "pass, and the diagnostics of Durbin & Koopman (2012, §2.12). With ny > 1 each "
+    "measurement component is standardized on its own, by the diagonal of F_t (the components "
+    "stay correlated within a step). Left out: the first *diffuse* steps (the exact diffuse "
+    "start, the dataset's `diffuse_steps`) and the steps where the component is *missing*; "
+    "*n* residuals remain. *mean*, *variance* (unbiased): should be near 0 and 1. "
+    "*Q(k)*: Ljung-Box statistic of the first k autocorrelations (k = min(10, n // 5) unless "
+    "`--ljung-box-lags` is given), p from χ²(k); small p: serial correlation. "
+    "*H(h)*: sum of squares of the last h residuals over that of the first h, "
+    "h = round(n / 3), two-sided p from F(h, h); small p: heteroscedasticity. "
+    "*N*: Bowman-Shenton (= Jarque-Bera) normality statistic n (S²/6 + (K − 3)²/24) from the "
+    "skewness S and kurtosis K, p from χ²(2); small p: not Gaussian. *loglik*: the run's "
+    "log-likelihood attribute (the sum of `loglik_terms` when the attribute is absent).\n\n")
 
 
 def _error(message: str) -> None:
@@ -54,7 +83,7 @@ def _error(message: str) -> None:
 
 
 def write_report(files, out_dir: str, requested_lengths: Optional[Sequence[int]],
-                 notices: List[str]) -> str:
+                 notices: List[str], ljung_box_lags: Optional[int] = None) -> str:
     """Draws every figure, writes report.md, returns its path; notices collects stderr lines."""
     from . import derive, figures, tables
     from .load import FLOPS_SPAN, SECONDS
@@ -74,6 +103,8 @@ def write_report(files, out_dir: str, requested_lengths: Optional[Sequence[int]]
                                f"{precision} runs; available: "
                                f"{', '.join(map(str, sorted(available)))}")
             groups.append((kind, precision, selected))
+
+    residuals = derive.residual_entries(files, ljung_box_lags, notices)
 
     written = []
     md = ["# kscan report\n\n"]
@@ -151,6 +182,15 @@ def write_report(files, out_dir: str, requested_lengths: Optional[Sequence[int]]
               "worst over all lengths (the length where it occurs in brackets).\n\n")
     md.append(tables.parity_table(files))
 
+    md.append("\n## Residual diagnostics\n")
+    if not residuals:
+        md.append("\nNo run stores its filtering pass (estimates/innovation and "
+                  "estimates/innovation_cov).\n")
+    else:
+        md.append(RESIDUAL_TEXT)
+        add(figures.residual_figure(files, residuals, out_dir))
+        md.append("\n" + tables.residual_table(files, residuals))
+
     md.append("\n## Figures\n\n")
     md.append(tables.bullet([f"[{f.filename}]({f.filename}) — {f.title}" for f in written]))
 
@@ -188,7 +228,7 @@ def main(argv: Optional[Sequence[str]] = None) -> int:
 
     notices: List[str] = []
     try:
-        path = write_report(files, args.output, args.lengths, notices)
+        path = write_report(files, args.output, args.lengths, notices, args.ljung_box_lags)
     except OSError as err:
         _error(f"cannot write the report to {args.output}: {err}")
         return 1

@@ -172,6 +172,25 @@ def parity_table(files: Sequence[ResultFile]) -> str:
                           [f"{f.label}: worst max abs diff (at T)" for f in files], rows)
 
 
+def residual_table(files: Sequence[ResultFile], entries) -> str:
+    """One row per run and measurement component: n, mean and variance of the standardized
+    residuals, Q(k), H(h) and N with their p-values, and the run's log-likelihood."""
+    rows = []
+    for entry in entries:
+        run = entry.run
+        ny = len(entry.diagnostics)
+        for d in entry.diagnostics:
+            rows.append([files[entry.file_index].label, run.run_id,
+                         f"{d.component + 1}/{ny}", str(d.n), str(d.diffuse), str(d.missing),
+                         number(d.mean), number(d.variance), str(d.lags), number(d.q),
+                         number(d.q_p, 3), str(d.h), number(d.het), number(d.het_p, 3),
+                         number(d.normality), number(d.normality_p, 3),
+                         number(entry.loglik, 10)])
+    headers = ["file", "run", "component", "n", "diffuse", "missing", "mean", "variance", "k",
+               "Q(k)", "p(Q)", "h", "H(h)", "p(H)", "N", "p(N)", "loglik"]
+    return markdown_table(headers, rows)
+
+
 def warnings_list(files: Sequence[ResultFile]) -> str:
     lines = [f"- **{result.label}** ({result.path}): {warning}"
              for result in files for warning in result.warnings]

@@ -290,7 +290,8 @@ class ReportChecks:
     def test_sections_and_tables(self):
         for heading in ("## Run environment", "## Time against series length",
                         "## At selected lengths", "## Speedup over the sequential reference",
-                        "## Throughput", "## Scan × length heatmaps", "## Parity"):
+                        "## Throughput", "## Scan × length heatmaps", "## Parity",
+                        "## Residual diagnostics"):
             self.assertIn(heading, self.md)
         env = table_rows(self.md, "attribute")
         self.assertTrue(any(row["attribute"] == "execution_space" for row in env))
