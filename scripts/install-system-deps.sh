@@ -3,10 +3,11 @@
 # Exit 2 when something is missing and cannot be installed from here.
 set -euo pipefail
 
-# libbenchmark-dev: the optional small-matrix microbenchmark in bench/.
+# libbenchmark-dev: the optional small-matrix microbenchmark in bench/. python3-statsmodels: the
+# independent state-space implementation the real-data tests compare with (tests/analysis).
 packages=(g++ cmake make ninja-build pkg-config libhdf5-dev libyaml-cpp-dev libgtest-dev
           libbenchmark-dev
-          xz-utils python3 python3-numpy python3-h5py python3-matplotlib
+          xz-utils python3 python3-numpy python3-h5py python3-matplotlib python3-statsmodels
           ${KSCAN_EXTRA_PACKAGES:-})
 # MPI only for a build with -DKSCAN_ENABLE_MPI=ON (`make test PRESET=mpi` sets KSCAN_ENABLE_MPI=ON
 # here); the default build and its tests need none.
