@@ -2,6 +2,8 @@
 // Simulation of states and measurements from a model, on the host in float64 so that a seed gives
 // the same series on every backend; missing observations are NaN.
 #include <cstdint>
+#include <string>
+#include <vector>
 
 #include "kscan/model/state_space_model.hpp"
 
@@ -11,6 +13,10 @@ namespace kscan {
 struct HostSeries {
   Kokkos::View<double**, Kokkos::LayoutRight, Kokkos::HostSpace> y;
   Kokkos::View<double**, Kokkos::LayoutRight, Kokkos::HostSpace> x_true;
+  /// The time of each step when the source names one (a CSV time column), stored with the
+  /// dataset: numbers (NaN where unknown), or labels as written; both empty otherwise.
+  std::vector<double> time;
+  std::vector<std::string> time_text;
   int length() const { return static_cast<int>(y.extent(0)); }
 };
 

@@ -9,7 +9,9 @@
 //                         resumed (ISO 8601, only when a sweep was resumed into the file)
 //   /datasets/<name>/     F [S, nx, nx], c [S, nx], Q [S, nx, nx], H [S, ny, nx], d [S, ny],
 //                         R [S, ny, ny], m0 [nx], P0 [nx, nx]   (S = 1 or T stored slots)
-//                         y [T, ny] (NaN = missing), x_true [T, nx] when known
+//                         y [T, ny] (NaN = missing), x_true [T, nx] when known,
+//                         time [T] when the source has a time column (float64, NaN where a
+//                         cell was empty; UTF-8 strings when the column is not numeric)
 //                         attrs: nx, ny, stored, length (T; S when there is no y), time_varying
 //   /runs/<id>/           attrs: method, scan, precision, length, batch, dataset,
 //                         threads_or_device, repetitions, and the metrics -- median_seconds,
@@ -64,6 +66,9 @@ struct StoredDataset {
 namespace layout {
 
 inline constexpr int max_dim = 32;  // nx and ny a file may hold: 1..32
+
+/// "[1024, 2]", as messages about array shapes write them.
+std::string shape_text(const std::vector<hsize_t>& dims);
 
 void write_root_attributes(hid_t file, const RootAttributes& root);
 RootAttributes read_root_attributes(hid_t file);
