@@ -191,6 +191,7 @@ kscan::Deck load(const Arguments& a, bool check_output) {
   options.overrides = a.sets;
   if (!a.output.empty()) options.overrides.push_back("output.file=" + yaml_quoted(a.output));
   options.reader = read_dataset_for_deck;
+  options.measurement_reader = kscan::read_measurement_array;
   options.check_output = check_output;
   return kscan::load_deck(a.deck, options);
 }
@@ -295,6 +296,7 @@ int run(const Arguments& a, const Ranks& ranks) {
   install_signal_handlers();
   kscan::RunnerOptions options;
   options.reader = read_dataset_for_deck;
+  options.measurement_reader = kscan::read_measurement_array;
   options.stop = &g_stop;
   options.quiet = a.quiet;
   options.progress = &std::cerr;
