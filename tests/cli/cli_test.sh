@@ -192,6 +192,14 @@ EOF
     "CSV error with its line and column"
   ;;
 
+quiet_console)
+  # No Kokkos warning on a plain run: kscan sets OMP_PROC_BIND/OMP_PLACES when they are unset.
+  env -u OMP_PROC_BIND -u OMP_PLACES "$kscan" run "$source/inputs/quickstart.yaml" --quiet \
+    -o out/quick.h5 --set data.lengths=[256] --set runs.warmup=0 --set runs.repetitions=1 \
+    >out.txt 2>err.txt || fail "quickstart failed"
+  [ ! -s err.txt ] || { fail "stderr is not empty"; sed 's/^/  | /' err.txt >&2; }
+  ;;
+
 resume)
   small_deck part.yaml "[kf]"
   expect_exit 0 -- "$kscan" run part.yaml --quiet
