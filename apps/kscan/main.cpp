@@ -6,6 +6,7 @@
 #include <atomic>
 #include <csignal>
 #include <cstdio>
+#include <cstdlib>
 #include <cstring>
 #include <filesystem>
 #include <iostream>
@@ -191,6 +192,7 @@ kscan::Deck load(const Arguments& a, bool check_output) {
   options.overrides = a.sets;
   if (!a.output.empty()) options.overrides.push_back("output.file=" + yaml_quoted(a.output));
   options.reader = read_dataset_for_deck;
+  options.measurement_reader = kscan::read_measurement_array;
   options.check_output = check_output;
   return kscan::load_deck(a.deck, options);
 }
@@ -295,6 +297,7 @@ int run(const Arguments& a, const Ranks& ranks) {
   install_signal_handlers();
   kscan::RunnerOptions options;
   options.reader = read_dataset_for_deck;
+  options.measurement_reader = kscan::read_measurement_array;
   options.stop = &g_stop;
   options.quiet = a.quiet;
   options.progress = &std::cerr;
@@ -360,6 +363,13 @@ int run(const Arguments& a, const Ranks& ranks) {
 }  // namespace
 
 int main(int argc, char* argv[]) {
+  // Kokkos' OpenMP backend warns on every start unless OMP_PROC_BIND is set (it reads the
+  // variable itself at initialisation). overwrite = 0: a user's own settings win. GCC's OpenMP
+  // runtime has read its environment when it was loaded, before main, so this silences the
+  // warning but does not bind threads in this process: set the variables before starting kscan
+  // for that (the benchmarks do).
+  setenv("OMP_PROC_BIND", "spread", 0);
+  setenv("OMP_PLACES", "threads", 0);
   if (argc < 2 || !std::strcmp(argv[1], "--help") || !std::strcmp(argv[1], "-h") ||
       !std::strcmp(argv[1], "help")) {
     std::cout << kUsage;

@@ -154,6 +154,52 @@ EOF
   contains err.txt "cannot read dataset 'T99'" "missing dataset"
   ;;
 
+file_data)
+  # Measurements from a CSV (the Nile series with Durbin & Koopman's gaps) and from an HDF5 path.
+  cat >nile.yaml <<EOF
+model: {kind: lti, F: [[1]], Q: [[1469.1]], H: [[1]], R: [[15099]], m0: [1120], P0: [[1e7]]}
+data: {source: file, file: $source/inputs/data/nile-missing.csv}
+runs: {methods: [kf, pkf], scans: [blocked], precision: [float64], warmup: 0, repetitions: 1}
+output: {file: out/nile.h5, summary: [csv]}
+EOF
+  expect_exit 0 -- "$kscan" validate nile.yaml
+  contains out.txt "lengths     100" "length read from the CSV"
+  contains out.txt "(csv, columns flow, time year) as dataset nile-missing" "CSV source in the plan"
+  contains out.txt "kf-none-float64-T100-B1-nile-missing" "run id with the dataset name"
+  expect_exit 0 -- "$kscan" run nile.yaml --quiet
+  "$probe" out/nile.h5 >probe.txt || fail "probe failed"
+  contains probe.txt "dataset nile-missing" "dataset named after the CSV"
+  [ "$(count_lines probe.txt '^run ')" = 2 ] || fail "expected 2 runs from the CSV deck"
+  expect_exit 0 -- "$kscan" run nile.yaml --resume
+  contains out.txt "0 runs completed, 2 already there" "resume of a CSV deck"
+  # The y the first run stored, read back through data.path: the same series, named y.
+  cat >path.yaml <<EOF
+model: {kind: lti, F: [[1]], Q: [[1469.1]], H: [[1]], R: [[15099]], m0: [1120], P0: [[1e7]]}
+data: {source: file, file: out/nile.h5, path: /datasets/nile-missing/y}
+runs: {methods: [kf], precision: [float64], warmup: 0, repetitions: 1}
+output: {file: out/path.h5, summary: []}
+EOF
+  expect_exit 0 -- "$kscan" run path.yaml --quiet
+  "$probe" out/path.h5 >probe.txt || fail "probe failed"
+  contains probe.txt "dataset y" "dataset named after the path"
+  contains probe.txt "run kf-none-float64-T100-B1-y" "run id of the path deck"
+  expect_exit 2 -- "$kscan" validate path.yaml --set data.path=/datasets/nile-missing/why
+  contains err.txt "--set data.path=" "path error located at the override"
+  contains err.txt "no dataset '/datasets/nile-missing/why'" "missing path"
+  printf 'year,flow\n1871,1120\n1872,oops\n' >bad.csv
+  expect_exit 2 -- "$kscan" validate nile.yaml --set data.file=bad.csv
+  contains err.txt "bad.csv:3:6: column 'flow': expected a number or an empty/NA cell, got 'oops'" \
+    "CSV error with its line and column"
+  ;;
+
+quiet_console)
+  # No Kokkos warning on a plain run: kscan sets OMP_PROC_BIND/OMP_PLACES when they are unset.
+  env -u OMP_PROC_BIND -u OMP_PLACES "$kscan" run "$source/inputs/quickstart.yaml" --quiet \
+    -o out/quick.h5 --set data.lengths=[256] --set runs.warmup=0 --set runs.repetitions=1 \
+    >out.txt 2>err.txt || fail "quickstart failed"
+  [ ! -s err.txt ] || { fail "stderr is not empty"; sed 's/^/  | /' err.txt >&2; }
+  ;;
+
 resume)
   small_deck part.yaml "[kf]"
   expect_exit 0 -- "$kscan" run part.yaml --quiet

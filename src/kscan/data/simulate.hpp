@@ -2,6 +2,8 @@
 // Simulation of states and measurements from a model, on the host in float64 so that a seed gives
 // the same series on every backend; missing observations are NaN.
 #include <cstdint>
+#include <string>
+#include <vector>
 
 #include "kscan/model/state_space_model.hpp"
 
@@ -14,6 +16,10 @@ struct HostSeries {
   /// The first observations that identify a diffuse initial state (0: the prior is proper);
   /// residual diagnostics leave them out.
   int diffuse_steps = 0;
+  /// The time of each step when the source names one (a CSV time column), stored with the
+  /// dataset: numbers (NaN where unknown), or labels as written; both empty otherwise.
+  std::vector<double> time;
+  std::vector<std::string> time_text;
   int length() const { return static_cast<int>(y.extent(0)); }
 };
 

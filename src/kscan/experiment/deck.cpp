@@ -16,6 +16,7 @@
 #include <utility>
 
 #include "kscan/core/dims.hpp"
+#include "kscan/data/csv_measurements.hpp"
 #include "kscan/experiment/schema.hpp"
 #include "kscan/scan/scan_algorithm.hpp"
 
@@ -132,6 +133,7 @@ std::string quoted_list(const std::vector<std::string>& words) {
 std::string noun_of(const std::string& path) {
   static const std::map<std::string, std::string> nouns = {
       {"model.kind", "model kind"},        {"data.source", "data source"},
+      {"data.format", "data format"},
       {"runs.methods", "method"},          {"runs.scans", "scan"},
       {"runs.precision", "precision"},     {"runs.reference", "reference method"},
       {"runs.distributed", "distribution"},
@@ -285,6 +287,7 @@ class Parser {
   std::optional<std::string> read_string(const std::string& path);
   std::optional<std::string> read_choice(const std::string& path);
   std::optional<std::vector<std::string>> read_choice_list(const std::string& path);
+  std::optional<std::vector<std::string>> read_string_list(const std::string& path);
   std::optional<std::vector<std::int64_t>> read_lengths(const std::string& path);
   struct Dense {
     int rows = 0, cols = 0;
@@ -306,7 +309,8 @@ class Parser {
 
   // --- semantic checks
   std::string resolve_input_path(const std::string& written) const;
-  bool check_input_file(const std::string& path_key, const std::string& resolved);
+  bool check_input_file(const std::string& path_key, const std::string& resolved,
+                        bool hdf5 = true);
   void check_output(const std::string& file);
   void read_lti(Deck& deck);
   void read_initial(Deck& deck);
@@ -321,7 +325,12 @@ class Parser {
     return false;
   }
   void check_initial(const Deck& deck);
+  void read_file_source(Deck& deck);
+  /// A key of another data.format than the deck's, given: an error (as fetch reports keys of
+  /// another data.source).
+  void refuse_for_format(const Deck& deck, const std::string& path, const char* format);
   void read_file_inputs(Deck& deck);
+  void read_csv_series(Deck& deck);
 
   std::string source_;
   std::string base_dir_;
@@ -330,6 +339,7 @@ class Parser {
   std::map<std::string, std::string> overrides_;  // path -> "path=value"
   std::map<std::string, Entry> entries_;           // every given key, by path
   std::map<std::string, std::string> choices_;     // resolved model.kind, data.source
+  CsvOptions csv_options_;                         // data.time_column and data.columns as given
   YAML::Node resolved_ = YAML::Node(YAML::NodeType::Map);
 };
 
@@ -658,6 +668,47 @@ std::optional<std::vector<std::string>> Parser::read_choice_list(const std::stri
   return names;
 }
 
+std::optional<std::vector<std::string>> Parser::read_string_list(const std::string& path) {
+  const auto v = fetch(path);
+  if (!v) return std::nullopt;
+  std::vector<YAML::Node> items;
+  if (v->node.IsScalar()) {
+    items.push_back(v->node);  // a single name stands for a list of one
+  } else if (v->node.IsSequence()) {
+    for (const auto& item : v->node) items.push_back(item);
+  } else {
+    error(value_location(*v), path, "expected a list of names, got " + describe(v->node));
+    return std::nullopt;
+  }
+  if (items.empty()) {
+    error(value_location(*v), path, "expected at least one name, got an empty list");
+    return std::nullopt;
+  }
+  const std::size_t before = issues_.size();
+  std::vector<std::string> names;
+  std::map<std::string, DeckLocation> seen;
+  YAML::Node out(YAML::NodeType::Sequence);
+  for (const auto& item : items) {
+    const DeckLocation w = v->given ? node_location(path, item) : where(path);
+    if (!item.IsScalar() || trim(item.Scalar()).empty()) {
+      error(w, path, "expected a non-empty name, got " + describe(item));
+      continue;
+    }
+    const std::string name = trim(item.Scalar());
+    if (const auto first = seen.find(name); first != seen.end()) {
+      error(w, path, "duplicate name '" + name + "' (first given at " + first->second.format() +
+                         ")");
+      continue;
+    }
+    seen[name] = w;
+    names.push_back(name);
+    out.push_back(name);
+  }
+  if (failed_since(before)) return std::nullopt;
+  resolve(path, flow(out));
+  return names;
+}
+
 std::optional<std::vector<std::int64_t>> Parser::read_lengths(const std::string& path) {
   const auto v = fetch(path);
   if (!v) return std::nullopt;
@@ -827,7 +878,8 @@ std::string Parser::resolve_input_path(const std::string& written) const {
   return (ec ? p : absolute).lexically_normal().string();
 }
 
-bool Parser::check_input_file(const std::string& path_key, const std::string& resolved) {
+bool Parser::check_input_file(const std::string& path_key, const std::string& resolved,
+                              bool hdf5) {
   const DeckLocation w = where(path_key);
   std::error_code ec;
   const auto status = fs::status(resolved, ec);
@@ -843,7 +895,7 @@ bool Parser::check_input_file(const std::string& path_key, const std::string& re
     error(w, path_key, "file '" + resolved + "' cannot be read: " + std::strerror(errno));
     return false;
   }
-  if (!has_hdf5_signature(resolved)) {
+  if (hdf5 && !has_hdf5_signature(resolved)) {
     error(w, path_key, "file '" + resolved + "' is not an HDF5 file (no HDF5 signature)");
     return false;
   }
@@ -1092,6 +1144,96 @@ void Parser::check_initial(const Deck& deck) {
       }
 }
 
+void Parser::refuse_for_format(const Deck& deck, const std::string& path, const char* format) {
+  const auto it = entries_.find(path);
+  if (it == entries_.end() || it->second.node.IsNull() || deck.data.source != "file" ||
+      deck.data.format.empty())  // (an unknown format is reported already)
+    return;
+  error(it->second.key_where, path,
+        std::string("only used when data.format is ") + format + " (here data.format is " +
+            deck.data.format + ")");
+}
+
+void Parser::read_file_source(Deck& deck) {
+  if (const auto v = read_string("data.file")) {
+    deck.data.file = resolve_input_path(*v);
+  } else if (deck.data.source == "file" && !entries_.count("data.file") &&
+             choices_.count("data.source") && choices_.count("model.kind")) {
+    if (deck.model.kind == "file") {
+      deck.data.file = deck.model.file;
+      if (!deck.data.file.empty()) resolve("data.file", YAML::Node(deck.data.file));
+    } else {
+      error(key_where("data"), "data.file",
+            "missing required key 'file' (data.source is file and model.kind is " +
+                deck.model.kind + ")");
+    }
+  }
+  // data.format: csv by the file's extension unless given.
+  if (const auto v = read_choice("data.format")) {
+    deck.data.format = *v;
+  } else if (deck.data.source == "file" && choices_.count("data.source") &&
+             !entries_.count("data.format")) {
+    std::string extension = fs::path(deck.data.file).extension().string();
+    std::transform(extension.begin(), extension.end(), extension.begin(),
+                   [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
+    deck.data.format = extension == ".csv" ? "csv" : "hdf5";
+    resolve("data.format", YAML::Node(deck.data.format));
+  }
+  const bool csv = deck.data.format == "csv";
+  if (const auto v = read_string("data.path")) {
+    deck.data.path = trim(*v);
+    if (deck.data.path.empty() || deck.data.path == "/")
+      error(where("data.path"), "data.path",
+            "expected the path of a dataset in data.file, e.g. /group/y, got " +
+                describe(YAML::Node(*v)));
+  }
+  const auto dataset = read_string("data.dataset");
+  if (dataset) deck.data.dataset = *dataset;
+  if (const auto v = read_string("data.time_column")) csv_options_.time_column = trim(*v);
+  if (const auto v = read_string_list("data.columns")) csv_options_.columns = *v;
+  if (csv) {
+    refuse_for_format(deck, "data.path", "hdf5");
+    refuse_for_format(deck, "data.dataset", "hdf5");
+    deck.data.path.clear();
+    deck.data.dataset.clear();
+  } else {
+    refuse_for_format(deck, "data.time_column", "csv");
+    refuse_for_format(deck, "data.columns", "csv");
+    if (dataset && entries_.count("data.path") && !entries_.at("data.path").node.IsNull())
+      error(key_where("data.dataset"), "data.dataset",
+            "data.dataset (a dataset in kscan's layout) and data.path (any dataset) are "
+            "mutually exclusive: give one");
+  }
+  if (dataset || csv || !deck.data.path.empty()) {
+    // given, or not needed
+  } else if (deck.data.source == "file" && !entries_.count("data.dataset") &&
+             !entries_.count("data.path") && choices_.count("data.source") &&
+             choices_.count("model.kind")) {
+    if (deck.model.kind == "file") {
+      deck.data.dataset = deck.model.dataset;
+      if (!deck.data.dataset.empty()) resolve("data.dataset", YAML::Node(deck.data.dataset));
+    } else {
+      error(key_where("data"), "data.dataset",
+            "missing required key 'dataset' or 'path' (data.source is file, data.format is "
+            "hdf5 and model.kind is " + deck.model.kind + ")");
+    }
+  }
+
+  // The dataset's name in the output follows its source.
+  if (deck.data.source != "file") return;
+  std::string name;
+  if (csv) {
+    name = fs::path(deck.data.file).stem().string();
+  } else if (!deck.data.path.empty()) {
+    std::string p = deck.data.path;
+    while (p.size() > 1 && p.back() == '/') p.pop_back();
+    name = p.substr(p.find_last_of('/') == std::string::npos ? 0 : p.find_last_of('/') + 1);
+  } else {
+    name = deck.data.dataset;
+  }
+  deck.data.name = sanitized_dataset_name(name);
+}
+
 void Parser::read_file_inputs(Deck& deck) {
   // Model file.
   if (deck.model.kind == "file" && !deck.model.file.empty() &&
@@ -1115,35 +1257,88 @@ void Parser::read_file_inputs(Deck& deck) {
   }
   // Measurement file.
   if (deck.data.source != "file" || deck.data.file.empty()) return;
-  const bool same = deck.data.file == deck.model.file && deck.data.dataset == deck.model.dataset;
-  if (same && deck.model_data) {
-    deck.series_data = deck.model_data;
-  } else if (!(same && deck.model.kind == "file")) {  // (already checked and reported)
-    if (!check_input_file("data.file", deck.data.file) || !options_.reader) return;
+  const std::string& file = deck.data.file;
+  if (deck.data.format == "csv") {
+    read_csv_series(deck);
+  } else if (!deck.data.path.empty()) {
+    if (!check_input_file("data.file", file) || !options_.measurement_reader) return;
     try {
-      deck.series_data = std::make_shared<const LoadedDataset>(
-          options_.reader(deck.data.file, deck.data.dataset));
+      LoadedDataset loaded;
+      loaded.series = options_.measurement_reader(file, deck.data.path);
+      loaded.has_series = true;
+      deck.series_data = std::make_shared<const LoadedDataset>(std::move(loaded));
     } catch (const std::exception& e) {
-      error(where("data.file"), "data.file",
-            "cannot read dataset '" + deck.data.dataset + "' from '" + deck.data.file +
-                "': " + e.what());
+      error(where("data.path"), "data.path", e.what());
       return;
+    }
+  } else {
+    const bool same = file == deck.model.file && deck.data.dataset == deck.model.dataset;
+    if (same && deck.model_data) {
+      deck.series_data = deck.model_data;
+    } else if (!(same && deck.model.kind == "file")) {  // (already checked and reported)
+      if (!check_input_file("data.file", file) || !options_.reader) return;
+      try {
+        deck.series_data = std::make_shared<const LoadedDataset>(
+            options_.reader(file, deck.data.dataset));
+      } catch (const std::exception& e) {
+        error(where("data.file"), "data.file",
+              "cannot read dataset '" + deck.data.dataset + "' from '" + file + "': " +
+                  e.what());
+        return;
+      }
     }
   }
   if (!deck.series_data) return;
   const LoadedDataset& s = *deck.series_data;
   if (!s.has_series || s.series.length() < 1) {
     error(where("data.file"), "data.file",
-          "dataset '" + deck.data.dataset + "' in '" + deck.data.file +
-              "' holds no measurements y");
+          "dataset '" + deck.data.dataset + "' in '" + file + "' holds no measurements y");
     return;
   }
   deck.data.lengths = {s.series.length()};
   const int ny = static_cast<int>(s.series.y.extent(1));
-  if (deck.model.obs_dim > 0 && ny != deck.model.obs_dim)
-    error(where("data.file"), "data.file",
-          "the measurements in '" + deck.data.file + "' have " + std::to_string(ny) +
-              " components, the model observes " + std::to_string(deck.model.obs_dim));
+  if (deck.model.obs_dim > 0 && ny != deck.model.obs_dim) {
+    std::string what = "'" + file + "'";
+    if (!deck.data.columns.empty()) {
+      what += " (columns ";
+      for (std::size_t i = 0; i < deck.data.columns.size(); ++i)
+        what += (i ? ", " : "") + deck.data.columns[i];
+      what += ")";
+    } else if (!deck.data.path.empty()) {
+      what += " (dataset " + deck.data.path + ")";
+    }
+    const std::string key = deck.data.format == "csv" && entries_.count("data.columns")
+                                ? "data.columns"
+                                : "data.file";
+    error(where(key), key,
+          "the measurements in " + what + " have ny = " + std::to_string(ny) +
+              (ny == 1 ? " component" : " components") + ", the model observes ny = " +
+              std::to_string(deck.model.obs_dim) +
+              (deck.model.kind == "random" ? " (model.obs_dim)"
+               : deck.model.kind == "lti"  ? " (rows of model.H)"
+                                           : "") +
+              "; they must match");
+  }
+}
+
+void Parser::read_csv_series(Deck& deck) {
+  if (!check_input_file("data.file", deck.data.file, /*hdf5=*/false)) return;
+  CsvMeasurements table;
+  try {
+    table = read_csv_measurements(deck.data.file, csv_options_);
+  } catch (const CsvError& e) {
+    const std::string key = e.option().empty() ? "data.file" : "data." + e.option();
+    error(where(key), key, e.what());
+    return;
+  }
+  // Stored resolved, so that the resolved deck reads the same columns without guessing.
+  deck.data.time_column = table.time_column;
+  deck.data.columns = table.columns;
+  resolve("data.time_column", YAML::Node(table.time_column));
+  YAML::Node columns(YAML::NodeType::Sequence);
+  for (const auto& c : table.columns) columns.push_back(c);
+  resolve("data.columns", flow(columns));
+  deck.series_data = std::make_shared<const LoadedDataset>(to_loaded_dataset(table));
 }
 
 Deck Parser::parse(const std::string& text) {
@@ -1248,32 +1443,7 @@ Deck Parser::parse(const std::string& text) {
   if (const auto v = read_integer("data.batch")) deck.data.batch = *v;
   if (const auto v = read_number("data.missing")) deck.data.missing = *v;
   if (const auto v = read_number("data.missing_components")) deck.data.missing_components = *v;
-  if (const auto v = read_string("data.file")) {
-    deck.data.file = resolve_input_path(*v);
-  } else if (deck.data.source == "file" && !entries_.count("data.file") &&
-             choices_.count("data.source") && choices_.count("model.kind")) {
-    if (deck.model.kind == "file") {
-      deck.data.file = deck.model.file;
-      if (!deck.data.file.empty()) resolve("data.file", YAML::Node(deck.data.file));
-    } else {
-      error(key_where("data"), "data.file",
-            "missing required key 'file' (data.source is file and model.kind is " +
-                deck.model.kind + ")");
-    }
-  }
-  if (const auto v = read_string("data.dataset")) {
-    deck.data.dataset = *v;
-  } else if (deck.data.source == "file" && !entries_.count("data.dataset") &&
-             choices_.count("data.source") && choices_.count("model.kind")) {
-    if (deck.model.kind == "file") {
-      deck.data.dataset = deck.model.dataset;
-      if (!deck.data.dataset.empty()) resolve("data.dataset", YAML::Node(deck.data.dataset));
-    } else {
-      error(key_where("data"), "data.dataset",
-            "missing required key 'dataset' (data.source is file and model.kind is " +
-                deck.model.kind + ")");
-    }
-  }
+  read_file_source(deck);
   if (deck.data.source == "file" && deck.data.batch != 1 && choices_.count("data.source"))
     error(where("data.batch"), "data.batch",
           "a series read from a file is one series: batch must be 1, got " +

@@ -17,6 +17,8 @@
 
 namespace kscan {
 
+struct CsvMeasurements;
+
 /// A model (and, when the file holds one, a series) read from an HDF5 dataset.
 struct LoadedDataset {
   HostModel model;
@@ -30,6 +32,12 @@ struct LoadedDataset {
 using DatasetReader =
     std::function<LoadedDataset(const std::string& file, const std::string& dataset)>;
 
+/// Reads measurements from any dataset path of an HDF5 file (data.path): y [T, ny], NaN =
+/// missing; throws std::exception with a readable message. Supplied by the program, as the
+/// DatasetReader is.
+using MeasurementReader =
+    std::function<HostSeries(const std::string& file, const std::string& dataset_path)>;
+
 struct DeckOptions {
   /// `--set key.path=value` overrides, applied in order before validation.
   std::vector<std::string> overrides;
@@ -37,6 +45,8 @@ struct DeckOptions {
   /// dims and lengths become known); otherwise only their existence and HDF5 signature are
   /// checked.
   DatasetReader reader;
+  /// As `reader`, for data.path.
+  MeasurementReader measurement_reader;
   /// Skip the output-path writability check (tests, --dry-run of a deck for another machine).
   bool check_output = true;
 };
@@ -76,8 +86,15 @@ struct Deck {
     std::int64_t batch = 1;
     double missing = 0.0;
     double missing_components = 0.0;
-    std::string file;  // source file: resolved path
-    std::string dataset;
+    std::string file;    // source file: resolved path
+    std::string format;  // source file: hdf5 | csv
+    std::string dataset;  // hdf5 in kscan's layout: the group under /datasets
+    std::string path;     // hdf5: any dataset path (instead of `dataset`)
+    std::string time_column;           // csv: "" when there is none
+    std::vector<std::string> columns;  // csv: the measurement columns, in y's order
+    /// The dataset's name in the output (/datasets/<name>) for a file source: the CSV's stem,
+    /// the path's last component or `dataset`, made a valid HDF5 link name.
+    std::string name;
   } data;
 
   struct Runs {
@@ -128,6 +145,16 @@ HostModel build_model(const Deck& deck, std::int64_t length, const DatasetReader
 /// The diffuse state components of the deck's initial state (model.initial), in increasing
 /// order; empty when the initial state is proper.
 std::vector<int> diffuse_components(const Deck& deck, int nx);
+/// The series of a deck with data.source: file, read with the readers for HDF5 (the kscan
+/// layout or data.path) or directly (csv). Throws std::exception (CsvError for csv).
+LoadedDataset read_file_series(const Deck& deck, const DatasetReader& reader,
+                               const MeasurementReader& measurement_reader);
+
+/// A CSV table as a series (model empty): y, and its time column as the series' time.
+LoadedDataset to_loaded_dataset(const CsvMeasurements& table);
+
+/// `text` as a dataset name: '/' and white space become '_'; "" or only dots: "data".
+std::string sanitized_dataset_name(const std::string& text);
 
 /// A length written 16 or "2^4": its value, or nullopt when the text is neither.
 std::optional<std::int64_t> parse_length_text(const std::string& text);

@@ -35,8 +35,12 @@ Plan make_plan(const Deck& deck) {
           : *std::max_element(deck.data.lengths.begin(), deck.data.lengths.end());
   for (const auto length : deck.data.lengths) {
     PlannedDataset dataset;
-    dataset.name = "T";  // appended, not "T" + ...: GCC 12 -O3 warns (-Wrestrict) on that in C++20
-    dataset.name += std::to_string(length);
+    if (deck.data.source == "file" && !deck.data.name.empty()) {
+      dataset.name = deck.data.name;  // the source's own name (one length, one series)
+    } else {
+      dataset.name = "T";  // appended, not "T" + ...: GCC 12 -O3 warns (-Wrestrict) in C++20
+      dataset.name += std::to_string(length);
+    }
     dataset.length = length;
     dataset.batch = deck.data.batch;
     plan.datasets.push_back(dataset);
@@ -112,7 +116,15 @@ std::string format_plan(const Deck& deck, const Plan& plan) {
   if (!deck.experiment.description.empty()) s << ": " << deck.experiment.description;
   s << "\nmodel       " << model_text(deck) << "\n"
     << "data        " << deck.data.source;
-  if (deck.data.source == "file") s << " '" << deck.data.file << "' dataset " << deck.data.dataset;
+  if (deck.data.source == "file") {
+    const auto& d = deck.data;
+    s << " '" << d.file << "' (" << d.format;
+    if (!d.path.empty()) s << ", path " << d.path;
+    if (!d.dataset.empty()) s << ", dataset " << d.dataset;
+    if (!d.columns.empty()) s << ", columns " << join(d.columns);
+    if (!d.time_column.empty()) s << ", time " << d.time_column;
+    s << ") as dataset " << d.name;
+  }
   s << ", batch " << deck.data.batch;
   if (deck.data.source == "simulate")
     s << ", missing rows " << deck.data.missing << ", missing components "

@@ -563,13 +563,11 @@ RunnerReport run_plan(const Deck& deck, const Plan& plan, ResultSink& sink,
       }
     } else {
       std::shared_ptr<const LoadedDataset> loaded = deck.series_data;
-      if (!loaded) {
-        if (!options.reader) throw std::runtime_error("data.source is file but no reader is set");
+      if (!loaded)
         loaded = std::make_shared<const LoadedDataset>(
-            options.reader(deck.data.file, deck.data.dataset));
-      }
+            read_file_series(deck, options.reader, options.measurement_reader));
       if (!loaded->has_series)
-        throw std::runtime_error("dataset '" + deck.data.dataset + "' holds no measurements");
+        throw std::runtime_error("dataset '" + dataset.name + "' holds no measurements");
       series.push_back(loaded->series);
     }
     // A diffuse initial state: the methods solve the series after its exact start.

@@ -32,6 +32,8 @@ using BackendFactory =
 struct RunnerOptions {
   /// Reads model.file / data.file datasets the deck did not load at validation.
   DatasetReader reader;
+  /// Reads data.path measurements the deck did not load at validation.
+  MeasurementReader measurement_reader;
   /// Set (e.g. by a SIGINT/SIGTERM handler) to stop: the current run is abandoned, nothing after
   /// it starts, and run_plan returns normally with what was completed.
   const std::atomic<bool>* stop = nullptr;

@@ -251,8 +251,9 @@ std::vector<DeckKey> build_schema() {
     DeckKey key = make_key("data.source", DeckType::choice, "simulate");
     key.choices = {"simulate", "file"};
     key.description =
-        "simulate: draw states and measurements from the model; file: read y (and x_true when "
-        "present) from an HDF5 dataset; its length is the one length of the sweep.";
+        "simulate: draw states and measurements from the model; file: read y from data.file (a "
+        "CSV table or an HDF5 dataset; x_true too when a kscan dataset holds it); its length is "
+        "the one length of the sweep, and its measurement dimension must be the model's ny.";
     add(key);
   }
   {
@@ -325,15 +326,63 @@ std::vector<DeckKey> build_schema() {
     key.when = file_data;
     key.default_note = "model.file (required unless model.kind is file)";
     key.description =
-        "HDF5 file holding the measurements under /datasets/<dataset>/y. A relative name is "
-        "relative to the deck's directory. Checked when the deck is validated.";
+        "File holding the measurements: a CSV table (data.format csv) or an HDF5 file (hdf5: "
+        "the dataset data.path, or y of /datasets/<data.dataset> in kscan's layout). A relative "
+        "name is relative to the deck's directory. Read when the deck is validated. The output "
+        "names the dataset after its source: the CSV's file name without extension, the last "
+        "component of data.path, or data.dataset ('/' and spaces become '_').";
+    add(key);
+  }
+  {
+    DeckKey key = make_key("data.format", DeckType::choice);
+    key.when = file_data;
+    key.choices = {"hdf5", "csv"};
+    key.default_note = "csv when data.file ends in .csv (any letter case), otherwise hdf5";
+    key.description =
+        "How data.file is read. csv: a header row of column names, then one row per step; "
+        "fields separated by ',', optionally double-quoted; a cell is a number or missing (empty, "
+        "NA, NaN, nan or '.'; missing components are NaN in y). Blank lines at the end are "
+        "ignored; inside the table a blank line is a row. Problems name the CSV's line and "
+        "column.";
     add(key);
   }
   {
     DeckKey key = make_key("data.dataset", DeckType::string);
     key.when = file_data;
-    key.default_note = "model.dataset (required unless model.kind is file)";
-    key.description = "Name of the dataset under /datasets in data.file.";
+    key.default_note =
+        "model.dataset (required unless model.kind is file, data.path is given or the format "
+        "is csv)";
+    key.description =
+        "hdf5 only: name of the dataset under /datasets in data.file (kscan's layout: y [T, ny]). "
+        "Not together with data.path.";
+    add(key);
+  }
+  {
+    DeckKey key = make_key("data.path", DeckType::string);
+    key.when = file_data;
+    key.default_note = "absent";
+    key.description =
+        "hdf5 only: path of any dataset in data.file holding the measurements, e.g. /group/y: "
+        "floating-point, shape [T, ny] or [T] (ny = 1), NaN = missing. Not together with "
+        "data.dataset.";
+    add(key);
+  }
+  {
+    DeckKey key = make_key("data.time_column", DeckType::string);
+    key.when = file_data;
+    key.default_note = "the first column when it is named time, date, year or t (any case)";
+    key.description =
+        "csv only: the column holding each row's time, kept out of y and stored as time [T] "
+        "with the dataset (float64 when every non-missing cell is a number, otherwise the cells "
+        "as UTF-8 strings). \"\" for none.";
+    add(key);
+  }
+  {
+    DeckKey key = make_key("data.columns", DeckType::string_list);
+    key.when = file_data;
+    key.default_note = "every column but the time column, in file order";
+    key.description =
+        "csv only: the measurement columns by header name, in the order of y's components.";
     add(key);
   }
 
@@ -504,6 +553,7 @@ std::string deck_type_name(DeckType type) {
     case DeckType::vector: return "list of numbers";
     case DeckType::matrix: return "matrix (list of rows)";
     case DeckType::path: return "file name";
+    case DeckType::string_list: return "list of strings";
   }
   return "unknown";
 }
@@ -575,10 +625,11 @@ std::string deck_reference_markdown() {
   md << "\n## Runs, datasets and estimates\n\n"
      << "The plan is the ordered list of runs: for each length (in deck order), each method, "
         "each scan (once, with scan `none`, for kf, rts and tfs), each precision. A run's id names its group under /runs: method, scan, precision, length "
-        "and batch, e.g. `pkf-blocked-float32-T65536-B1` (the io layer may append the dataset "
-        "name). Each length has one dataset, `T<length>` (batch member "
-        "b > 0: `T<length>-b<b>`), under /datasets. `kscan run --resume` skips the runs already "
-        "in the output file.\n\n"
+        "and batch, e.g. `pkf-blocked-float32-T65536-B1`, followed by the dataset's name when it "
+        "is not `T<length>`, e.g. `kf-none-float64-T100-B1-nile`. A simulated length has one "
+        "dataset, `T<length>` (batch member b > 0: `T<length>-b<b>`), under /datasets; a series "
+        "read from a file keeps its source's name (see `data.file`). `kscan run --resume` skips "
+        "the runs already in the output file.\n\n"
      << "Each run: `warmup` untimed runs, then `repetitions` timed runs of every series of the "
         "batch, with `Kokkos::fence()` before each clock read and per-phase times; median, "
         "minimum and mean; throughput T x batch / median in mega-samples per second; FLOPs from "

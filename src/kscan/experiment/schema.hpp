@@ -21,7 +21,8 @@ enum class DeckType {
   length,       // one length: 16 or "2^4" (the entries of a range)
   vector,       // list of numbers
   matrix,       // list of rows, each a list of numbers
-  path          // file name (relative names: see the key's description)
+  path,         // file name (relative names: see the key's description)
+  string_list   // list of distinct strings
 };
 
 /// Only meaningful when `key` has one of `values` (e.g. model.dt when model.kind is tracking).

@@ -386,6 +386,27 @@ void write_array(hid_t loc, const std::string& path, const std::vector<hsize_t>&
                loc, "cannot write " + name);
 }
 
+void write_text_array(hid_t loc, const std::string& path, const std::vector<std::string>& values) {
+  const std::string name = "dataset '" + object_name(loc, path) + "'";
+  const hsize_t count = values.size();
+  Handle type(check(H5Tcopy(H5T_C_S1), loc, "cannot create a string type"), H5Tclose);
+  check_status(H5Tset_size(type.get(), H5T_VARIABLE), loc, "cannot create a string type");
+  check_status(H5Tset_cset(type.get(), H5T_CSET_UTF8), loc, "cannot create a string type");
+  Handle space(check(H5Screate_simple(1, &count, nullptr), loc,
+                     "cannot create the dataspace of " + name),
+               H5Sclose);
+  Handle dataset(check(H5Dcreate2(loc, path.c_str(), type.get(), space.get(), H5P_DEFAULT,
+                                  H5P_DEFAULT, H5P_DEFAULT),
+                       loc, "cannot create " + name),
+                 H5Dclose);
+  if (values.empty()) return;
+  std::vector<const char*> pointers;
+  for (const auto& v : values) pointers.push_back(v.c_str());
+  check_status(H5Dwrite(dataset.get(), type.get(), H5S_ALL, H5S_ALL, H5P_DEFAULT,
+                        pointers.data()),
+               loc, "cannot write " + name);
+}
+
 std::vector<double> read_array(hid_t loc, const std::string& path) {
   const ArrayShape shape = array_shape(loc, path);
   const std::string name = "dataset '" + object_name(loc, path) + "'";

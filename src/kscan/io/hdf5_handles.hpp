@@ -118,6 +118,9 @@ ArrayShape array_shape(hid_t loc, const std::string& path);
 /// Writes a contiguous float64 (IEEE f64 LE) dataset of the given shape; `data` is row-major.
 void write_array(hid_t loc, const std::string& path, const std::vector<hsize_t>& dims,
                  const double* data);
+/// Writes a one-dimensional dataset of variable-length UTF-8 strings (h5py reads it as bytes
+/// objects, `.asstr()` as str).
+void write_text_array(hid_t loc, const std::string& path, const std::vector<std::string>& values);
 /// Reads an integer or floating-point dataset of any shape as float64, row-major.
 std::vector<double> read_array(hid_t loc, const std::string& path);
 

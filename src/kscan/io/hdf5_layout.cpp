@@ -8,9 +8,6 @@
 #include <utility>
 
 namespace kscan::layout {
-namespace {
-
-constexpr double nan = std::numeric_limits<double>::quiet_NaN();
 
 std::string shape_text(const std::vector<hsize_t>& dims) {
   std::string text = "[";
@@ -18,6 +15,10 @@ std::string shape_text(const std::vector<hsize_t>& dims) {
     text += (i ? ", " : "") + std::to_string(dims[i]);
   return text + "]";
 }
+
+namespace {
+
+constexpr double nan = std::numeric_limits<double>::quiet_NaN();
 
 std::string join(const std::vector<std::string>& parts, const char* separator) {
   std::string text;
@@ -206,6 +207,10 @@ void write_dataset(hid_t group, const HostModel& model, const HostSeries* series
   if (has_truth)
     require_extent(series->x_true.extent(0) == T && series->x_true.extent(1) == nx,
                    "x_true is not [T, nx]");
+  const bool has_time = has_y && !series->time.empty();
+  const bool has_time_text = has_y && !has_time && !series->time_text.empty();
+  if (has_time) require_extent(series->time.size() == T, "time is not [T]");
+  if (has_time_text) require_extent(series->time_text.size() == T, "time is not [T]");
 
   h5::write_int_attribute(group, "nx", static_cast<std::int64_t>(nx));
   h5::write_int_attribute(group, "ny", static_cast<std::int64_t>(ny));
@@ -226,6 +231,8 @@ void write_dataset(hid_t group, const HostModel& model, const HostSeries* series
     h5::write_int_attribute(group, "diffuse_steps", series->diffuse_steps);
   if (has_y) write_view(group, "y", series->y);
   if (has_truth) write_view(group, "x_true", series->x_true);
+  if (has_time) write_vector(group, "time", series->time);
+  if (has_time_text) h5::write_text_array(group, "time", series->time_text);
 }
 
 StoredDataset read_dataset(hid_t file, const std::string& name, bool require_measurements) {

@@ -10,7 +10,9 @@
 //   /datasets/<name>/     F [S, nx, nx], c [S, nx], Q [S, nx, nx], H [S, ny, nx], d [S, ny],
 //                         R [S, ny, ny], m0 [nx], P0 [nx, nx]   (each array 1 or S = T slots,
 //                         independently of the others)
-//                         y [T, ny] (NaN = missing), x_true [T, nx] when known
+//                         y [T, ny] (NaN = missing), x_true [T, nx] when known,
+//                         time [T] when the source has a time column (float64, NaN where a
+//                         cell was empty; UTF-8 strings when the column is not numeric)
 //                         attrs: nx, ny, stored (S, the most slots of any array), length (T; S
 //                         when there is no y), time_varying, initial_is_predicted (int64 0/1:
 //                         m0, P0 are x_1's a1, P1), diffuse_steps (int64, only with a diffuse
@@ -71,6 +73,9 @@ struct StoredDataset {
 namespace layout {
 
 inline constexpr int max_dim = 32;  // nx and ny a file may hold: 1..32
+
+/// "[1024, 2]", as messages about array shapes write them.
+std::string shape_text(const std::vector<hsize_t>& dims);
 
 void write_root_attributes(hid_t file, const RootAttributes& root);
 RootAttributes read_root_attributes(hid_t file);

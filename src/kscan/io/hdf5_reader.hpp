@@ -18,6 +18,11 @@ namespace kscan {
 StoredDataset read_dataset(const std::string& path, const std::string& name,
                            bool require_measurements = true);
 
+/// Reads measurements from any HDF5 dataset: floating-point, shape [T, ny] or [T] (ny = 1),
+/// T >= 1, ny in 1..32, NaN = missing (inf is refused). IoError for a missing path, a group, a
+/// wrong rank or size, and a non-float type (integers cannot mark a missing value).
+HostSeries read_measurement_array(const std::string& path, const std::string& dataset_path);
+
 /// The root attributes; IoError when the file has no format_version (not a kscan file).
 RootAttributes read_root_attributes(const std::string& path);
 

@@ -4,7 +4,8 @@
 //
 // e.g. "pkf-blocked-float32-T65536-B1", "kf-none-float64-T1024-B4". The dataset name is appended
 // only when it is not empty, "default", or the plan's own dataset for the length, "T<length>"
-// (a sweep over one model needs no suffix). An empty
+// (a sweep over one model needs no suffix); a series read from a file keeps its source's name,
+// e.g. "kf-none-float64-T100-B1-nile" for nile.csv. An empty
 // scan is written "none" (the scan of sequential methods). '/' (an HDF5 path separator) and
 // whitespace in any part become '_', so an id is always one valid HDF5 link name.
 #include <string>
