@@ -1473,6 +1473,11 @@ Deck Parser::parse(const std::string& text) {
   }
   if (const auto v = read_choice("output.estimates")) deck.output.estimates = *v;
   if (const auto v = read_choice_list("output.diagnostics")) deck.output.diagnostics = *v;
+  // The backends spread over MPI ranks keep the estimates, not the filtering pass's steps.
+  if (!deck.output.diagnostics.empty() && deck.runs.distributed != "sweep")
+    error(where("output.diagnostics"), "output.diagnostics",
+          "not available with runs.distributed: " + deck.runs.distributed +
+              " (its filters spread over ranks keep only the estimates); use sweep");
   if (const auto v = read_choice_list("output.summary")) deck.output.summary = *v;
 
   // 4. Files: inputs exist (and are read when a reader is given); the output can be written.
@@ -1571,6 +1576,9 @@ HostModel with_initial_state(const Deck& deck, HostModel model) {
     throw std::invalid_argument("model.initial: a1 and P1 must have nx = " +
                                 std::to_string(nx) + " (x nx) entries");
   model.initial_is_predicted = true;
+  // new initial-state arrays: the others may be shared with the deck's loaded model file
+  model.m0 = HostModel::vector("kscan::model::m0", nx);
+  model.P0 = HostModel::matrix("kscan::model::P0", nx, nx);
   for (int i = 0; i < nx; ++i) {
     model.m0(i) = init.a1.empty() ? 0.0 : init.a1[i];
     for (int j = 0; j < nx; ++j) model.P0(i, j) = init.P1.empty() ? 0.0 : init.P1[i * nx + j];
