@@ -2,6 +2,8 @@
 // and what build_model makes of them; output.diagnostics.
 #include <gtest/gtest.h>
 
+#include <filesystem>
+#include <fstream>
 #include <string>
 
 #include "kscan/experiment/deck.hpp"
@@ -123,6 +125,53 @@ TEST(DeckModel, Diagnostics) {
                      "output: {diagnostics: [residuals]}\n")
                 .find("residuals"),
             std::string::npos);
+}
+
+// A file model with R singular in one slot: an exactly observed component (R = diag(0, 1)) or
+// collinear noise (R = [[1, 1], [1, 1]]). Accepted for the methods that handle it, refused for
+// tfs (which needs R⁻¹) with the method named; a Q that is not a covariance is refused outright.
+TEST(DeckModel, FileModelCovariancesAreChecked) {
+  const auto dir = std::filesystem::temp_directory_path() / "kscan-deck-model";
+  std::filesystem::create_directories(dir);
+  const auto file = dir / "m.h5";
+  std::ofstream(file, std::ios::binary) << "\x89HDF\r\n\x1a\n";  // the signature is checked
+  auto run = [&](const std::vector<double>& R, double q, const std::string& methods) {
+    kscan::DeckOptions options;
+    options.check_output = false;
+    options.reader = [&](const std::string&, const std::string&) {
+      kscan::LoadedDataset d;
+      d.model = kscan::HostModel(2, 2, kscan::ModelSlots{1, 1, 1, 1, 1, 2});
+      for (int i = 0; i < 2; ++i) {
+        d.model.F(0, i, i) = d.model.H(0, i, i) = d.model.P0(i, i) = 1;
+        d.model.Q(0, i, i) = q;
+        d.model.R(0, i, i) = 1;  // slot 1 proper, slot 2 as given
+        for (int j = 0; j < 2; ++j) d.model.R(1, i, j) = R[i * 2 + j];
+      }
+      return d;
+    };
+    try {
+      kscan::parse_deck("model: {kind: file, file: " + file.string() +
+                            ", dataset: m}\ndata: {lengths: [2]}\nruns: {methods: " + methods +
+                            "}\n",
+                        "file.yaml", ".", options);
+    } catch (const kscan::DeckError& e) {
+      return std::string(e.what());
+    }
+    return std::string();
+  };
+  EXPECT_EQ(run({0, 0, 0, 1}, 0.5, "[kf, rts, pkf, prts, ptfs]"), "");
+  EXPECT_EQ(run({1, 1, 1, 1}, 0.5, "[kf, rts, ptfs]"), "");
+  for (const auto& R : {std::vector<double>{0, 0, 0, 1}, std::vector<double>{1, 1, 1, 1}}) {
+    const std::string e = run(R, 0.5, "[kf, tfs]");
+    EXPECT_NE(e.find("runs.methods: the model in"), std::string::npos) << e;
+    EXPECT_NE(e.find("R at step 2 is singular"), std::string::npos) << e;
+    EXPECT_NE(e.find("method tfs needs R"), std::string::npos) << e;
+  }
+  EXPECT_NE(run({1, 0, 0, 1}, -0.5, "[kf]").find("Q is not a covariance"), std::string::npos);
+  EXPECT_NE(run({1, 2, 0, 1}, 0.5, "[kf]").find("R at step 2 is not a covariance"),
+            std::string::npos);
+  EXPECT_EQ(run({1, 0, 0, 1}, 0.0, "[kf, tfs]"), "");  // Q = 0: deterministic, a covariance
+  std::filesystem::remove_all(dir);
 }
 
 }  // namespace

@@ -330,6 +330,7 @@ class Parser {
   /// another data.source).
   void refuse_for_format(const Deck& deck, const std::string& path, const char* format);
   void read_file_inputs(Deck& deck);
+  void check_model_covariances(const Deck& deck, const HostModel& model);
   void read_csv_series(Deck& deck);
 
   std::string source_;
@@ -949,6 +950,9 @@ bool symmetric(const std::vector<double>& a, int n) {
 bool positive_definite(const std::vector<double>& a, int n, double jitter) {
   double trace = 0.0;
   for (int i = 0; i < n; ++i) trace += a[i * n + i];
+  // semi-definite: the zero matrix is (a deterministic transition, an exact observation)
+  if (jitter > 0 && trace == 0.0)
+    return std::all_of(a.begin(), a.end(), [](double x) { return x == 0.0; });
   std::vector<double> l(a);
   for (int i = 0; i < n; ++i) l[i * n + i] += jitter * std::abs(trace);
   for (int j = 0; j < n; ++j) {
@@ -1234,6 +1238,48 @@ void Parser::read_file_source(Deck& deck) {
   deck.data.name = sanitized_dataset_name(name);
 }
 
+// A file model's covariances, slot by slot: symmetric and positive semi-definite (Q, R, P0).
+// A singular R is exact for every method but tfs, whose backward information filter needs R⁻¹:
+// refused there, named, rather than crashing or returning a wrong smoother.
+void Parser::check_model_covariances(const Deck& deck, const HostModel& m) {
+  const std::string origin = "the model in '" + deck.model.file + "': ";
+  auto slot_values = [](const auto& view, std::size_t slot) {
+    const std::size_t n = view.extent(1) * view.extent(2);
+    return std::vector<double>(view.data() + slot * n, view.data() + (slot + 1) * n);
+  };
+  struct Covariance {
+    const char* name;
+    const HostModel::matrices& view;
+  };
+  for (const Covariance c : {Covariance{"Q", m.Q}, Covariance{"R", m.R}}) {
+    const int n = static_cast<int>(c.view.extent(1));
+    for (std::size_t slot = 0; slot < c.view.extent(0); ++slot) {
+      const auto values = slot_values(c.view, slot);
+      const std::string where_text = std::string(c.name) + (c.view.extent(0) > 1
+                                         ? " at step " + std::to_string(slot + 1) : "");
+      if (!symmetric(values, n) || !positive_definite(values, n, 1e-12)) {
+        error(where("model.file"), "model.file",
+              origin + where_text + " is not a covariance (symmetric, positive semi-definite)");
+        return;
+      }
+      const bool uses_inverse = std::find(deck.runs.methods.begin(), deck.runs.methods.end(),
+                                          "tfs") != deck.runs.methods.end();
+      if (c.name[0] == 'R' && uses_inverse && !positive_definite(values, n, 0.0)) {
+        error(where("runs.methods"), "runs.methods",
+              origin + where_text + " is singular (an exactly observed or collinear "
+              "component); method tfs needs R⁻¹ in its backward information filter and cannot "
+              "run on it. kf, rts, pkf, prts and ptfs handle a singular R: leave tfs out");
+        return;
+      }
+    }
+  }
+  const int nx = m.nx();
+  const std::vector<double> p0(m.P0.data(), m.P0.data() + static_cast<std::size_t>(nx) * nx);
+  if (!symmetric(p0, nx) || !positive_definite(p0, nx, 1e-12))
+    error(where("model.file"), "model.file",
+          origin + "P0 is not a covariance (symmetric, positive semi-definite)");
+}
+
 void Parser::read_file_inputs(Deck& deck) {
   // Model file.
   if (deck.model.kind == "file" && !deck.model.file.empty() &&
@@ -1249,6 +1295,8 @@ void Parser::read_file_inputs(Deck& deck) {
         error(where("model.file"), "model.file",
               "the model in '" + deck.model.file + "' has nx = " + std::to_string(m.nx()) +
                   ", ny = " + std::to_string(m.ny()) + "; both must be in 1..32");
+      else
+        check_model_covariances(deck, m);
     } catch (const std::exception& e) {
       error(where("model.file"), "model.file",
             "cannot read dataset '" + deck.model.dataset + "' from '" + deck.model.file +
