@@ -1521,6 +1521,9 @@ Deck Parser::parse(const std::string& text) {
   }
   if (const auto v = read_choice("output.estimates")) deck.output.estimates = *v;
   if (const auto v = read_choice_list("output.diagnostics")) deck.output.diagnostics = *v;
+  if (!deck.output.diagnostics.empty() && deck.output.estimates == "none")
+    error(where("output.diagnostics"), "output.diagnostics",
+          "kept with the estimates, and output.estimates is none: set it to last or all");
   // The backends spread over MPI ranks keep the estimates, not the filtering pass's steps.
   if (!deck.output.diagnostics.empty() && deck.runs.distributed != "sweep")
     error(where("output.diagnostics"), "output.diagnostics",
