@@ -228,12 +228,19 @@ class Parity:
     measured: int  # runs that carried a finite value
 
 
-def worst_parity(result: ResultFile, method: str, scan: str, precision: str) -> Parity:
+# The parity metrics the writer stores: absolute, and relative to the reference's size per
+# quantity (comparable when magnitudes differ, e.g. positions of thousands, variances of 1e-6).
+RELATIVE_PARITY = ("max_rel_diff_mean_vs_reference", "max_rel_diff_cov_vs_reference",
+                   "rel_diff_loglik_vs_reference")
+
+
+def worst_parity(result: ResultFile, method: str, scan: str, precision: str,
+                 metric: str = "max_abs_diff_vs_reference") -> Parity:
     worst, at, measured = None, None, 0
     for run in result.runs:
         if (run.method, run.scan, run.precision) != (method, scan, precision):
             continue
-        value = run.metric("max_abs_diff_vs_reference")
+        value = run.metric(metric)
         if value is None or math.isnan(value):
             continue
         measured += 1

@@ -41,7 +41,8 @@ PRECISION_ORDER = ("float32", "float64")
 # Metrics the writer may store (design.md); all are optional for the reader.
 METRIC_NAMES = ("median_seconds", "min_seconds", "mean_seconds", "throughput_msps", "flops",
                 "flops_span", "achieved_gflops", "mfu", "peak_memory_bytes", "rmse_vs_truth",
-                "max_abs_diff_vs_reference", "loglik")
+                "max_abs_diff_vs_reference", "max_rel_diff_mean_vs_reference",
+                "max_rel_diff_cov_vs_reference", "rel_diff_loglik_vs_reference", "loglik")
 
 # Per-step arrays of the filtering pass that a run may store next to estimates/mean and
 # estimates/cov, with the shape each must have (T = the run's length; ny from innovation, nx

@@ -150,7 +150,8 @@ def throughput_table(files: Sequence[ResultFile]) -> str:
 
 
 def parity_table(files: Sequence[ResultFile]) -> str:
-    """Worst max_abs_diff_vs_reference over T per method, scan, precision; a column per file."""
+    """Worst max_abs_diff_vs_reference over T per method, scan, precision, and the worst
+    relative differences (means / covariances / log-likelihood); two columns per file."""
     combos = {(run.method, run.scan, run.precision) for f in files for run in f.runs}
     ordered = sorted(combos, key=lambda c: (
         METHOD_ORDER.index(c[0]) if c[0] in METHOD_ORDER else 99, c[0],
@@ -167,9 +168,16 @@ def parity_table(files: Sequence[ResultFile]) -> str:
             parity = derive.worst_parity(result, method, scan, precision)
             row.append(NOT_MEASURED if parity.value is None
                        else f"{scientific(parity.value)} (T={parity.length})")
+            relative = [derive.worst_parity(result, method, scan, precision, metric).value
+                        for metric in derive.RELATIVE_PARITY]
+            row.append(NOT_MEASURED if all(v is None for v in relative) else
+                       " / ".join(MISSING if v is None else scientific(v) for v in relative))
         rows.append(row)
-    return markdown_table(["method", "scan", "precision"] +
-                          [f"{f.label}: worst max abs diff (at T)" for f in files], rows)
+    headers = ["method", "scan", "precision"]
+    for f in files:
+        headers += [f"{f.label}: worst max abs diff (at T)",
+                    f"{f.label}: worst relative diff, mean / cov / loglik"]
+    return markdown_table(headers, rows)
 
 
 def residual_table(files: Sequence[ResultFile], entries) -> str:

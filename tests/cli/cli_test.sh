@@ -118,7 +118,8 @@ run_small)
   done
   for attr in method scan precision length batch dataset median_seconds min_seconds \
               throughput_msps flops achieved_gflops peak_memory_bytes rmse_vs_truth \
-              max_abs_diff_vs_reference loglik; do
+              max_abs_diff_vs_reference max_rel_diff_mean_vs_reference \
+              max_rel_diff_cov_vs_reference rel_diff_loglik_vs_reference loglik; do
     contains probe.txt "run-attr $(grep -m1 '^run ' probe.txt | cut -d' ' -f2) $attr" "run attribute"
   done
   [ "$(count_lines probe.txt '^run-estimates .*T32.* mean')" = 12 ] ||

@@ -198,6 +198,9 @@ TEST(RunResultCodec, RoundTripsEveryField) {
   in.peak_memory_bytes = 123456789;
   in.rmse_vs_truth = 7;
   in.max_abs_diff_vs_reference = 8;
+  in.max_rel_diff_mean_vs_reference = 8.25;
+  in.max_rel_diff_cov_vs_reference = 8.5;
+  in.rel_diff_loglik_vs_reference = 8.75;
   in.loglik = -9;
   in.finite = false;
   r.has_estimates = true;
@@ -226,6 +229,9 @@ TEST(RunResultCodec, RoundTripsEveryField) {
   EXPECT_EQ(m.peak_memory_bytes, 123456789);
   EXPECT_EQ(m.rmse_vs_truth, 7);
   EXPECT_EQ(m.max_abs_diff_vs_reference, 8);
+  EXPECT_EQ(m.max_rel_diff_mean_vs_reference, 8.25);
+  EXPECT_EQ(m.max_rel_diff_cov_vs_reference, 8.5);
+  EXPECT_EQ(m.rel_diff_loglik_vs_reference, 8.75);
   EXPECT_EQ(m.loglik, -9);
   EXPECT_FALSE(m.finite);
   EXPECT_TRUE(back.has_estimates);

@@ -93,8 +93,16 @@ TEST(Runner, SmallSweepFillsEveryMetric) {
     EXPECT_TRUE(std::isfinite(m.loglik));
     const double tolerance = planned.key.precision == "float64" ? 1e-8 : 5e-2;
     EXPECT_LE(m.max_abs_diff_vs_reference, tolerance);
+    // relative to the reference's size: no larger than the absolute one on a model whose means
+    // and covariances exceed 1, and below float32's precision-level error in relative terms
+    const double relative = planned.key.precision == "float64" ? 1e-10 : 1e-3;
+    EXPECT_LE(m.max_rel_diff_mean_vs_reference, relative);
+    EXPECT_LE(m.max_rel_diff_cov_vs_reference, relative);
+    EXPECT_LE(m.rel_diff_loglik_vs_reference, relative);
     if (planned.key.method == "kf" && planned.key.precision == "float64") {
       EXPECT_EQ(m.max_abs_diff_vs_reference, 0.0) << "kf float64 is its own reference";
+      EXPECT_EQ(m.max_rel_diff_mean_vs_reference, 0.0);
+      EXPECT_EQ(m.rel_diff_loglik_vs_reference, 0.0);
     }
     EXPECT_EQ(run.has_estimates, planned.key.length == 33);
     if (run.has_estimates) {

@@ -120,6 +120,9 @@ inline RunResult make_run(const std::string& method, const std::string& scan,
   m.peak_memory_bytes = 4096 * T;
   m.rmse_vs_truth = 0.25 * tag;
   m.max_abs_diff_vs_reference = 1.25e-7 * tag;
+  m.max_rel_diff_mean_vs_reference = 2.5e-8 * tag;
+  m.max_rel_diff_cov_vs_reference = 5e-8 * tag;
+  m.rel_diff_loglik_vs_reference = 1e-9 * tag;
   m.loglik = -123.5 * tag;
   return r;
 }

@@ -237,10 +237,11 @@ TEST(Hdf5ResultFile, Runs) {
     ASSERT_GE(g.id, 0);
     std::vector<std::string> names = {
         "achieved_gflops", "batch", "dataset", "finite", "flops", "length", "loglik",
-        "max_abs_diff_vs_reference", "mean_seconds", "median_seconds", "method", "min_seconds",
-        "peak_memory_bytes", "precision", "repetitions", "rmse_vs_truth", "scan",
-        "threads_or_device", "throughput_msps"};
-    if (r.metrics.mfu) names.insert(names.begin() + 11, "mfu");
+        "max_abs_diff_vs_reference", "max_rel_diff_cov_vs_reference",
+        "max_rel_diff_mean_vs_reference", "mean_seconds", "median_seconds", "method",
+        "min_seconds", "peak_memory_bytes", "precision", "rel_diff_loglik_vs_reference",
+        "repetitions", "rmse_vs_truth", "scan", "threads_or_device", "throughput_msps"};
+    if (r.metrics.mfu) names.insert(names.begin() + 13, "mfu");
     EXPECT_EQ(raw_attribute_names(g.id), names);
     EXPECT_EQ(raw_text(g.id, "method"), r.key.method);
     EXPECT_EQ(raw_text(g.id, "scan"), r.key.scan);
@@ -264,6 +265,10 @@ TEST(Hdf5ResultFile, Runs) {
     EXPECT_EQ(raw_int(g.id, "peak_memory_bytes"), m.peak_memory_bytes);
     EXPECT_EQ(raw_real(g.id, "rmse_vs_truth"), m.rmse_vs_truth);
     EXPECT_EQ(raw_real(g.id, "max_abs_diff_vs_reference"), m.max_abs_diff_vs_reference);
+    EXPECT_EQ(raw_real(g.id, "max_rel_diff_mean_vs_reference"),
+              m.max_rel_diff_mean_vs_reference);
+    EXPECT_EQ(raw_real(g.id, "max_rel_diff_cov_vs_reference"), m.max_rel_diff_cov_vs_reference);
+    EXPECT_EQ(raw_real(g.id, "rel_diff_loglik_vs_reference"), m.rel_diff_loglik_vs_reference);
     EXPECT_EQ(raw_real(g.id, "loglik"), m.loglik);
     EXPECT_EQ(raw_int(g.id, "finite"), 1);
 
@@ -426,7 +431,9 @@ TEST(Hdf5ResultFile, SummaryTable) {
             (std::vector<std::string>{
                 "id", "method", "scan", "precision", "length", "batch", "dataset",
                 "threads_or_device", "median_seconds", "min_seconds", "throughput_msps",
-                "speedup_vs_sequential", "max_abs_diff_vs_reference", "rmse_vs_truth", "loglik",
+                "speedup_vs_sequential", "max_abs_diff_vs_reference",
+                "max_rel_diff_mean_vs_reference", "max_rel_diff_cov_vs_reference",
+                "rel_diff_loglik_vs_reference", "rmse_vs_truth", "loglik",
                 "peak_memory_bytes", "flops", "achieved_gflops", "mfu", "flops_span",
                 "repetitions"}));
   const auto rows = read_summary(f.id);

@@ -79,16 +79,18 @@ TEST(Summary, Csv) {
   const std::string header =
       "id,method,scan,precision,length,batch,dataset,threads_or_device,median_seconds,"
       "min_seconds,throughput_msps,speedup_vs_sequential,max_abs_diff_vs_reference,"
+      "max_rel_diff_mean_vs_reference,max_rel_diff_cov_vs_reference,rel_diff_loglik_vs_reference,"
       "rmse_vs_truth,loglik,peak_memory_bytes,flops,achieved_gflops,mfu,flops_span,repetitions\n";
   // kf: T 1000, median 0.02: throughput 1000/0.02/1e6 = 0.05, speedup 1, flops 1e6,
   // achieved 1e6/0.02/1e9 = 0.05; no mfu (empty); rmse 0.25.
   const std::string kf =
       "kf-none-float64-T1000-B1,kf,none,float64,1000,1,default,OpenMP x2,0.02,0.018000000000000002,0.05,1,"
-      "1.25e-07,0.25,-123.5,4096000,1000000,0.05,,,3\n";
+      "1.25e-07,2.5e-08,5e-08,1e-09,0.25,-123.5,4096000,1000000,0.05,,,3\n";
   // pkf float32: no float32 kf -> empty speedup; quoted device; rmse NaN -> empty.
   const std::string pkf =
       "pkf-blocked-float32-T1000-B1,pkf,blocked,float32,1000,1,default,"
-      "\"OpenMP, 2 \"\"threads\"\"\",0.005,0.0045000000000000005,0.2,,1.25e-07,,-123.5,4096000,"
+      "\"OpenMP, 2 \"\"threads\"\"\",0.005,0.0045000000000000005,0.2,,1.25e-07,2.5e-08,5e-08,1e-09,,"
+      "-123.5,4096000,"
       "1000000,0.2,,,3\n";
   EXPECT_EQ(out.str(), header + kf + pkf);
 }
@@ -101,7 +103,9 @@ TEST(Summary, Jsonl) {
       "\"precision\": \"float64\", \"length\": 1000, \"batch\": 1, \"dataset\": \"default\", "
       "\"threads_or_device\": \"OpenMP x2\", \"median_seconds\": 0.02, \"min_seconds\": 0.018000000000000002, "
       "\"throughput_msps\": 0.05, \"speedup_vs_sequential\": 1, "
-      "\"max_abs_diff_vs_reference\": 1.25e-07, \"rmse_vs_truth\": 0.25, \"loglik\": -123.5, "
+      "\"max_abs_diff_vs_reference\": 1.25e-07, \"max_rel_diff_mean_vs_reference\": 2.5e-08, "
+      "\"max_rel_diff_cov_vs_reference\": 5e-08, \"rel_diff_loglik_vs_reference\": 1e-09, "
+      "\"rmse_vs_truth\": 0.25, \"loglik\": -123.5, "
       "\"peak_memory_bytes\": 4096000, \"flops\": 1000000, \"achieved_gflops\": 0.05, "
       "\"mfu\": null, \"flops_span\": null, \"repetitions\": 3}\n";
   const std::string pkf =
@@ -110,6 +114,8 @@ TEST(Summary, Jsonl) {
       "\"threads_or_device\": \"OpenMP, 2 \\\"threads\\\"\", \"median_seconds\": 0.005, "
       "\"min_seconds\": 0.0045000000000000005, \"throughput_msps\": 0.2, "
       "\"speedup_vs_sequential\": null, \"max_abs_diff_vs_reference\": 1.25e-07, "
+      "\"max_rel_diff_mean_vs_reference\": 2.5e-08, \"max_rel_diff_cov_vs_reference\": 5e-08, "
+      "\"rel_diff_loglik_vs_reference\": 1e-09, "
       "\"rmse_vs_truth\": null, \"loglik\": -123.5, \"peak_memory_bytes\": 4096000, "
       "\"flops\": 1000000, \"achieved_gflops\": 0.2, \"mfu\": null, \"flops_span\": null, "
       "\"repetitions\": 3}\n";
@@ -211,7 +217,7 @@ TEST(Summary, OperationCountRowsCompareSpans) {
 
 TEST(Summary, ColumnsMatchRowMembers) {
   const auto& columns = summary_columns();
-  ASSERT_EQ(columns.size(), 21u);
+  ASSERT_EQ(columns.size(), 24u);
   for (const auto& c : columns) {
     const int members = (c.text != nullptr) + (c.integer != nullptr) + (c.real != nullptr);
     EXPECT_EQ(members, 1) << c.name;

@@ -11,7 +11,7 @@ namespace {
 
 // Every field of RunResult is listed in encode() and decode() below. A field added to RunMetrics
 // changes its size and stops the build here: add it to both functions, then update the size.
-static_assert(sizeof(RunMetrics) == 17 * sizeof(double),
+static_assert(sizeof(RunMetrics) == 20 * sizeof(double),
               "RunMetrics changed: encode and decode the new field in run_result_codec.cpp");
 
 class Writer {
@@ -113,6 +113,9 @@ std::vector<char> encode_run_result(const RunResult& r) {
   w.put(m.peak_memory_bytes);
   w.put(m.rmse_vs_truth);
   w.put(m.max_abs_diff_vs_reference);
+  w.put(m.max_rel_diff_mean_vs_reference);
+  w.put(m.max_rel_diff_cov_vs_reference);
+  w.put(m.rel_diff_loglik_vs_reference);
   w.put(m.loglik);
   w.put(m.finite);
   w.put(r.has_estimates);
@@ -151,6 +154,9 @@ RunResult decode_run_result(const std::vector<char>& bytes) {
   in.get(m.peak_memory_bytes);
   in.get(m.rmse_vs_truth);
   in.get(m.max_abs_diff_vs_reference);
+  in.get(m.max_rel_diff_mean_vs_reference);
+  in.get(m.max_rel_diff_cov_vs_reference);
+  in.get(m.rel_diff_loglik_vs_reference);
   in.get(m.loglik);
   in.get(m.finite);
   in.get(r.has_estimates);

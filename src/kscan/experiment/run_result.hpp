@@ -36,6 +36,13 @@ struct RunMetrics {
   std::int64_t peak_memory_bytes = 0;  // kscan's allocations for this run
   double rmse_vs_truth = 0;       // NaN when no truth
   double max_abs_diff_vs_reference = 0;  // against the float64 sequential reference
+  // The same, relative to the reference's size, per quantity: max |diff| / max |reference| of
+  // the means and of the covariances (absolute where the reference is all zero), and
+  // |Δ loglik| / |loglik|; comparable when magnitudes differ (positions of thousands, variances
+  // of 1e-6). NaN without a reference.
+  double max_rel_diff_mean_vs_reference = 0;
+  double max_rel_diff_cov_vs_reference = 0;
+  double rel_diff_loglik_vs_reference = 0;
   double loglik = 0;
   bool finite = true;             // every estimate finite
 };

@@ -137,6 +137,7 @@ struct Reference {
   std::string error;  // why it is missing
   std::vector<double> mean;  // [T, nx]
   std::vector<double> cov;   // [T, nx, nx]
+  double loglik = 0;
 };
 
 template <class V>
@@ -184,9 +185,11 @@ Reference compute_reference(Method method, const HostModel& model, const HostSer
     ref.mean = as_doubles(Kokkos::create_mirror_view_and_copy(Kokkos::HostSpace(), solver.mean()));
     ref.cov = as_doubles(
         Kokkos::create_mirror_view_and_copy(Kokkos::HostSpace(), solver.covariance()));
+    ref.loglik = solver.log_likelihood();
     if (split) {
       const auto rest_mean = ref.mean, rest_cov = ref.cov;
       prepend_diffuse_steps(*split, is_smoother(method), rest_mean, rest_cov, ref.mean, ref.cov);
+      ref.loglik += split->start.loglik;
     }
     ref.ready = true;
   } catch (const std::exception& e) {
@@ -223,6 +226,14 @@ double max_abs_diff(const std::vector<double>& a, const std::vector<double>& b) 
     worst = std::max(worst, d);
   }
   return worst;
+}
+
+/// max |a - b| / max |b|: relative to the reference's size (absolute where b is all zero).
+double max_rel_diff(const std::vector<double>& a, const std::vector<double>& b) {
+  double scale = 0.0;
+  for (const double v : b) scale = std::max(scale, std::abs(v));
+  const double worst = max_abs_diff(a, b);
+  return scale > 0 ? worst / scale : worst;
 }
 
 double median_of(std::vector<double> v) {
@@ -471,11 +482,17 @@ RunResult execute(const PlannedRun& run, DeviceData<Scalar>& data, const RunCont
   } else {
     m.rmse_vs_truth = kNaN;
   }
-  if (ctx.reference && ctx.reference->ready)
-    m.max_abs_diff_vs_reference = std::max(max_abs_diff(mean, ctx.reference->mean),
-                                           max_abs_diff(cov, ctx.reference->cov));
-  else
-    m.max_abs_diff_vs_reference = kNaN;
+  if (ctx.reference && ctx.reference->ready) {
+    const Reference& ref = *ctx.reference;
+    m.max_abs_diff_vs_reference = std::max(max_abs_diff(mean, ref.mean), max_abs_diff(cov, ref.cov));
+    m.max_rel_diff_mean_vs_reference = max_rel_diff(mean, ref.mean);
+    m.max_rel_diff_cov_vs_reference = max_rel_diff(cov, ref.cov);
+    m.rel_diff_loglik_vs_reference =
+        std::abs(m.loglik - ref.loglik) / (ref.loglik != 0 ? std::abs(ref.loglik) : 1.0);
+  } else {
+    m.max_abs_diff_vs_reference = m.max_rel_diff_mean_vs_reference = kNaN;
+    m.max_rel_diff_cov_vs_reference = m.rel_diff_loglik_vs_reference = kNaN;
+  }
   if (std::isnan(m.max_abs_diff_vs_reference) && ctx.reference && ctx.reference->ready)
     m.finite = false;
 

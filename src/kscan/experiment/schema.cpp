@@ -439,8 +439,10 @@ std::vector<DeckKey> build_schema() {
     DeckKey key = make_key("runs.reference", DeckType::choice, "kf");
     key.choices = {"kf", "rts", "tfs"};
     key.description =
-        "Sequential method, run once per length in float64, that the parity metric "
-        "(max_abs_diff_vs_reference: means and covariances) compares against. Filters (kf, pkf) "
+        "Sequential method, run once per length in float64, that the parity metrics "
+        "(max_abs_diff_vs_reference: means and covariances; max_rel_diff_mean_vs_reference, "
+        "max_rel_diff_cov_vs_reference, rel_diff_loglik_vs_reference: the same relative to the "
+        "reference's largest value, and the log-likelihood) compare against. Filters (kf, pkf) "
         "are always compared with kf; smoothers with this method when it is a smoother (rts, "
         "tfs), otherwise with rts.";
     add(key);

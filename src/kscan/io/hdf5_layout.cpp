@@ -412,6 +412,11 @@ void write_run(hid_t group, const RunResult& run) {
   h5::write_int_attribute(group, "peak_memory_bytes", m.peak_memory_bytes);
   h5::write_real_attribute(group, "rmse_vs_truth", m.rmse_vs_truth);
   h5::write_real_attribute(group, "max_abs_diff_vs_reference", m.max_abs_diff_vs_reference);
+  h5::write_real_attribute(group, "max_rel_diff_mean_vs_reference",
+                           m.max_rel_diff_mean_vs_reference);
+  h5::write_real_attribute(group, "max_rel_diff_cov_vs_reference",
+                           m.max_rel_diff_cov_vs_reference);
+  h5::write_real_attribute(group, "rel_diff_loglik_vs_reference", m.rel_diff_loglik_vs_reference);
   h5::write_real_attribute(group, "loglik", m.loglik);
   h5::write_int_attribute(group, "finite", m.finite ? 1 : 0);
 
@@ -474,6 +479,9 @@ RunResult read_run(hid_t file, const std::string& id, bool with_estimates) {
       h5::has_attribute(g, "peak_memory_bytes") ? h5::read_int_attribute(g, "peak_memory_bytes") : 0;
   m.rmse_vs_truth = real_or_nan(g, "rmse_vs_truth");
   m.max_abs_diff_vs_reference = real_or_nan(g, "max_abs_diff_vs_reference");
+  m.max_rel_diff_mean_vs_reference = real_or_nan(g, "max_rel_diff_mean_vs_reference");
+  m.max_rel_diff_cov_vs_reference = real_or_nan(g, "max_rel_diff_cov_vs_reference");
+  m.rel_diff_loglik_vs_reference = real_or_nan(g, "rel_diff_loglik_vs_reference");
   m.loglik = real_or_nan(g, "loglik");
   m.finite = !h5::has_attribute(g, "finite") || h5::read_int_attribute(g, "finite") != 0;
 

@@ -21,7 +21,9 @@
 //                         threads_or_device, repetitions, and the metrics -- median_seconds,
 //                         min_seconds, mean_seconds, throughput_msps, flops, achieved_gflops,
 //                         mfu (only when known), peak_memory_bytes (int64), rmse_vs_truth,
-//                         max_abs_diff_vs_reference, loglik, finite (int64 0/1);
+//                         max_abs_diff_vs_reference, max_rel_diff_mean_vs_reference,
+//                         max_rel_diff_cov_vs_reference, rel_diff_loglik_vs_reference, loglik,
+//                         finite (int64 0/1);
 //                         operation-count runs (runs.simulate_threads) add flops_span and
 //                         simulated_threads (int64), have 0 repetitions and NaN times
 //                         timing/total_seconds [reps], timing/<phase>_seconds [reps] for

@@ -155,6 +155,9 @@ const std::vector<SummaryColumn>& summary_columns() {
       real_column("throughput_msps", &SummaryRow::throughput_msps),
       real_column("speedup_vs_sequential", &SummaryRow::speedup_vs_sequential),
       real_column("max_abs_diff_vs_reference", &SummaryRow::max_abs_diff_vs_reference),
+      real_column("max_rel_diff_mean_vs_reference", &SummaryRow::max_rel_diff_mean_vs_reference),
+      real_column("max_rel_diff_cov_vs_reference", &SummaryRow::max_rel_diff_cov_vs_reference),
+      real_column("rel_diff_loglik_vs_reference", &SummaryRow::rel_diff_loglik_vs_reference),
       real_column("rmse_vs_truth", &SummaryRow::rmse_vs_truth),
       real_column("loglik", &SummaryRow::loglik),
       integer_column("peak_memory_bytes", &SummaryRow::peak_memory_bytes),
@@ -185,6 +188,9 @@ std::vector<SummaryRow> summary_rows(const std::vector<RunResult>& runs) {
     row.min_seconds = m.min_seconds;
     row.throughput_msps = m.throughput_msps;
     row.max_abs_diff_vs_reference = m.max_abs_diff_vs_reference;
+    row.max_rel_diff_mean_vs_reference = m.max_rel_diff_mean_vs_reference;
+    row.max_rel_diff_cov_vs_reference = m.max_rel_diff_cov_vs_reference;
+    row.rel_diff_loglik_vs_reference = m.rel_diff_loglik_vs_reference;
     row.rmse_vs_truth = m.rmse_vs_truth;
     row.loglik = m.loglik;
     row.peak_memory_bytes = m.peak_memory_bytes;

@@ -29,6 +29,8 @@ struct SummaryRow {
   double median_seconds = 0, min_seconds = 0, throughput_msps = 0;
   double speedup_vs_sequential = 0;  // NaN when the sequential counterpart is absent
   double max_abs_diff_vs_reference = 0, rmse_vs_truth = 0, loglik = 0;
+  double max_rel_diff_mean_vs_reference = 0, max_rel_diff_cov_vs_reference = 0;
+  double rel_diff_loglik_vs_reference = 0;
   std::int64_t peak_memory_bytes = 0;
   double flops = 0, achieved_gflops = 0;
   double mfu = 0;  // NaN when the device peak is unknown
