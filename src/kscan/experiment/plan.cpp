@@ -114,7 +114,19 @@ std::string format_plan(const Deck& deck, const Plan& plan) {
   s << "deck        " << deck.source << "\n"
     << "experiment  " << deck.experiment.name << " (seed " << deck.experiment.seed << ")";
   if (!deck.experiment.description.empty()) s << ": " << deck.experiment.description;
-  s << "\nmodel       " << model_text(deck) << "\n"
+  s << "\nmodel       " << model_text(deck);
+  if (deck.model.initial.given) {
+    s << "; initial state x_1 ~ N(a1, P1)";
+    if (deck.model.initial.diffuse) {
+      std::vector<std::string> names;
+      for (const int i : diffuse_components(deck, deck.model.state_dim))
+        names.push_back(std::to_string(i));
+      s << ", exactly diffuse in "
+        << (names.empty() ? "every component"
+                          : (names.size() > 1 ? "components " : "component ") + join(names));
+    }
+  }
+  s << "\n"
     << "data        " << deck.data.source;
   if (deck.data.source == "file") {
     const auto& d = deck.data;
@@ -142,7 +154,7 @@ std::string format_plan(const Deck& deck, const Plan& plan) {
     << "reference   float64 kf for filters, "
     << method_name(reference_method(Method::rts, deck.runs.reference)) << " for smoothers\n"
     << "output      " << plan.output_file << " (estimates: " << plan.estimates
-    << "; summary: " << (plan.summary.empty() ? "none" : join(plan.summary)) << ")\n";
+    << (plan.diagnostics.empty() ? "" : " with " + join(plan.diagnostics)) << "; summary: " << (plan.summary.empty() ? "none" : join(plan.summary)) << ")\n";
   for (const auto& note : plan.notes) s << "note        " << note << "\n";
   std::int64_t samples = 0;
   for (const auto& run : plan.runs)
