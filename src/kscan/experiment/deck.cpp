@@ -10,6 +10,7 @@
 #include <cstring>
 #include <filesystem>
 #include <fstream>
+#include <functional>
 #include <limits>
 #include <set>
 #include <sstream>
@@ -288,6 +289,18 @@ class Parser {
   std::optional<std::string> read_choice(const std::string& path);
   std::optional<std::vector<std::string>> read_choice_list(const std::string& path);
   std::optional<std::vector<std::string>> read_string_list(const std::string& path);
+  /// What a list of names is called in the messages of read_name_list.
+  struct NameListText {
+    std::string noun;      // "method", "name": in "duplicate <noun> 'x'"
+    std::string expected;  // what the whole value should be
+    std::string empty;     // the message for an empty list
+    bool allow_empty = false;
+  };
+  /// A list of distinct names (a single one stands for a list of one), resolved as given;
+  /// `check` reports an item that is not an acceptable name and returns false.
+  std::optional<std::vector<std::string>> read_name_list(
+      const Value& v, const NameListText& text,
+      const std::function<bool(const YAML::Node&, const DeckLocation&)>& check);
   std::optional<std::vector<std::int64_t>> read_lengths(const std::string& path);
   struct Dense {
     int rows = 0, cols = 0;
@@ -617,24 +630,21 @@ std::optional<std::string> Parser::read_choice(const std::string& path) {
   return name;
 }
 
-std::optional<std::vector<std::string>> Parser::read_choice_list(const std::string& path) {
-  const auto v = fetch(path);
-  if (!v) return std::nullopt;
-  const DeckKey& key = *find_deck_key(path);
-  const std::string noun = noun_of(path);
-  const std::string expected = "a list of " + noun + "s, each one of: " + quoted_list(key.choices);
+std::optional<std::vector<std::string>> Parser::read_name_list(
+    const Value& v, const NameListText& text,
+    const std::function<bool(const YAML::Node&, const DeckLocation&)>& check) {
+  const std::string& path = v.path;
   std::vector<YAML::Node> items;
-  if (v->node.IsScalar()) {
-    items.push_back(v->node);  // a single name stands for a list of one
-  } else if (v->node.IsSequence()) {
-    for (const auto& item : v->node) items.push_back(item);
+  if (v.node.IsScalar()) {
+    items.push_back(v.node);  // a single name stands for a list of one
+  } else if (v.node.IsSequence()) {
+    for (const auto& item : v.node) items.push_back(item);
   } else {
-    error(value_location(*v), path, "expected " + expected + ", got " + describe(v->node));
+    error(value_location(v), path, "expected " + text.expected + ", got " + describe(v.node));
     return std::nullopt;
   }
-  if (items.empty() && !key.allow_empty) {
-    error(value_location(*v), path, "expected at least one " + noun + " (" +
-                                        quoted_list(key.choices) + "), got an empty list");
+  if (items.empty() && !text.allow_empty) {
+    error(value_location(v), path, text.empty);
     return std::nullopt;
   }
   const std::size_t before = issues_.size();
@@ -642,21 +652,11 @@ std::optional<std::vector<std::string>> Parser::read_choice_list(const std::stri
   std::map<std::string, DeckLocation> seen;
   YAML::Node out(YAML::NodeType::Sequence);
   for (const auto& item : items) {
-    const DeckLocation w = v->given ? node_location(path, item) : where(path);
-    if (!item.IsScalar()) {
-      error(w, path, "expected a " + noun + " name, got " + describe(item));
-      continue;
-    }
+    const DeckLocation w = v.given ? node_location(path, item) : where(path);
+    if (!check(item, w)) continue;
     const std::string name = trim(item.Scalar());
-    if (std::find(key.choices.begin(), key.choices.end(), name) == key.choices.end()) {
-      std::string message = "unknown " + noun + " '" + name + "'";
-      if (const auto best = closest_match(name, key.choices))
-        message += " (did you mean '" + *best + "'?)";
-      error(w, path, message + "; expected one of: " + quoted_list(key.choices));
-      continue;
-    }
     if (const auto first = seen.find(name); first != seen.end()) {
-      error(w, path, "duplicate " + noun + " '" + name + "' (first given at " +
+      error(w, path, "duplicate " + text.noun + " '" + name + "' (first given at " +
                          first->second.format() + ")");
       continue;
     }
@@ -669,45 +669,41 @@ std::optional<std::vector<std::string>> Parser::read_choice_list(const std::stri
   return names;
 }
 
+std::optional<std::vector<std::string>> Parser::read_choice_list(const std::string& path) {
+  const auto v = fetch(path);
+  if (!v) return std::nullopt;
+  const DeckKey& key = *find_deck_key(path);
+  const std::string noun = noun_of(path);
+  const NameListText text{noun,
+                          "a list of " + noun + "s, each one of: " + quoted_list(key.choices),
+                          "expected at least one " + noun + " (" + quoted_list(key.choices) +
+                              "), got an empty list",
+                          key.allow_empty};
+  return read_name_list(*v, text, [&](const YAML::Node& item, const DeckLocation& w) {
+    if (!item.IsScalar()) {
+      error(w, path, "expected a " + noun + " name, got " + describe(item));
+      return false;
+    }
+    const std::string name = trim(item.Scalar());
+    if (std::find(key.choices.begin(), key.choices.end(), name) != key.choices.end()) return true;
+    std::string message = "unknown " + noun + " '" + name + "'";
+    if (const auto best = closest_match(name, key.choices))
+      message += " (did you mean '" + *best + "'?)";
+    error(w, path, message + "; expected one of: " + quoted_list(key.choices));
+    return false;
+  });
+}
+
 std::optional<std::vector<std::string>> Parser::read_string_list(const std::string& path) {
   const auto v = fetch(path);
   if (!v) return std::nullopt;
-  std::vector<YAML::Node> items;
-  if (v->node.IsScalar()) {
-    items.push_back(v->node);  // a single name stands for a list of one
-  } else if (v->node.IsSequence()) {
-    for (const auto& item : v->node) items.push_back(item);
-  } else {
-    error(value_location(*v), path, "expected a list of names, got " + describe(v->node));
-    return std::nullopt;
-  }
-  if (items.empty()) {
-    error(value_location(*v), path, "expected at least one name, got an empty list");
-    return std::nullopt;
-  }
-  const std::size_t before = issues_.size();
-  std::vector<std::string> names;
-  std::map<std::string, DeckLocation> seen;
-  YAML::Node out(YAML::NodeType::Sequence);
-  for (const auto& item : items) {
-    const DeckLocation w = v->given ? node_location(path, item) : where(path);
-    if (!item.IsScalar() || trim(item.Scalar()).empty()) {
-      error(w, path, "expected a non-empty name, got " + describe(item));
-      continue;
-    }
-    const std::string name = trim(item.Scalar());
-    if (const auto first = seen.find(name); first != seen.end()) {
-      error(w, path, "duplicate name '" + name + "' (first given at " + first->second.format() +
-                         ")");
-      continue;
-    }
-    seen[name] = w;
-    names.push_back(name);
-    out.push_back(name);
-  }
-  if (failed_since(before)) return std::nullopt;
-  resolve(path, flow(out));
-  return names;
+  const NameListText text{"name", "a list of names",
+                          "expected at least one name, got an empty list", false};
+  return read_name_list(*v, text, [&](const YAML::Node& item, const DeckLocation& w) {
+    if (item.IsScalar() && !trim(item.Scalar()).empty()) return true;
+    error(w, path, "expected a non-empty name, got " + describe(item));
+    return false;
+  });
 }
 
 std::optional<std::vector<std::int64_t>> Parser::read_lengths(const std::string& path) {
