@@ -9,6 +9,7 @@
 #include "kscan/core/phase_timer.hpp"
 #include "kscan/model/state_space_model.hpp"
 #include "kscan/scan/scan_algorithm.hpp"
+#include "kscan/solver/form.hpp"
 #include "kscan/solver/method.hpp"
 
 namespace kscan {
@@ -19,6 +20,7 @@ class SeriesBackend;
 struct SolverOptions {
   Method method = Method::pkf;
   ScanOptions scan{};  // ignored by the sequential methods
+  Form form = Form::standard;
   /// Also keep the filtering pass's per-step quantities (FilterDiagnostics): predictions,
   /// innovations with their covariances, log-likelihood terms.
   bool diagnostics = false;
