@@ -25,11 +25,11 @@ std::vector<double> host_copy(const V& view) {
 
 template <class Exec, class Scalar>
 Estimate solve(const HostModel& host_model, const HostSeries& series, Method method,
-               ScanOptions scan = {}, bool diagnostics = false) {
+               ScanOptions scan = {}, bool diagnostics = false, Form form = Form::standard) {
   using memory = typename Exec::memory_space;
   const auto model = convert_model<Scalar, memory>(host_model);
   const auto y = convert_measurements<Scalar, memory>(series.y);
-  KalmanSolver<Scalar, Exec> solver(SolverOptions{method, scan, diagnostics}, model, y);
+  KalmanSolver<Scalar, Exec> solver(SolverOptions{method, scan, diagnostics, form}, model, y);
   solver.run();
   Estimate e;
   e.mean = host_copy(solver.mean());

@@ -1,5 +1,5 @@
-// Every method against the dense joint-Gaussian oracle: filtered / smoothed means and
-// covariances and the log-likelihood, with and without missing observations.
+// Every method in both forms (standard, sqrt) against the dense joint-Gaussian oracle: filtered /
+// smoothed means and covariances and the log-likelihood, with and without missing observations.
 #include <kscan/core/dims.hpp>
 
 #include "joint_gaussian_oracle.hpp"
@@ -34,12 +34,14 @@ void check_against_oracle(const kscan::test::Problem& p, const std::string& what
       {Method::prts, {ScanAlgorithm::sengupta, 1}},
       {Method::ptfs, {ScanAlgorithm::hillis_steele, 0}},
       {Method::ptfs, {ScanAlgorithm::blocked, 0}}};
+  for (const auto form : kscan::forms)
   for (const auto& [method, scan] : cases) {
-    const auto e = kscan::test::solve<Exec, T>(p.model, p.series, method, scan);
+    const auto e = kscan::test::solve<Exec, T>(p.model, p.series, method, scan, false, form.form);
     const bool smoother = kscan::is_smoother(method);
     const auto& mean = smoother ? oracle.smoothed_mean : oracle.filtered_mean;
     const auto& cov = smoother ? oracle.smoothed_cov : oracle.filtered_cov;
-    const std::string label = what + " " + kscan::method_name(method) + "/" + kscan::scan_name(scan);
+    const std::string label = what + " " + kscan::method_name(method) + "/" +
+                              kscan::scan_name(scan) + " " + std::string(form.name);
     EXPECT_LT(relative_difference(e.mean, mean), tol) << label << " mean";
     EXPECT_LT(relative_difference(e.cov, cov), tol) << label << " covariance";
     EXPECT_LT(relative_difference(e.loglik, oracle.loglik), tol) << label << " log-likelihood";
@@ -90,9 +92,11 @@ void check_diagnostics(const kscan::test::Problem& p, const std::string& what) {
       {Method::pkf, {ScanAlgorithm::blocked, 0}},
       {Method::prts, {ScanAlgorithm::ladner_fischer, 0}},
       {Method::ptfs, {ScanAlgorithm::sengupta, 2}}};
+  for (const auto form : kscan::forms)
   for (const auto& [method, scan] : cases) {
-    const auto e = kscan::test::solve<Exec, T>(p.model, p.series, method, scan, true);
-    const std::string label = what + " " + kscan::method_name(method) + "/" + kscan::scan_name(scan);
+    const auto e = kscan::test::solve<Exec, T>(p.model, p.series, method, scan, true, form.form);
+    const std::string label = what + " " + kscan::method_name(method) + "/" +
+                              kscan::scan_name(scan) + " " + std::string(form.name);
     using kscan::test::relative_difference_nan;
     EXPECT_LT(relative_difference(e.predicted_mean, oracle.predicted_mean), tol) << label;
     EXPECT_LT(relative_difference(e.predicted_cov, oracle.predicted_cov), tol) << label;

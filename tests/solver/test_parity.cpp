@@ -1,5 +1,6 @@
-// Every parallel method over every scan against the float64 sequential reference (KF for PKF,
-// RTS for PRTS, TFS for PTFS), at lengths that are not powers of two and at length 1.
+// Every parallel method in both forms over every scan against the float64 standard sequential
+// reference (KF for PKF, RTS for PRTS, TFS for PTFS), at lengths that are not powers of two and at
+// length 1; the square-root sequential methods against the same references.
 #include <map>
 
 #include "solver_test_support.hpp"
@@ -59,13 +60,15 @@ void check_parity(int nx, int ny, int length) {
   // float32 tolerance: measured worst case over these problems is a few 1e-4 relative for the
   // means and covariances (T up to 4097, nx 4); 1e-2 leaves room across compilers and backends.
   const double tol = kscan::test::tolerance<T>(1e-2, 1e-9);
+  for (const auto form : kscan::forms)
   for (Method method : {Method::pkf, Method::prts, Method::ptfs}) {
     const auto& ref = reference(nx, ny, length, kscan::sequential_counterpart(method));
     for (const auto& scan : kscan::test::all_scans()) {
       const auto& p = problem(nx, ny, length);
-      const auto e = kscan::test::solve<Exec, T>(p.model, p.series, method, scan);
-      const std::string label = kscan::method_name(method) + "/" + kscan::scan_name(scan) +
-                                " T=" + std::to_string(length) + " nx=" + std::to_string(nx);
+      const auto e = kscan::test::solve<Exec, T>(p.model, p.series, method, scan, false, form.form);
+      const std::string label = kscan::method_name(method) + "/" + kscan::scan_name(scan) + " " +
+                                std::string(form.name) + " T=" + std::to_string(length) +
+                                " nx=" + std::to_string(nx);
       EXPECT_LT(relative_difference(e.mean, ref.mean), tol) << label << " mean";
       EXPECT_LT(relative_difference(e.cov, ref.cov), tol) << label << " covariance";
       EXPECT_LT(relative_difference(e.loglik, ref.loglik), tol) << label << " log-likelihood";
@@ -90,11 +93,15 @@ TYPED_TEST(Parity, SequentialMethodsAgreeAcrossBackends) {
   using T = typename TypeParam::scalar_type;
   const double tol = kscan::test::tolerance<T>(1e-2, 1e-12);
   const auto& p = problem(4, 2, 1000);
-  for (Method method : {Method::kf, Method::rts, Method::tfs}) {
-    const auto e = kscan::test::solve<Exec, T>(p.model, p.series, method);
-    const auto& ref = reference(4, 2, 1000, method);
-    EXPECT_LT(relative_difference(e.mean, ref.mean), tol) << kscan::method_name(method);
-  }
+  for (const auto form : kscan::forms)
+    for (Method method : {Method::kf, Method::rts, Method::tfs}) {
+      const auto e = kscan::test::solve<Exec, T>(p.model, p.series, method, {}, false, form.form);
+      const auto& ref = reference(4, 2, 1000, method);
+      const std::string label = kscan::method_name(method) + " " + std::string(form.name);
+      EXPECT_LT(relative_difference(e.mean, ref.mean), tol) << label;
+      EXPECT_LT(relative_difference(e.cov, ref.cov), tol) << label << " covariance";
+      EXPECT_LT(relative_difference(e.loglik, ref.loglik), tol) << label << " log-likelihood";
+    }
   // RTS and TFS are two routes to the same smoother.
   EXPECT_LT(relative_difference(reference(4, 2, 1000, Method::tfs).mean,
                                 reference(4, 2, 1000, Method::rts).mean),

@@ -1,6 +1,7 @@
 #pragma once
 // Shims over Kokkos API differences between 3.4 and 4.x/5.x, so the rest of kscan is version-agnostic.
 #include <Kokkos_Core.hpp>
+#include <limits>
 
 // Custom-join value types for parallel_scan/parallel_reduce: Kokkos < 3.7 requires `volatile`
 // overloads of join/operator+=; Kokkos >= 4.2 rejects them.
@@ -40,6 +41,13 @@ KOKKOS_INLINE_FUNCTION T quiet_nan() {
 #else
   return static_cast<T>(__builtin_nan(""));
 #endif
+}
+
+/// The machine epsilon of T, usable in kernels (a constant: no host call on a device).
+template <class T>
+KOKKOS_INLINE_FUNCTION constexpr T epsilon() {
+  constexpr T value = std::numeric_limits<T>::epsilon();
+  return value;
 }
 
 }  // namespace kscan::math

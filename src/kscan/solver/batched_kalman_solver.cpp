@@ -45,7 +45,10 @@ BatchedKalmanSolver<Scalar, ExecSpace>::BatchedKalmanSolver(const SolverOptions&
                       ": its parallel_scan does not keep the operand order of a non-commutative "
                       "operator, so it would return wrong estimates; choose another scan");
   impl_->backend = dispatch_dims(nx, ny, [&](auto dims) {
-    return make_solver_backend<Scalar, ExecSpace>(dims, options, model, y, space);
+    return options.form == Form::sqrt
+               ? make_solver_backend<Scalar, ExecSpace, Form::sqrt>(dims, options, model, y, space)
+               : make_solver_backend<Scalar, ExecSpace, Form::standard>(dims, options, model, y,
+                                                                        space);
   });
 }
 

@@ -42,3 +42,62 @@ inline double two_filter_combine(double n) {
 }
 
 }  // namespace kscan::flops
+
+// The square-root forms (sqrt_*.hpp): Householder triangularisations of stacked factors, the
+// triangular solves of their blocks (n² per right-hand side) and semi-definite Cholesky factors
+// of the model's Q, R and P0 (n³/3).
+namespace kscan::flops::sqrt_form {
+
+/// `steps` reflections of an m x k matrix: a row norm, a scaling and an update of the rows below.
+inline double triangularise(double m, double k, double steps) {
+  double total = 0;
+  for (double j = 0; j < steps; ++j) total += 3 * (k - j) + (m - j - 1) * 4 * (k - j);
+  return total;
+}
+inline double tria(double m, double k) { return triangularise(m, k, m < k ? m : k); }
+inline double triangular_solve(double n, double rhs) { return n * n * rhs; }
+
+inline double update(double nx, double ny, bool full) {
+  return cholesky(ny) + gemm(ny, nx, nx) + triangularise(nx + ny, nx + ny, full ? nx + ny : ny);
+}
+inline double prediction(double n) { return gemm(n, 1, n) + cholesky(n) + gemm(n, n, n) + tria(n, 2 * n); }
+inline double innovation(double nx, double ny) {
+  return prediction(nx) + update(nx, ny, false) + gemm(ny, 1, nx) + triangular_solve(ny, 1);
+}
+inline double kalman_step(double nx, double ny) {
+  return prediction(nx) + update(nx, ny, true) + gemm(ny, 1, nx) + triangular_solve(ny, 1) +
+         gemm(nx, 1, ny);
+}
+inline double filter_element(double nx, double ny) {
+  return cholesky(nx) + update(nx, ny, true) + gemm(ny, 1, nx) + triangular_solve(ny, 1) +
+         gemm(ny, nx, nx) + triangular_solve(ny, nx) + gemm(nx, 1, ny) + gemm(nx, nx, ny) +
+         gemm(nx, 1, ny) + tria(nx, ny);
+}
+/// The stacked factorisation of a combine, its first `steps` reflections, G and M.
+inline double combine_factor(double n, double steps) {
+  return gemm(n, n, n) + triangularise(2 * n, 2 * n, steps) + triangular_solve(n, n) + gemm(n, n, n);
+}
+inline double prefix_part(double n) { return 4 * gemm(n, 1, n) + gemm(n, n, n) + tria(n, 2 * n); }
+inline double information_part(double n) {
+  return 4 * gemm(n, 1, n) + gemm(n, n, n) + tria(n, 2 * n);
+}
+inline double filter_combine(double n) {
+  return combine_factor(n, 2 * n) + 2 * gemm(n, n, n) + prefix_part(n) + information_part(n);
+}
+inline double filter_combine_prefix(double n) { return combine_factor(n, n) + prefix_part(n); }
+inline double backward_step(double nx, double ny) {
+  return filter_element(nx, ny) + combine_factor(nx, 2 * nx) + information_part(nx);
+}
+inline double two_filter_combine(double n) { return combine_factor(n, n) + prefix_part(n); }
+inline double smoothing_gain(double n) {
+  return cholesky(n) + gemm(n, n, n) + triangularise(2 * n, 2 * n, 2 * n) +
+         triangular_solve(n, n) + gemm(n, 1, n);
+}
+inline double smooth_element(double n) { return smoothing_gain(n) + gemm(n, 1, n); }
+inline double smooth_combine(double n) { return 2 * gemm(n, n, n) + gemm(n, 1, n) + tria(n, 2 * n); }
+inline double smooth_combine_suffix(double n) { return gemm(n, n, n) + gemm(n, 1, n) + tria(n, 2 * n); }
+inline double rts_step(double n) { return smoothing_gain(n) + gemm(n, 1, n) + gemm(n, n, n) + tria(n, 2 * n); }
+/// A factor's covariance L Lᵀ (one triangle, mirrored).
+inline double covariance(double n) { return n * (n + 1) * (n + 2) / 3; }
+
+}  // namespace kscan::flops::sqrt_form

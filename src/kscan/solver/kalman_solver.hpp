@@ -20,10 +20,10 @@ class SeriesBackend;
 struct SolverOptions {
   Method method = Method::pkf;
   ScanOptions scan{};  // ignored by the sequential methods
-  Form form = Form::standard;
   /// Also keep the filtering pass's per-step quantities (FilterDiagnostics): predictions,
   /// innovations with their covariances, log-likelihood terms.
   bool diagnostics = false;
+  Form form = Form::standard;
 };
 
 /// What the filtering pass knows about each step i = 1..T, for a batch of B series (row i-1):

@@ -58,50 +58,78 @@ class Tally {
   OperationCount count_;
 };
 
+/// The flops of each building block a method is made of, in one numerical form.
+struct BlockCosts {
+  double filter_step, filter_element, filter_combine, filter_combine_prefix, innovation;
+  double smooth_element, smooth_combine, smooth_combine_suffix, smoothing_step;
+  double backward_step, two_filter_combine;
+  double covariance;  // a carried factor turned into the stored covariance (sqrt only)
+};
+
+BlockCosts block_costs(Form form, double nx, double ny) {
+  if (form == Form::sqrt) {
+    namespace f = flops::sqrt_form;
+    return {f::kalman_step(nx, ny),     f::filter_element(nx, ny), f::filter_combine(nx),
+            f::filter_combine_prefix(nx), f::innovation(nx, ny),   f::smooth_element(nx),
+            f::smooth_combine(nx),      f::smooth_combine_suffix(nx), f::rts_step(nx),
+            f::backward_step(nx, ny),   f::two_filter_combine(nx), f::covariance(nx)};
+  }
+  return {flops::innovation(nx, ny) + flops::kalman_update(nx, ny),
+          flops::filter_element(nx, ny),
+          flops::filter_combine(nx),
+          flops::filter_combine_prefix(nx),
+          flops::innovation(nx, ny),
+          flops::smooth_element(nx),
+          flops::smooth_combine(nx),
+          flops::smooth_combine_suffix(nx),
+          flops::rts_step(nx),
+          flops::information_step(nx, ny),
+          flops::two_filter_combine(nx),
+          0};
+}
+
 }  // namespace
 
-OperationCount count_operations(const SolverOptions& options, int nx_, int ny_,
+OperationCount count_operations(const SolverOptions& options, int nx, int ny,
                                 std::int64_t length, int scan_threads,
                                 std::int64_t simulated_threads) {
-  const double nx = nx_, ny = ny_;
   const std::int64_t n = length;
+  const BlockCosts cost = block_costs(options.form, nx, ny);
   Tally tally(simulated_threads);
-  const auto sequential_filter = [&] {
-    tally.chain(n, flops::innovation(nx, ny) + flops::kalman_update(nx, ny));
-  };
+  // The sequential methods carry factors to the end and store covariances once, in parallel.
+  const auto sequential_filter = [&] { tally.chain(n, cost.filter_step); };
+  const auto store_covariances = [&] { tally.parallel(n, cost.covariance); };
   // PKF: filtering elements, the forward scan over the prior element and the n steps, then the
   // innovations of the filtered means for the log-likelihood.
   const auto parallel_filter = [&] {
-    tally.parallel(n, flops::filter_element(nx, ny));
-    tally.scan(options.scan, n + 1, scan_threads, flops::filter_combine(nx),
-               flops::filter_combine_prefix(nx));
-    tally.parallel(n, flops::innovation(nx, ny));
+    tally.parallel(n, cost.filter_element);
+    tally.scan(options.scan, n + 1, scan_threads, cost.filter_combine, cost.filter_combine_prefix);
+    tally.parallel(n, cost.innovation);
   };
   switch (options.method) {
     case Method::kf: sequential_filter(); break;
     case Method::rts:
       sequential_filter();
-      tally.chain(n - 1, flops::rts_step(nx));
+      tally.chain(n - 1, cost.smoothing_step);
       break;
     case Method::tfs:
       sequential_filter();
-      tally.chain(n - 1, flops::information_step(nx, ny) + flops::two_filter_combine(nx));
+      tally.chain(n - 1, cost.backward_step + cost.two_filter_combine);
       break;
     case Method::pkf: parallel_filter(); break;
     case Method::prts:
       parallel_filter();
-      tally.parallel(n, flops::smooth_element(nx));
-      tally.scan(options.scan, n, scan_threads, flops::smooth_combine(nx),
-                 flops::smooth_combine_suffix(nx));
+      tally.parallel(n, cost.smooth_element);
+      tally.scan(options.scan, n, scan_threads, cost.smooth_combine, cost.smooth_combine_suffix);
       break;
     case Method::ptfs:
       parallel_filter();
       // (the backward filter's suffixes have no structure a cheaper combine could use)
-      tally.scan(options.scan, n, scan_threads, flops::filter_combine(nx),
-                 flops::filter_combine(nx));
-      tally.parallel(n - 1, flops::two_filter_combine(nx));
+      tally.scan(options.scan, n, scan_threads, cost.filter_combine, cost.filter_combine);
+      tally.parallel(n - 1, cost.two_filter_combine);
       break;
   }
+  store_covariances();
   return tally.result();
 }
 

@@ -25,7 +25,8 @@ class SolverBackend {
   virtual double flops() const = 0;
 };
 
-template <class Scalar, class ExecSpace, class Dims>
+/// The solver of `options.method` in form F (F must be options.form).
+template <class Scalar, class ExecSpace, Form F, class Dims>
 std::unique_ptr<SolverBackend<Scalar, ExecSpace>> make_solver_backend(
     const Dims& dims, const SolverOptions& options,
     const typename BatchedKalmanSolver<Scalar, ExecSpace>::model_type& model,

@@ -1,6 +1,6 @@
 #pragma once
-// Definition of make_solver_backend: the six methods for one choice of dimensions, for a batch of
-// B series (KalmanSolver is the batch of one). Kernels run over series and time together: the
+// Definition of make_solver_backend: the six methods for one choice of dimensions and one
+// numerical form (form_kernels.hpp), for a batch of B series (KalmanSolver is the batch of one). Kernels run over series and time together: the
 // sequential methods one series per work item, everything else over series x steps, the scans
 // through inclusive_scan_rows. Included only by the instantiation units, so the heavy templates
 // are compiled once per (scalar, dims).
@@ -8,26 +8,27 @@
 #include <stdexcept>
 
 #include "kscan/scan/scan.hpp"
-#include "kscan/solver/filter_element.hpp"
+#include "kscan/solver/form_kernels.hpp"
 #include "kscan/solver/operation_count.hpp"
-#include "kscan/solver/sequential_steps.hpp"
-#include "kscan/solver/smooth_element.hpp"
 #include "kscan/solver/solver_backend.hpp"
 
 namespace kscan {
 
-template <class Scalar, class ExecSpace, class Dims>
+template <class Scalar, class ExecSpace, Form F, class Dims>
 class DimsSolver final : public SolverBackend<Scalar, ExecSpace> {
  public:
   using T = Scalar;
   using solver_type = BatchedKalmanSolver<Scalar, ExecSpace>;
   using memory_space = typename ExecSpace::memory_space;
   using D = Dense<T, Dims>;
-  using filter_op = FilterOperator<T, Dims>;
-  using smooth_op = SmoothOperator<T, Dims>;
+  using K = FormKernels<T, Dims, F>;
+  using filter_op = typename K::filter_operator;
+  using smooth_op = typename K::smooth_operator;
   // [series, element]
-  using filter_elements = Kokkos::View<FilterElement<T, Dims>**, Kokkos::LayoutRight, memory_space>;
-  using smooth_elements = Kokkos::View<SmoothElement<T, Dims>**, Kokkos::LayoutRight, memory_space>;
+  using filter_elements =
+      Kokkos::View<typename K::filter_element**, Kokkos::LayoutRight, memory_space>;
+  using smooth_elements =
+      Kokkos::View<typename K::smooth_element**, Kokkos::LayoutRight, memory_space>;
   using range = Kokkos::RangePolicy<ExecSpace>;
   using measurements = SeriesMeasurements<typename solver_type::measurements_type>;
   using diagnostics_type = FilterDiagnostics<T, memory_space>;
@@ -53,9 +54,11 @@ class DimsSolver final : public SolverBackend<Scalar, ExecSpace> {
 
   void run(PhaseTimer* timer) override {
     switch (options_.method) {
-      case Method::kf: run_kf(timer); store_stored_diagnostics(timer); break;
-      case Method::rts: run_kf(timer); store_stored_diagnostics(timer); run_rts(timer); break;
-      case Method::tfs: run_kf(timer); store_stored_diagnostics(timer); run_tfs(timer); break;
+      case Method::kf: run_kf(timer); store_stored_diagnostics(timer); covariances(timer); break;
+      case Method::rts:
+        run_kf(timer); store_stored_diagnostics(timer); run_rts(timer); covariances(timer); break;
+      case Method::tfs:
+        run_kf(timer); store_stored_diagnostics(timer); run_tfs(timer); covariances(timer); break;
       case Method::pkf: run_pkf(timer, true); store_prefix_diagnostics(timer); break;
       case Method::prts: run_pkf(timer, false); store_prefix_diagnostics(timer); run_prts(timer); break;
       case Method::ptfs: run_ptfs(timer); store_prefix_diagnostics(timer); break;
@@ -83,8 +86,8 @@ class DimsSolver final : public SolverBackend<Scalar, ExecSpace> {
 
   // The kernels' member functions are public only because CUDA's extended lambdas may not be
   // defined in a private or protected member function; they are not part of any interface.
-  // Sequential Kalman filter, one series per work item: filtered means and covariances into
-  // mean_/cov_, log-likelihoods into loglik_.
+  // Sequential Kalman filter, one series per work item: filtered means and second moments (as the
+  // form carries them) into mean_/cov_, log-likelihoods into loglik_.
   void run_kf(PhaseTimer* timer) {
     PhaseScope<ExecSpace> phase(timer, Phase::forward_scan, space_);
     const auto dims = dims_;
@@ -99,13 +102,10 @@ class DimsSolver final : public SolverBackend<Scalar, ExecSpace> {
           const measurements y{y_all, s};
           typename D::VecX m;
           typename D::MatXX P;
-          for (int r = 0; r < dims.nx(); ++r) {
-            m(r) = model.m0(r);
-            for (int c = 0; c < dims.nx(); ++c) P(r, c) = model.P0(r, c);
-          }
+          K::prior(dims, model, m, P);
           double ll = 0;
           for (int i = 0; i < n; ++i) {
-            ll += static_cast<double>(kalman_step<T>(dims, model, y, i, m, P));
+            ll += static_cast<double>(K::filter_step(dims, model, y, i, m, P));
             store(dims, mean, cov, s, i, m, P);
           }
           loglik(s) = ll;
@@ -127,7 +127,7 @@ class DimsSolver final : public SolverBackend<Scalar, ExecSpace> {
           load_step(dims, mean, cov, s, n - 1, ms, Ps);
           for (int k = n - 1; k >= 1; --k) {  // step k is row k-1
             load_step(dims, mean, cov, s, k - 1, m, P);
-            rts_step<T>(dims, model, k, m, P, ms, Ps);
+            K::smoothing_step(dims, model, k, m, P, ms, Ps);
             store(dims, mean, cov, s, k - 1, ms, Ps);
           }
         });
@@ -151,12 +151,32 @@ class DimsSolver final : public SolverBackend<Scalar, ExecSpace> {
           D::set_zero(dims.nx(), eta);
           D::set_zero(dims.nx(), dims.nx(), J);
           for (int k = n - 1; k >= 1; --k) {
-            information_step<T>(dims, model, y, k, eta, J);
+            K::backward_step(dims, model, y, k, eta, J);
             load_step(dims, mean, cov, s, k - 1, m, P);
-            two_filter_combine<T>(dims, m, P, J, eta);
+            K::two_filter(dims, m, P, J, eta);
             store(dims, mean, cov, s, k - 1, m, P);
           }
         });
+  }
+
+  // The sequential methods carry their second moments in cov_ as the form has them; factors
+  // become covariances once at the end.
+  void covariances(PhaseTimer* timer) {
+    if constexpr (K::carries_factors) {
+      PhaseScope<ExecSpace> phase(timer, Phase::copy, space_);
+      const auto dims = dims_;
+      const auto mean = mean_;
+      const auto cov = cov_;
+      const int n = length_;
+      Kokkos::parallel_for(
+          "kscan::sqrt::covariances", over_series(n), KOKKOS_LAMBDA(std::int64_t item) {
+            const int s = static_cast<int>(item / n), i = static_cast<int>(item % n);
+            typename D::VecX m;
+            typename D::MatXX U;
+            load_step(dims, mean, cov, s, i, m, U);
+            store(dims, mean, cov, s, i, m, K::covariance(dims.nx(), U));
+          });
+    }
   }
 
   // Work items over every (series, index < count) pair: item k is series k / count, index
@@ -175,9 +195,8 @@ class DimsSolver final : public SolverBackend<Scalar, ExecSpace> {
     Kokkos::parallel_for(
         "kscan::pkf::elements", over_series(count), KOKKOS_LAMBDA(std::int64_t item) {
           const int s = static_cast<int>(item / count), k = static_cast<int>(item % count);
-          elements(s, k) = k == 0 ? make_prior_element<T>(dims, model)
-                                  : make_filter_element<T>(dims, model, measurements{y_all, s},
-                                                           k - 1);
+          elements(s, k) = k == 0 ? K::prior_element(dims, model)
+                                  : K::element(dims, model, measurements{y_all, s}, k - 1);
         });
   }
 
@@ -197,7 +216,7 @@ class DimsSolver final : public SolverBackend<Scalar, ExecSpace> {
           KOKKOS_LAMBDA(int i, double& sum) {
             const auto& e = prefix(0, i);
             sum += static_cast<double>(
-                Innovation<T, Dims>(dims, model, measurements{y_all, 0}, i, e.b, e.C).loglik_term);
+                K::loglik_term(dims, model, measurements{y_all, 0}, i, e.b, K::moment(e)));
           },
           ll);
       Kokkos::deep_copy(space_, Kokkos::subview(loglik_, 0), ll);
@@ -209,7 +228,7 @@ class DimsSolver final : public SolverBackend<Scalar, ExecSpace> {
           double sum = 0;
           for (int i = 0; i < n; ++i) {
             const auto& e = prefix(s, i);
-            sum += static_cast<double>(Innovation<T, Dims>(dims, model, y, i, e.b, e.C).loglik_term);
+            sum += static_cast<double>(K::loglik_term(dims, model, y, i, e.b, K::moment(e)));
           }
           loglik(s) = sum;
         });
@@ -225,7 +244,8 @@ class DimsSolver final : public SolverBackend<Scalar, ExecSpace> {
     Kokkos::parallel_for(
         "kscan::pkf::extract", over_series(n), KOKKOS_LAMBDA(std::int64_t item) {
           const int s = static_cast<int>(item / n), i = static_cast<int>(item % n);
-          store(dims, mean, cov, s, i, prefix(s, i + 1).b, prefix(s, i + 1).C);
+          const auto& e = prefix(s, i + 1);
+          store(dims, mean, cov, s, i, e.b, K::covariance(dims.nx(), K::moment(e)));
         });
   }
 
@@ -255,7 +275,7 @@ class DimsSolver final : public SolverBackend<Scalar, ExecSpace> {
           "kscan::prts::elements", over_series(n), KOKKOS_LAMBDA(std::int64_t item) {
             const int s = static_cast<int>(item / n), i = static_cast<int>(item % n);
             const auto& f = prefix(s, i + 1);  // filtered step k = i + 1
-            elements(s, i) = make_smooth_element<T>(dims, model, f.b, f.C, i + 1, i + 1 == n);
+            elements(s, i) = K::smoothing_element(dims, model, f.b, K::moment(f), i + 1, i + 1 == n);
           });
     }
     {
@@ -269,7 +289,8 @@ class DimsSolver final : public SolverBackend<Scalar, ExecSpace> {
     Kokkos::parallel_for(
         "kscan::prts::extract", over_series(n), KOKKOS_LAMBDA(std::int64_t item) {
           const int s = static_cast<int>(item / n), i = static_cast<int>(item % n);
-          store(dims, mean, cov, s, i, elements(s, i).g, elements(s, i).L);
+          const auto& e = elements(s, i);
+          store(dims, mean, cov, s, i, e.g, K::covariance(dims.nx(), K::smoothed_moment(e)));
         });
   }
 
@@ -305,9 +326,9 @@ class DimsSolver final : public SolverBackend<Scalar, ExecSpace> {
           const int s = static_cast<int>(item / n), i = static_cast<int>(item % n);
           const int k = i + 1;  // step k: filtered prefix(k), backward suffix a_{k+1..T} = suffix(k)
           typename D::VecX m = prefix(s, k).b;
-          typename D::MatXX P = prefix(s, k).C;
-          if (k < n) two_filter_combine<T>(dims, m, P, suffix(s, k).J, suffix(s, k).eta);
-          store(dims, mean, cov, s, i, m, P);
+          typename D::MatXX P = K::moment(prefix(s, k));
+          if (k < n) K::two_filter(dims, m, P, K::information(suffix(s, k)), suffix(s, k).eta);
+          store(dims, mean, cov, s, i, m, K::covariance(dims.nx(), P));
         });
   }
 
@@ -317,7 +338,7 @@ class DimsSolver final : public SolverBackend<Scalar, ExecSpace> {
     KOKKOS_INLINE_FUNCTION void operator()(int s, int i, typename D::VecX& m,
                                            typename D::MatXX& P) const {
       m = prefix(s, i).b;
-      P = prefix(s, i).C;
+      P = K::moment(prefix(s, i));
     }
   };
   // ... or as the sequential filter stored it (row i-1 of the results).
@@ -329,10 +350,7 @@ class DimsSolver final : public SolverBackend<Scalar, ExecSpace> {
     KOKKOS_INLINE_FUNCTION void operator()(int s, int i, typename D::VecX& m,
                                            typename D::MatXX& P) const {
       if (i > 0) return load_step(dims, mean, cov, s, i - 1, m, P);
-      for (int r = 0; r < dims.nx(); ++r) {
-        m(r) = model.m0(r);
-        for (int c = 0; c < dims.nx(); ++c) P(r, c) = model.P0(r, c);
-      }
+      K::prior(dims, model, m, P);
     }
   };
 
@@ -362,17 +380,19 @@ class DimsSolver final : public SolverBackend<Scalar, ExecSpace> {
           typename D::MatXX P;
           steps(s, i, m, P);
           const measurements y{y_all, s};
-          const Innovation<T, Dims> in(dims, model, y, i, m, P);
+          const typename K::innovation in(dims, model, y, i, m, P);
+          const auto& S = K::innovation_factor(in);
           for (int r = 0; r < nx; ++r) {
-            out.predicted_mean(s, i, r) = in.predicted.mean(r);
-            for (int c = 0; c < nx; ++c) out.predicted_cov(s, i, r, c) = in.predicted.cov(r, c);
+            out.predicted_mean(s, i, r) = K::predicted_mean(in)(r);
+            for (int c = 0; c < nx; ++c)
+              out.predicted_cov(s, i, r, c) = K::predicted_cov(in, nx, r, c);
           }
           for (int r = 0; r < ny; ++r) {
             const bool seen_r = !math::isnan(y(i, r));
             out.innovation(s, i, r) = seen_r ? in.v(r) : math::quiet_nan<T>();
             for (int c = 0; c < ny; ++c) {
               T v = T(0);  // S = L Lᵀ from its factor
-              for (int k = 0; k <= (r < c ? r : c); ++k) v += in.S(r, k) * in.S(c, k);
+              for (int k = 0; k <= (r < c ? r : c); ++k) v += S(r, k) * S(c, k);
               const bool seen = seen_r && !math::isnan(y(i, c));
               out.innovation_cov(s, i, r, c) = seen ? v : math::quiet_nan<T>();
             }
@@ -412,18 +432,18 @@ class DimsSolver final : public SolverBackend<Scalar, ExecSpace> {
   typename solver_type::loglik_type loglik_;
   filter_elements forward_, backward_;
   smooth_elements smooth_;
-  ScanWorkspace<FilterElement<T, Dims>, memory_space> forward_workspace_, backward_workspace_;
-  ScanWorkspace<SmoothElement<T, Dims>, memory_space> smooth_workspace_;
+  ScanWorkspace<typename K::filter_element, memory_space> forward_workspace_, backward_workspace_;
+  ScanWorkspace<typename K::smooth_element, memory_space> smooth_workspace_;
   diagnostics_type diagnostics_;
 };
 
-template <class Scalar, class ExecSpace, class Dims>
+template <class Scalar, class ExecSpace, Form F, class Dims>
 std::unique_ptr<SolverBackend<Scalar, ExecSpace>> make_solver_backend(
     const Dims& dims, const SolverOptions& options,
     const typename BatchedKalmanSolver<Scalar, ExecSpace>::model_type& model,
     const typename BatchedKalmanSolver<Scalar, ExecSpace>::measurements_type& y,
     const ExecSpace& space) {
-  return std::make_unique<DimsSolver<Scalar, ExecSpace, Dims>>(dims, options, model, y, space);
+  return std::make_unique<DimsSolver<Scalar, ExecSpace, F, Dims>>(dims, options, model, y, space);
 }
 
 }  // namespace kscan

@@ -1,0 +1,256 @@
+#pragma once
+// Square-root filtering elements and their operator (math note, "Square-root forms"): the
+// element of filter_element.hpp with C = U Uᵀ and J = Z Zᵀ carried as lower-triangular factors
+// U and Z. Every covariance-like quantity comes out of a triangularisation of stacked factors, so
+// it is positive semi-definite by construction; nothing is formed and refactored.
+#include "kscan/core/small_matrix.hpp"
+#include "kscan/core/triangularise.hpp"
+#include "kscan/solver/observation.hpp"
+#include "kscan/solver/prediction.hpp"
+
+namespace kscan {
+
+template <class T, class Dims>
+struct SqrtFilterElement {
+  using D = Dense<T, Dims>;
+  typename D::MatXX A, U, Z;
+  typename D::VecX b, eta;
+};
+
+template <class T, class Dims>
+struct SqrtFilterOperator {
+  using value_type = SqrtFilterElement<T, Dims>;
+  using D = Dense<T, Dims>;
+  using Op = dense::Op;
+  using Stacked = Mat<T, 2 * Dims::capacity_x, 2 * Dims::capacity_x>;
+  Dims dims;
+
+  KOKKOS_INLINE_FUNCTION value_type identity() const {
+    const int n = dims.nx();
+    value_type e;
+    D::set_identity(n, e.A);
+    D::set_zero(n, n, e.U);
+    D::set_zero(n, n, e.Z);
+    D::set_zero(n, e.b);
+    D::set_zero(n, e.eta);
+    return e;
+  }
+
+  /// i earlier, j later. tria([[U_iᵀ Z_j, I], [Z_j, 0]]) = [[Ξ11, 0], [Ξ21, Ξ22]] gives
+  /// (I + C_i J_j)⁻¹ = I − G Ξ21ᵀ with G = U_i Ξ11⁻ᵀ, C_i (I + J_j C_i)⁻¹ = G Gᵀ and
+  /// (I + J_j C_i)⁻¹ J_j = Ξ22 Ξ22ᵀ; Ξ11 Ξ11ᵀ = I + U_iᵀ J_j U_i has eigenvalues >= 1, so its
+  /// solves are well conditioned in any precision.
+  KOKKOS_INLINE_FUNCTION value_type combine(const value_type& ei, const value_type& ej) const {
+    const int n = dims.nx();
+    value_type out;
+    const Factor f(n, ei, ej, 2 * n);
+    // A = A_j M A_i
+    typename D::MatXX MA;
+    D::gemm(n, n, n, f.M, ei.A, MA);
+    D::gemm(n, n, n, ej.A, MA, out.A);
+    prefix_part(f, ei, ej, out);
+    information_part(f, ei, ej.eta, ej.Z, out.eta, out.Z);
+    return out;
+  }
+
+  /// combine(ei, ej) for a prefix ei = a_0 ⊗ … ⊗ a_k (the prior element a_0 has A = 0, η = 0,
+  /// Z = 0, so the result's are zero too): only b and U, and only Ξ's first block column.
+  KOKKOS_INLINE_FUNCTION value_type combine_prefix(const value_type& ei,
+                                                   const value_type& ej) const {
+    const int n = dims.nx();
+    value_type out;
+    const Factor f(n, ei, ej, n);
+    D::set_zero(n, n, out.A);
+    D::set_zero(n, n, out.Z);
+    D::set_zero(n, out.eta);
+    prefix_part(f, ei, ej, out);
+    return out;
+  }
+
+  /// The (η, Z) of combine(ei, ej) alone, from ej's (η_j, Z_j): the backward information filter
+  /// of the sequential two-filter smoother, one element at a time.
+  template <class VX, class MXX>
+  KOKKOS_INLINE_FUNCTION void combine_information(const value_type& ei, VX& eta, MXX& Z) const {
+    const int n = dims.nx();
+    const Factor f(n, ei.U, Z, 2 * n);
+    const VX eta_j = eta;
+    const MXX Z_j = Z;
+    information_part(f, ei, eta_j, Z_j, eta, Z);
+  }
+
+ private:
+  /// The stacked triangularisation (its first `steps` reflections), G and M = I − G Ξ21ᵀ.
+  struct Factor {
+    Stacked w;
+    typename D::MatXX G, M;
+    KOKKOS_INLINE_FUNCTION Factor(int n, const value_type& ei, const value_type& ej, int steps)
+        : Factor(n, ei.U, ej.Z, steps) {}
+    KOKKOS_INLINE_FUNCTION Factor(int n, const typename D::MatXX& Ui,
+                                  const typename D::MatXX& Zj, int steps) {
+      typename D::MatXX X;
+      D::template gemm<Op::T, Op::N>(n, n, n, Ui, Zj, X);
+      for (int r = 0; r < n; ++r)
+        for (int c = 0; c < n; ++c) {
+          w.a[r][c] = X(r, c);
+          w.a[r][n + c] = r == c ? T(1) : T(0);
+          w.a[n + r][c] = Zj(r, c);
+          w.a[n + r][n + c] = T(0);
+        }
+      dense::triangularise(2 * n, 2 * n, steps, w);
+      typename D::MatXX xi11, xi21;
+      dense::copy_block(n, n, w, 0, 0, xi11);
+      dense::copy_block(n, n, w, n, 0, xi21);
+      G = Ui;
+      dense::right_solve_transposed(n, n, xi11, G);
+      D::set_identity(n, M);
+      D::template gemm<Op::N, Op::T>(n, n, n, G, xi21, M, T(-1), T(1));
+    }
+  };
+
+  /// b = A_j M (b_i + U_i U_iᵀ η_j) + b_j and U = tria([A_j G, U_j]), which every combine needs.
+  KOKKOS_INLINE_FUNCTION void prefix_part(const Factor& f, const value_type& ei,
+                                          const value_type& ej, value_type& out) const {
+    const int n = dims.nx();
+    typename D::VecX ue, v, mv;
+    D::template gemv<Op::T>(n, n, ei.U, ej.eta, ue);
+    v = ei.b;
+    D::gemv(n, n, ei.U, ue, v, true);
+    D::gemv(n, n, f.M, v, mv);
+    out.b = ej.b;
+    D::gemv(n, n, ej.A, mv, out.b, true);
+    Mat<T, Dims::capacity_x, 2 * Dims::capacity_x> side;
+    typename D::MatXX AG;
+    D::gemm(n, n, n, ej.A, f.G, AG);
+    dense::place_block(n, n, AG, side, 0, 0);
+    dense::place_block(n, n, ej.U, side, 0, n);
+    dense::tria(n, 2 * n, side, out.U);
+  }
+
+  /// η = A_iᵀ Mᵀ (η_j − Z_j Z_jᵀ b_i) + η_i and Z = tria([A_iᵀ Ξ22, Z_i]), from the full
+  /// factorisation.
+  template <class VX, class MXX>
+  KOKKOS_INLINE_FUNCTION void information_part(const Factor& f, const value_type& ei,
+                                               const VX& eta_j, const MXX& Z_j, VX& eta,
+                                               MXX& Z) const {
+    const int n = dims.nx();
+    typename D::VecX zb, w, mw;
+    D::template gemv<Op::T>(n, n, Z_j, ei.b, zb);
+    D::gemv(n, n, Z_j, zb, w);
+    for (int r = 0; r < n; ++r) w(r) = eta_j(r) - w(r);
+    D::template gemv<Op::T>(n, n, f.M, w, mw);
+    eta = ei.eta;
+    D::template gemv<Op::T>(n, n, ei.A, mw, eta, true);
+    Mat<T, Dims::capacity_x, 2 * Dims::capacity_x> side;
+    typename D::MatXX xi22, AX;
+    dense::copy_block(n, n, f.w, n, n, xi22);
+    D::template gemm<Op::T, Op::N>(n, n, n, ei.A, xi22, AX);
+    dense::place_block(n, n, AX, side, 0, 0);
+    dense::place_block(n, n, ei.Z, side, 0, n);
+    dense::tria(n, 2 * n, side, Z);
+  }
+};
+
+/// a_0 = (0, m0, chol(P0), 0, 0): the prior as an element.
+template <class T, class Dims, class Model>
+KOKKOS_INLINE_FUNCTION SqrtFilterElement<T, Dims> make_sqrt_prior_element(const Dims& dims,
+                                                                         const Model& model) {
+  using D = Dense<T, Dims>;
+  const int n = dims.nx();
+  SqrtFilterElement<T, Dims> e;
+  D::set_zero(n, n, e.A);
+  D::set_zero(n, n, e.Z);
+  D::set_zero(n, e.eta);
+  for (int r = 0; r < n; ++r) {
+    e.b(r) = model.m0(r);
+    for (int c = 0; c < n; ++c) e.U(r, c) = model.P0(r, c);
+  }
+  dense::psd_factor(n, e.U);
+  return e;
+}
+
+/// One observation's update in square-root form: tria([[H N, Y], [N, 0]]) for N Nᵀ the covariance
+/// of the state before y (Q for an element, P⁻ in the filter) and Y Yᵀ = R. Its blocks are
+/// Ψ11 Ψ11ᵀ = S = H N Nᵀ Hᵀ + R, Ψ21 = N Nᵀ Hᵀ Ψ11⁻ᵀ (so the gain is K = Ψ21 Ψ11⁻¹), and
+/// Ψ22 Ψ22ᵀ = the updated covariance. R may be singular as long as S is not.
+template <class T, class Dims>
+struct SqrtUpdate {
+  using D = Dense<T, Dims>;
+  typename D::MatYY S;   // Ψ11, lower factor of the innovation covariance
+  typename D::MatXY KS;  // Ψ21 = K Ψ11
+  typename D::MatXX U;   // Ψ22, lower factor of the updated covariance
+
+  /// `full` = false stops after Ψ11 (all an innovation's log-likelihood needs).
+  template <class MXX>
+  KOKKOS_INLINE_FUNCTION SqrtUpdate(const Dims& dims, const MaskedObservation<T, Dims>& obs,
+                                    const MXX& N, bool full = true) {
+    const int nx = dims.nx(), ny = dims.ny();
+    Mat<T, Dims::capacity_x + Dims::capacity_y, Dims::capacity_x + Dims::capacity_y> w;
+    typename D::MatYX HN;
+    typename D::MatYY Y = obs.R;
+    dense::psd_factor(ny, Y);
+    D::gemm(ny, nx, nx, obs.H, N, HN);
+    for (int r = 0; r < ny; ++r) {
+      for (int c = 0; c < nx; ++c) w.a[r][c] = HN(r, c);
+      for (int c = 0; c < ny; ++c) w.a[r][nx + c] = Y(r, c);
+    }
+    for (int r = 0; r < nx; ++r) {
+      for (int c = 0; c < nx; ++c) w.a[ny + r][c] = N(r, c);
+      for (int c = 0; c < ny; ++c) w.a[ny + r][nx + c] = T(0);
+    }
+    dense::triangularise(nx + ny, nx + ny, full ? nx + ny : ny, w);
+    for (int r = 0; r < ny; ++r)
+      for (int c = 0; c < ny; ++c) S(r, c) = c <= r ? w.a[r][c] : T(0);
+    dense::copy_block(nx, ny, w, ny, 0, KS);
+    for (int r = 0; r < nx; ++r)
+      for (int c = 0; c < nx; ++c) U(r, c) = c <= r ? w.a[ny + r][ny + c] : T(0);
+  }
+
+  /// False when S is singular (an observation no noise and no uncertainty can explain).
+  KOKKOS_INLINE_FUNCTION bool regular(int ny) const {
+    for (int r = 0; r < ny; ++r)
+      if (!(S(r, r) > T(0))) return false;
+    return true;
+  }
+};
+
+/// Element a_{i+1} for time index i in square-root form: with N = chol(Q), the update above gives
+/// U = Ψ22, b = c + Ψ21 Ψ11⁻¹ v, A = F − Ψ21 Ψ11⁻¹ H F, and Z = tria(Fᵀ Hᵀ Ψ11⁻ᵀ),
+/// η = Fᵀ Hᵀ Ψ11⁻ᵀ Ψ11⁻¹ v.
+template <class T, class Dims, class Model, class Y>
+KOKKOS_INLINE_FUNCTION SqrtFilterElement<T, Dims> make_sqrt_filter_element(const Dims& dims,
+                                                                          const Model& model,
+                                                                          const Y& y, int i) {
+  using D = Dense<T, Dims>;
+  using Op = dense::Op;
+  const int nx = dims.nx(), ny = dims.ny();
+  const MaskedObservation<T, Dims> obs(dims, model, y, i);
+  const Transition<T, Dims> t(dims, model, i);
+  typename D::MatXX N = t.Q;
+  dense::psd_factor(nx, N);
+  const SqrtUpdate<T, Dims> u(dims, obs, N);
+
+  // v = y − H c − d, w = Ψ11⁻¹ v, W = Ψ11⁻¹ H F
+  typename D::VecY v = obs.y_minus_d;
+  for (int r = 0; r < ny; ++r)
+    for (int k = 0; k < nx; ++k) v(r) -= obs.H(r, k) * t.c(k);
+  dense::lower_solve(ny, u.S, v);
+  typename D::MatYX W;
+  D::gemm(ny, nx, nx, obs.H, t.F, W);
+  dense::lower_solve(ny, nx, u.S, W);
+
+  SqrtFilterElement<T, Dims> e;
+  e.U = u.U;
+  e.b = t.c;
+  D::gemv(nx, ny, u.KS, v, e.b, true);
+  e.A = t.F;
+  D::gemm(nx, nx, ny, u.KS, W, e.A, T(-1), T(1));
+  D::set_zero(nx, e.eta);
+  D::template gemv<Op::T>(nx, ny, W, v, e.eta);
+  typename D::MatXY WT;
+  for (int r = 0; r < nx; ++r)
+    for (int c = 0; c < ny; ++c) WT(r, c) = W(c, r);
+  dense::tria(nx, ny, WT, e.Z);
+  return e;
+}
+
+}  // namespace kscan
