@@ -1,5 +1,6 @@
 #include "kscan/data/simulate.hpp"
 
+#include <algorithm>
 #include <cmath>
 #include <limits>
 #include <stdexcept>
@@ -13,15 +14,22 @@ namespace {
 
 enum Stream : std::uint64_t { kInitial = 11, kProcess = 12, kMeasurement = 13, kMissing = 14 };
 
-/// Lower Cholesky factor of an n x n SPD matrix given by `a(i, j)`; throws when not SPD.
+/// Lower Cholesky factor of an n x n positive semi-definite matrix given by `a(i, j)`: a pivot at
+/// round-off level gives a zero column (a component without noise, a low-rank covariance); throws
+/// when the matrix is indefinite.
 template <class A>
 std::vector<double> cholesky(int n, A&& a, const char* what) {
   std::vector<double> l(static_cast<size_t>(n) * n, 0.0);
+  double largest = 0.0;
+  for (int j = 0; j < n; ++j) largest = std::max(largest, a(j, j));
+  const double floor = 16.0 * n * std::numeric_limits<double>::epsilon() * largest;
   for (int j = 0; j < n; ++j) {
     double d = a(j, j);
     for (int k = 0; k < j; ++k) d -= l[j * n + k] * l[j * n + k];
-    if (!(d > 0.0))
-      throw std::invalid_argument(std::string("simulate: ") + what + " is not positive definite");
+    if (d < -floor || std::isnan(d))
+      throw std::invalid_argument(std::string("simulate: ") + what +
+                                  " is not positive semi-definite");
+    if (d <= floor) continue;  // column j stays zero
     d = std::sqrt(d);
     l[j * n + j] = d;
     for (int i = j + 1; i < n; ++i) {

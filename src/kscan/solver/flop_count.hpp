@@ -73,9 +73,11 @@ inline double filter_element(double nx, double ny) {
          gemm(ny, nx, nx) + triangular_solve(ny, nx) + gemm(nx, 1, ny) + gemm(nx, nx, ny) +
          gemm(nx, 1, ny) + tria(nx, ny);
 }
-/// The stacked factorisation of a combine, its first `steps` reflections, G and M.
+/// The stacked factorisation of a combine (its first `steps` reflections), G, and M from the LU
+/// of I + U (Uᵀ Z) Zᵀ.
 inline double combine_factor(double n, double steps) {
-  return gemm(n, n, n) + triangularise(2 * n, 2 * n, steps) + triangular_solve(n, n) + gemm(n, n, n);
+  return gemm(n, n, n) + triangularise(2 * n, 2 * n, steps) + triangular_solve(n, n) +
+         2 * gemm(n, n, n) + lu(n) + solve(n, n);
 }
 inline double prefix_part(double n) { return 4 * gemm(n, 1, n) + gemm(n, n, n) + tria(n, 2 * n); }
 inline double information_part(double n) {
