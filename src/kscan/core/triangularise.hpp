@@ -1,5 +1,5 @@
 #pragma once
-// The kernels of the square-root forms (math note, "Square-root forms"): the triangularisation
+// The kernels of the square-root forms (docs/square-root-forms.md): the triangularisation
 // tria(W) — a lower-triangular L with L Lᵀ = W Wᵀ, from Householder reflections applied from the
 // right, so W Wᵀ is never formed —, the triangular solves its blocks are used in, and the
 // Cholesky factor of a positive semi-definite model matrix (a zero variance is exact, not an

@@ -1,7 +1,7 @@
 #pragma once
 // The numerical form a method carries its covariances in: as covariances (standard) or as
-// Cholesky factors (sqrt: square-root elements and combines through triangularisations, math
-// note "Square-root forms"). Both forms compute the same quantities; sqrt keeps every covariance
+// Cholesky factors (sqrt: square-root elements and combines through triangularisations,
+// docs/square-root-forms.md). Both forms compute the same quantities; sqrt keeps every covariance
 // positive semi-definite by construction, which is what float32 on awkward models needs.
 #include <array>
 #include <optional>

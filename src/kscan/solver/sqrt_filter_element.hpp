@@ -1,5 +1,5 @@
 #pragma once
-// Square-root filtering elements and their operator (math note, "Square-root forms"): the
+// Square-root filtering elements and their operator (docs/square-root-forms.md): the
 // element of filter_element.hpp with C = U Uᵀ and J = Z Zᵀ carried as lower-triangular factors
 // U and Z. Every covariance-like quantity comes out of a triangularisation of stacked factors, so
 // it is positive semi-definite by construction; nothing is formed and refactored.

@@ -1,5 +1,5 @@
 #pragma once
-// The steps of the square-root sequential references (math note, "Square-root forms"): the
+// The steps of the square-root sequential references (docs/square-root-forms.md): the
 // square-root Kalman filter (prediction and update as triangularisations of stacked factors), its
 // innovation log-likelihood, and the square-root RTS step. The two-filter smoother's backward
 // pass is SqrtFilterOperator::combine_information one element at a time.

@@ -1,5 +1,5 @@
 #pragma once
-// Square-root smoothing elements and their operator (math note, "Square-root forms"): the
+// Square-root smoothing elements and their operator (docs/square-root-forms.md): the
 // element of smooth_element.hpp with L = D Dᵀ carried as its lower-triangular factor D, the RTS
 // gain from one triangularisation of the stacked prediction, and the two-filter combination in
 // square-root form.
