@@ -87,6 +87,12 @@ overrides)
     --set runs.precision=[float64] --set "data.lengths=[2^5, 100]"
   contains out.txt "precision   float64" "precision override"
   contains out.txt "lengths     32, 100" "lengths override"
+  # runs.form: sqrt runs are named after their method (the standard ids are unchanged).
+  expect_exit 0 -- "$kscan" validate "$source/inputs/quickstart.yaml" \
+    --set "runs.form=[standard, sqrt]" --set runs.precision=[float64]
+  contains out.txt "form        standard, sqrt" "form override"
+  contains out.txt "pkf-blocked-float64-T65536-B1" "standard run id"
+  contains out.txt "pkf-sqrt-blocked-float64-T65536-B1" "sqrt run id"
   ;;
 
 print_schema)
@@ -116,7 +122,7 @@ run_small)
               hostname created deck; do
     contains probe.txt "attr $attr" "root attribute"
   done
-  for attr in method scan precision length batch dataset median_seconds min_seconds \
+  for attr in method form scan precision length batch dataset median_seconds min_seconds \
               throughput_msps flops achieved_gflops peak_memory_bytes rmse_vs_truth \
               max_abs_diff_vs_reference max_rel_diff_mean_vs_reference \
               max_rel_diff_cov_vs_reference rel_diff_loglik_vs_reference loglik; do

@@ -182,6 +182,7 @@ TEST(Chunks, CoverTheSeriesInRankOrderWithSizesWithinOne) {
 TEST(RunResultCodec, RoundTripsEveryField) {
   RunResult r;
   r.key = {"ptfs", "sengupta_b", "float32", 4097, 3, "T4097"};
+  r.key.form = "sqrt";
   r.threads_or_device = "OpenMP x7";
   r.total_seconds = {1.5, 2.5};
   for (int p = 0; p < phase_count; ++p) r.phase_seconds[p] = {0.1 * p, 0.2 * p};
@@ -210,6 +211,7 @@ TEST(RunResultCodec, RoundTripsEveryField) {
   const RunResult back = decode_run_result(encode_run_result(r));
   EXPECT_EQ(back.key.id(), r.key.id());
   EXPECT_EQ(back.key.dataset, "T4097");
+  EXPECT_EQ(back.key.form, "sqrt");
   EXPECT_EQ(back.threads_or_device, r.threads_or_device);
   EXPECT_EQ(back.total_seconds, r.total_seconds);
   for (int p = 0; p < phase_count; ++p) EXPECT_EQ(back.phase_seconds[p], r.phase_seconds[p]);

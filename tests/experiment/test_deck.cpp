@@ -64,6 +64,7 @@ TEST(Deck, DefaultsFillAMinimalDeck) {
   EXPECT_EQ(deck.runs.scans, (std::vector<std::string>{"blocked"}));
   EXPECT_EQ(deck.runs.sengupta_threshold, 4);
   EXPECT_EQ(deck.runs.precision, (std::vector<std::string>{"float32", "float64"}));
+  EXPECT_EQ(deck.runs.form, (std::vector<std::string>{"standard"}));
   EXPECT_EQ(deck.runs.warmup, 2);
   EXPECT_EQ(deck.runs.repetitions, 10);
   EXPECT_EQ(deck.runs.reference, "kf");
@@ -182,6 +183,43 @@ TEST(Deck, CollectsEveryProblem) {
   EXPECT_NE(message.find("test.yaml:2:18: runs.methods: unknown method 'pfk'"),
             std::string::npos)
       << message;
+}
+
+TEST(Deck, FormsAreAListOfStandardAndSqrt) {
+  EXPECT_EQ(parse("runs: {form: [sqrt, standard]}\n").runs.form,
+            (std::vector<std::string>{"sqrt", "standard"}));
+  EXPECT_EQ(parse("runs: {form: sqrt}\n").runs.form, (std::vector<std::string>{"sqrt"}));
+  EXPECT_EQ(parse("runs: {}\n", {"runs.form=[standard, sqrt]"}).runs.form,
+            (std::vector<std::string>{"standard", "sqrt"}));
+  // The resolved deck names the forms, so that a stored deck reruns the same runs.
+  const auto deck = parse("runs: {form: [sqrt]}\n");
+  EXPECT_EQ(parse(deck.resolved_yaml).runs.form, (std::vector<std::string>{"sqrt"}));
+
+  std::string message = error_of("runs:\n  form: [standard, sqr]\n");
+  EXPECT_NE(message.find("test.yaml:2:20: runs.form: unknown form 'sqr' (did you mean 'sqrt'?); "
+                         "expected one of: standard, sqrt"),
+            std::string::npos)
+      << message;
+  message = error_of("runs: {form: [sqrt, sqrt]}\n");
+  EXPECT_NE(message.find("runs.form: duplicate form 'sqrt'"), std::string::npos) << message;
+  message = error_of("runs: {form: []}\n");
+  EXPECT_NE(message.find("runs.form: expected at least one form (standard, sqrt)"),
+            std::string::npos)
+      << message;
+}
+
+TEST(Deck, SqrtFormIsRefusedWithRanksSharingARun) {
+  EXPECT_NO_THROW(parse("runs: {form: [sqrt], distributed: sweep}\n"));
+  EXPECT_NO_THROW(parse("runs: {form: [standard], distributed: pkf_chunks}\n"));
+  for (const std::string mode : {"pkf_chunks", "ptfs_two_rank"}) {
+    const std::string message =
+        error_of("runs: {methods: [pkf, ptfs], form: [standard, sqrt], distributed: " + mode +
+                 "}\n");
+    EXPECT_NE(message.find("test.yaml:1:"), std::string::npos) << message;
+    EXPECT_NE(message.find("runs.form: form sqrt is not available with runs.distributed: " + mode),
+              std::string::npos)
+        << message;
+  }
 }
 
 TEST(Deck, UnknownKeysSuggestTheirHomeSection) {
@@ -338,7 +376,7 @@ TEST(Deck, SchemaCoversEveryKeyTheSketchNames) {
        {"experiment.name", "experiment.seed", "experiment.description", "model.kind",
         "model.state_dim", "model.obs_dim", "model.time_varying", "model.file", "data.source",
         "data.lengths", "data.batch", "data.missing", "data.missing_components", "runs.methods",
-        "runs.scans", "runs.sengupta_threshold", "runs.precision", "runs.warmup",
+        "runs.scans", "runs.sengupta_threshold", "runs.precision", "runs.form", "runs.warmup",
         "runs.repetitions", "runs.reference", "runs.simulate_threads", "output.file",
         "output.estimates", "output.summary"}) {
     const auto* key = kscan::find_deck_key(path);

@@ -44,6 +44,39 @@ TEST(Plan, OrderIsLengthMethodScanPrecision) {
   EXPECT_EQ(ids.size(), plan.runs.size()) << "run ids must be unique";
 }
 
+// The form is the innermost axis and applies to every method, sequential ones too.
+TEST(Plan, FormIsTheInnermostAxis) {
+  const auto deck = parse(
+      "data: {lengths: [16]}\n"
+      "runs: {methods: [kf, pkf], scans: [blocked], precision: [float32, float64],"
+      " form: [standard, sqrt]}\n");
+  const auto plan = kscan::make_plan(deck);
+  const std::vector<std::string> ids = {
+      "kf-none-float32-T16-B1",         "kf-sqrt-none-float32-T16-B1",
+      "kf-none-float64-T16-B1",         "kf-sqrt-none-float64-T16-B1",
+      "pkf-blocked-float32-T16-B1",     "pkf-sqrt-blocked-float32-T16-B1",
+      "pkf-blocked-float64-T16-B1",     "pkf-sqrt-blocked-float64-T16-B1"};
+  ASSERT_EQ(plan.runs.size(), ids.size());
+  for (std::size_t i = 0; i < ids.size(); ++i) {
+    const auto& run = plan.runs[i];
+    EXPECT_EQ(run.key.id(), ids[i]);
+    const bool sqrt_run = i % 2 == 1;
+    EXPECT_EQ(run.key.form, sqrt_run ? "sqrt" : "standard") << i;
+    EXPECT_EQ(run.form, sqrt_run ? kscan::Form::sqrt : kscan::Form::standard) << i;
+  }
+  // The plan names the forms when a deck asks for sqrt, and not otherwise.
+  const auto text = kscan::format_plan(deck, plan);
+  EXPECT_NE(text.find("form        standard, sqrt (every method; parity against the float64 "
+                      "standard-form reference)"),
+            std::string::npos)
+      << text;
+  const auto standard = parse("data: {lengths: [16]}\nruns: {methods: [kf]}\n");
+  const auto standard_plan = kscan::make_plan(standard);
+  ASSERT_EQ(standard_plan.runs.size(), 2u);
+  for (const auto& run : standard_plan.runs) EXPECT_EQ(run.form, kscan::Form::standard);
+  EXPECT_EQ(kscan::format_plan(standard, standard_plan).find("\nform "), std::string::npos);
+}
+
 TEST(Plan, EstimatesPolicy) {
   auto plan = kscan::make_plan(parse("data: {lengths: [64, 256, 128]}\nruns: {methods: [kf]}\n"));
   for (const auto& run : plan.runs) EXPECT_EQ(run.keep_estimates, run.key.length == 256);

@@ -239,6 +239,48 @@ TEST(Runner, HooksChooseTheRunsAndTheirSolvers) {
   EXPECT_EQ(sink.datasets.size(), plan.datasets.size());
 }
 
+// runs.form reaches each run's SolverOptions, and a sqrt run is measured against the same
+// float64 standard-form reference as the standard run. The hook stands the standard solver in for
+// the sqrt one, so that this holds whatever the sqrt numerics do: a sqrt kf given the standard
+// kf is then bit for bit its reference.
+TEST(Runner, FormReachesTheSolverAndSqrtRunsShareTheStandardReference) {
+  const auto deck = parse(
+      "model: {kind: random, state_dim: 3, obs_dim: 2}\n"
+      "data: {lengths: [16]}\n"
+      "runs: {methods: [kf, rts, pkf], scans: [blocked], precision: [float64],\n"
+      "       form: [standard, sqrt], warmup: 0, repetitions: 1}\n");
+  const auto plan = kscan::make_plan(deck);
+  ASSERT_EQ(plan.runs.size(), 6u);
+  std::map<std::string, kscan::Form> given;
+  kscan::RunnerOptions options;
+  options.backend_double = [&](const kscan::PlannedRun& run, const kscan::SolverOptions& solver,
+                               const auto& model, const auto& y)
+      -> std::unique_ptr<kscan::SeriesBackend<double, Kokkos::DefaultExecutionSpace>> {
+    given[run.key.id()] = solver.form;
+    kscan::SolverOptions standard = solver;
+    standard.form = kscan::Form::standard;
+    return std::make_unique<SolverAsBackend>(standard, model, y);
+  };
+  MemorySink sink;
+  const auto report = kscan::run_plan(deck, plan, sink, options);
+  EXPECT_EQ(report.failed, 0u);
+  ASSERT_EQ(sink.runs.size(), plan.runs.size());
+  for (const auto& planned : plan.runs) {
+    const std::string id = planned.key.id();
+    ASSERT_EQ(given.count(id), 1u) << id;
+    EXPECT_EQ(given.at(id), planned.form) << id;
+    const auto& stored = sink.runs.at(id);
+    EXPECT_EQ(stored.key.form, planned.key.form) << id;
+    if (planned.method != kscan::Method::pkf)
+      EXPECT_EQ(stored.metrics.max_abs_diff_vs_reference, 0.0) << id;
+  }
+  EXPECT_EQ(given.at("kf-sqrt-none-float64-T16-B1"), kscan::Form::sqrt);
+  EXPECT_EQ(given.at("kf-none-float64-T16-B1"), kscan::Form::standard);
+  // Same numerics, same reference: the sqrt pkf's parity is the standard pkf's.
+  EXPECT_EQ(sink.runs.at("pkf-sqrt-blocked-float64-T16-B1").metrics.max_abs_diff_vs_reference,
+            sink.runs.at("pkf-blocked-float64-T16-B1").metrics.max_abs_diff_vs_reference);
+}
+
 // Operation-count mode: every run executed once and checked, no timing, and its cost the
 // simulated span of the operation count (which the solver tests check against the paper).
 TEST(Runner, OperationCountModeCostsRunsOnTheSimulatedMachine) {

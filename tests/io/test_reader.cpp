@@ -115,6 +115,64 @@ TEST(Hdf5Reader, RunRoundTrip) {
   EXPECT_EQ(read_runs(path).size(), 1u);
 }
 
+// The form is a run attribute and a /summary column; a sqrt run and the standard run of the same
+// method, scan, precision and length are two runs (two ids: --resume skips only the one stored).
+TEST(Hdf5Reader, FormRoundTripAndResumeKeepsFormsApart) {
+  TempDir dir;
+  const std::string path = dir.file("forms.h5");
+  RunResult standard = make_run("pkf", "blocked", "float32", 8, 0.002);
+  RunResult sqrt_run = standard;
+  sqrt_run.key.form = "sqrt";
+  {
+    auto file = Hdf5ResultFile::create(path, make_root(), false);
+    file.write_run(sqrt_run);
+    file.commit();
+    ASSERT_EQ(file.summary().size(), 1u);
+    EXPECT_EQ(file.summary()[0].form, "sqrt");
+  }
+  const RunResult back = read_run(path, "pkf-sqrt-blocked-float32-T8-B1");
+  EXPECT_EQ(back.key.form, "sqrt");
+  EXPECT_EQ(back.key.method, "pkf");
+  {
+    Raw f{raw_open(path), H5Fclose};
+    Raw g{H5Gopen2(f.id, "/runs/pkf-sqrt-blocked-float32-T8-B1", H5P_DEFAULT), H5Gclose};
+    EXPECT_EQ(raw_text(g.id, "form"), "sqrt");
+  }
+  {
+    auto file = Hdf5ResultFile::create(path, make_root(), true);
+    EXPECT_TRUE(file.contains_run(sqrt_run.key.id()));
+    EXPECT_FALSE(file.contains_run(standard.key.id()));
+    file.write_run(standard);
+    file.commit();
+    ASSERT_EQ(file.summary().size(), 2u);
+    EXPECT_EQ(file.summary()[0].form, "standard");  // standard before sqrt
+    EXPECT_EQ(file.summary()[1].form, "sqrt");
+  }
+  EXPECT_EQ(list_runs(path), (std::vector<std::string>{"pkf-blocked-float32-T8-B1",
+                                                       "pkf-sqrt-blocked-float32-T8-B1"}));
+}
+
+// Files written before forms existed have no form attribute: their runs are standard.
+TEST(Hdf5Reader, RunWithoutFormAttributeIsStandard) {
+  TempDir dir;
+  const std::string path = dir.file("old.h5");
+  const RunResult run = make_run("kf", "none", "float64", 8, 0.001);
+  {
+    auto file = Hdf5ResultFile::create(path, make_root(), false);
+    file.write_run(run);
+    file.commit();
+  }
+  {
+    Raw f{H5Fopen(path.c_str(), H5F_ACC_RDWR, H5P_DEFAULT), H5Fclose};
+    ASSERT_GE(f.id, 0);
+    Raw g{H5Gopen2(f.id, ("/runs/" + run.key.id()).c_str(), H5P_DEFAULT), H5Gclose};
+    ASSERT_GE(H5Adelete(g.id, "form"), 0);
+  }
+  const RunResult back = read_run(path, run.key.id());
+  EXPECT_EQ(back.key.form, "standard");
+  EXPECT_EQ(back.key.id(), run.key.id());
+}
+
 /// Expects an IoError whose file is `path` and whose message contains every fragment.
 void expect_io_error(const std::function<void()>& action, const std::string& path,
                      const std::vector<std::string>& fragments) {

@@ -236,14 +236,15 @@ TEST(Hdf5ResultFile, Runs) {
     Raw g{H5Gopen2(f.id, ("/runs/" + id).c_str(), H5P_DEFAULT), H5Gclose};
     ASSERT_GE(g.id, 0);
     std::vector<std::string> names = {
-        "achieved_gflops", "batch", "dataset", "finite", "flops", "length", "loglik",
+        "achieved_gflops", "batch", "dataset", "finite", "flops", "form", "length", "loglik",
         "max_abs_diff_vs_reference", "max_rel_diff_cov_vs_reference",
         "max_rel_diff_mean_vs_reference", "mean_seconds", "median_seconds", "method",
         "min_seconds", "peak_memory_bytes", "precision", "rel_diff_loglik_vs_reference",
         "repetitions", "rmse_vs_truth", "scan", "threads_or_device", "throughput_msps"};
-    if (r.metrics.mfu) names.insert(names.begin() + 13, "mfu");
+    if (r.metrics.mfu) names.insert(names.begin() + 14, "mfu");
     EXPECT_EQ(raw_attribute_names(g.id), names);
     EXPECT_EQ(raw_text(g.id, "method"), r.key.method);
+    EXPECT_EQ(raw_text(g.id, "form"), "standard");
     EXPECT_EQ(raw_text(g.id, "scan"), r.key.scan);
     EXPECT_EQ(raw_text(g.id, "precision"), r.key.precision);
     EXPECT_EQ(raw_int(g.id, "length"), r.key.length);
@@ -347,7 +348,7 @@ TEST(Hdf5ResultFile, RunEdgeCases) {
 
 /// One /summary row read back with the raw API into a memory compound of our own.
 struct RawRow {
-  char id[64], method[16], scan[32], precision[16], dataset[16], threads[32];
+  char id[64], method[16], form[16], scan[32], precision[16], dataset[16], threads[32];
   std::int64_t length, batch, peak_memory_bytes, repetitions;
   double median_seconds, min_seconds, throughput_msps, speedup, max_abs_diff, rmse, loglik,
       flops, achieved_gflops, mfu, flops_span;
@@ -367,6 +368,7 @@ std::vector<RawRow> read_summary(hid_t file) {
   };
   text("id", offsetof(RawRow, id), 64);
   text("method", offsetof(RawRow, method), 16);
+  text("form", offsetof(RawRow, form), 16);
   text("scan", offsetof(RawRow, scan), 32);
   text("precision", offsetof(RawRow, precision), 16);
   text("dataset", offsetof(RawRow, dataset), 16);
@@ -429,7 +431,7 @@ TEST(Hdf5ResultFile, SummaryTable) {
   Raw f{raw_open(path), H5Fclose};
   EXPECT_EQ(summary_member_names(f.id),
             (std::vector<std::string>{
-                "id", "method", "scan", "precision", "length", "batch", "dataset",
+                "id", "method", "form", "scan", "precision", "length", "batch", "dataset",
                 "threads_or_device", "median_seconds", "min_seconds", "throughput_msps",
                 "speedup_vs_sequential", "max_abs_diff_vs_reference",
                 "max_rel_diff_mean_vs_reference", "max_rel_diff_cov_vs_reference",
@@ -452,6 +454,7 @@ TEST(Hdf5ResultFile, SummaryTable) {
     EXPECT_EQ(std::string(row.id), order[i]);
     const RunResult& r = *by_id.at(row.id);
     EXPECT_EQ(std::string(row.method), r.key.method);
+    EXPECT_EQ(std::string(row.form), "standard");
     EXPECT_EQ(std::string(row.scan), r.key.scan);
     EXPECT_EQ(std::string(row.precision), r.key.precision);
     EXPECT_EQ(std::string(row.dataset), r.key.dataset);

@@ -20,6 +20,52 @@ TEST(RunKeyId, Format) {
   EXPECT_EQ((RunKey{"kf", "none", "float64", 1024, 1, "T1024"}.id()), "kf-none-float64-T1024-B1");
   EXPECT_EQ((RunKey{"kf", "", "float64", 8, 1, "tracking"}.id()), "kf-none-float64-T8-B1-tracking");
   EXPECT_EQ((RunKey{"kf", "none", "float64", 8, 1, "a/b c"}.id()), "kf-none-float64-T8-B1-a_b_c");
+  // The form follows the method, only when it is not standard (ids of standard runs unchanged).
+  EXPECT_EQ((RunKey{"pkf", "blocked", "float32", 65536, 1, "", "sqrt"}.id()),
+            "pkf-sqrt-blocked-float32-T65536-B1");
+  EXPECT_EQ((RunKey{"kf", "none", "float64", 8, 1, "nile", "sqrt"}.id()),
+            "kf-sqrt-none-float64-T8-B1-nile");
+  EXPECT_EQ((RunKey{"pkf", "blocked", "float32", 65536, 1, "", "standard"}.id()),
+            "pkf-blocked-float32-T65536-B1");
+  EXPECT_EQ((RunKey{"pkf", "blocked", "float32", 65536, 1, "", ""}.id()),
+            "pkf-blocked-float32-T65536-B1");
+}
+
+/// make_run in form `form`.
+RunResult make_form_run(const std::string& method, const std::string& scan,
+                        const std::string& form, double median) {
+  RunResult r = make_run(method, scan, "float64", 1024, median);
+  r.key.form = form;
+  return r;
+}
+
+// A sqrt run follows the standard run of its method and is compared with the sqrt sequential
+// counterpart (same form), not the standard one.
+TEST(Summary, FormsOrderAndSpeedup) {
+  std::vector<RunResult> r;
+  r.push_back(make_form_run("pkf", "blocked", "sqrt", 0.010));
+  r.push_back(make_form_run("kf", "none", "sqrt", 0.030));
+  r.push_back(make_form_run("pkf", "blocked", "standard", 0.005));
+  r.push_back(make_form_run("kf", "none", "standard", 0.020));
+  r.push_back(make_form_run("ptfs", "blocked", "sqrt", 0.010));  // no sqrt tfs: NaN
+  r.push_back(make_form_run("tfs", "none", "standard", 0.040));
+  const auto rows = summary_rows(r);
+  ASSERT_EQ(rows.size(), 6u);
+  std::vector<std::string> ids, forms;
+  for (const auto& row : rows) {
+    ids.push_back(row.id);
+    forms.push_back(row.form);
+  }
+  EXPECT_EQ(ids, (std::vector<std::string>{
+                     "kf-none-float64-T1024-B1", "kf-sqrt-none-float64-T1024-B1",
+                     "tfs-none-float64-T1024-B1", "pkf-blocked-float64-T1024-B1",
+                     "pkf-sqrt-blocked-float64-T1024-B1", "ptfs-sqrt-blocked-float64-T1024-B1"}));
+  EXPECT_EQ(forms, (std::vector<std::string>{"standard", "sqrt", "standard", "standard", "sqrt",
+                                             "sqrt"}));
+  EXPECT_DOUBLE_EQ(rows[1].speedup_vs_sequential, 1.0);
+  EXPECT_DOUBLE_EQ(rows[3].speedup_vs_sequential, 4.0);  // 0.020 / 0.005
+  EXPECT_DOUBLE_EQ(rows[4].speedup_vs_sequential, 3.0);  // 0.030 / 0.010, the sqrt kf
+  EXPECT_TRUE(std::isnan(rows[5].speedup_vs_sequential));
 }
 
 std::vector<RunResult> runs() {
@@ -77,18 +123,18 @@ TEST(Summary, Csv) {
   std::ostringstream out;
   write_summary_csv(out, small_rows());
   const std::string header =
-      "id,method,scan,precision,length,batch,dataset,threads_or_device,median_seconds,"
+      "id,method,form,scan,precision,length,batch,dataset,threads_or_device,median_seconds,"
       "min_seconds,throughput_msps,speedup_vs_sequential,max_abs_diff_vs_reference,"
       "max_rel_diff_mean_vs_reference,max_rel_diff_cov_vs_reference,rel_diff_loglik_vs_reference,"
       "rmse_vs_truth,loglik,peak_memory_bytes,flops,achieved_gflops,mfu,flops_span,repetitions\n";
   // kf: T 1000, median 0.02: throughput 1000/0.02/1e6 = 0.05, speedup 1, flops 1e6,
   // achieved 1e6/0.02/1e9 = 0.05; no mfu (empty); rmse 0.25.
   const std::string kf =
-      "kf-none-float64-T1000-B1,kf,none,float64,1000,1,default,OpenMP x2,0.02,0.018000000000000002,0.05,1,"
+      "kf-none-float64-T1000-B1,kf,standard,none,float64,1000,1,default,OpenMP x2,0.02,0.018000000000000002,0.05,1,"
       "1.25e-07,2.5e-08,5e-08,1e-09,0.25,-123.5,4096000,1000000,0.05,,,3\n";
   // pkf float32: no float32 kf -> empty speedup; quoted device; rmse NaN -> empty.
   const std::string pkf =
-      "pkf-blocked-float32-T1000-B1,pkf,blocked,float32,1000,1,default,"
+      "pkf-blocked-float32-T1000-B1,pkf,standard,blocked,float32,1000,1,default,"
       "\"OpenMP, 2 \"\"threads\"\"\",0.005,0.0045000000000000005,0.2,,1.25e-07,2.5e-08,5e-08,1e-09,,"
       "-123.5,4096000,"
       "1000000,0.2,,,3\n";
@@ -99,7 +145,8 @@ TEST(Summary, Jsonl) {
   std::ostringstream out;
   write_summary_jsonl(out, small_rows());
   const std::string kf =
-      "{\"id\": \"kf-none-float64-T1000-B1\", \"method\": \"kf\", \"scan\": \"none\", "
+      "{\"id\": \"kf-none-float64-T1000-B1\", \"method\": \"kf\", \"form\": \"standard\", "
+      "\"scan\": \"none\", "
       "\"precision\": \"float64\", \"length\": 1000, \"batch\": 1, \"dataset\": \"default\", "
       "\"threads_or_device\": \"OpenMP x2\", \"median_seconds\": 0.02, \"min_seconds\": 0.018000000000000002, "
       "\"throughput_msps\": 0.05, \"speedup_vs_sequential\": 1, "
@@ -109,7 +156,8 @@ TEST(Summary, Jsonl) {
       "\"peak_memory_bytes\": 4096000, \"flops\": 1000000, \"achieved_gflops\": 0.05, "
       "\"mfu\": null, \"flops_span\": null, \"repetitions\": 3}\n";
   const std::string pkf =
-      "{\"id\": \"pkf-blocked-float32-T1000-B1\", \"method\": \"pkf\", \"scan\": \"blocked\", "
+      "{\"id\": \"pkf-blocked-float32-T1000-B1\", \"method\": \"pkf\", \"form\": \"standard\", "
+      "\"scan\": \"blocked\", "
       "\"precision\": \"float32\", \"length\": 1000, \"batch\": 1, \"dataset\": \"default\", "
       "\"threads_or_device\": \"OpenMP, 2 \\\"threads\\\"\", \"median_seconds\": 0.005, "
       "\"min_seconds\": 0.0045000000000000005, \"throughput_msps\": 0.2, "
@@ -190,6 +238,20 @@ TEST(Summary, ConsoleTableBatchColumnAndEmpty) {
   EXPECT_NE(lines[2].find("0.5120"), std::string::npos) << lines[2];  // 64*8/0.001/1e6 = 0.512
 }
 
+TEST(Summary, ConsoleTableFormColumn) {
+  std::vector<RunResult> standard_only;
+  standard_only.push_back(make_form_run("kf", "none", "standard", 0.001));
+  EXPECT_EQ(lines_of(format_summary_table(summary_rows(standard_only)))[0].find("form"),
+            std::string::npos);
+  std::vector<RunResult> both = standard_only;
+  both.push_back(make_form_run("kf", "none", "sqrt", 0.002));
+  const auto lines = lines_of(format_summary_table(summary_rows(both)));
+  ASSERT_EQ(lines.size(), 4u);
+  EXPECT_EQ(lines[0].rfind("method  form      scan  precision", 0), 0u) << lines[0];
+  EXPECT_EQ(lines[2].rfind("kf      standard  none  float64", 0), 0u) << lines[2];
+  EXPECT_EQ(lines[3].rfind("kf      sqrt      none  float64", 0), 0u) << lines[3];
+}
+
 // Operation-count runs have no median: speedups compare simulated spans, and the console table
 // gains the span column.
 TEST(Summary, OperationCountRowsCompareSpans) {
@@ -217,7 +279,7 @@ TEST(Summary, OperationCountRowsCompareSpans) {
 
 TEST(Summary, ColumnsMatchRowMembers) {
   const auto& columns = summary_columns();
-  ASSERT_EQ(columns.size(), 24u);
+  ASSERT_EQ(columns.size(), 25u);
   for (const auto& c : columns) {
     const int members = (c.text != nullptr) + (c.integer != nullptr) + (c.real != nullptr);
     EXPECT_EQ(members, 1) << c.name;

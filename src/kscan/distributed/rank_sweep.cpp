@@ -13,6 +13,7 @@
 #include "kscan/distributed/distributed_backends.hpp"
 #include "kscan/distributed/mpi_support.hpp"
 #include "kscan/distributed/run_result_codec.hpp"
+#include "kscan/solver/form.hpp"
 
 namespace kscan {
 namespace {
@@ -256,6 +257,11 @@ BackendFactory<Scalar> collective_factory(Method method, MPI_Comm comm) {
                         const typename KalmanSolver<Scalar>::measurements_type& y)
              -> DistributedBackend<Scalar> {
     if (run.method != method) return nullptr;
+    // Deck validation refuses sqrt here; a hand-built plan must not get standard numerics
+    // under a sqrt label.
+    if (options.form != Form::standard)
+      throw std::invalid_argument("a run over several ranks is in standard form only, got " +
+                                  std::string(form_name(options.form)));
     if (run.key.batch != 1)
       throw std::invalid_argument("a run over several ranks takes one series: data.batch must "
                                   "be 1, got " + std::to_string(run.key.batch));

@@ -92,6 +92,7 @@ class Reader {
 std::vector<char> encode_run_result(const RunResult& r) {
   Writer w;
   w.put(r.key.method);
+  w.put(r.key.form);
   w.put(r.key.scan);
   w.put(r.key.precision);
   w.put(r.key.length);
@@ -133,6 +134,7 @@ RunResult decode_run_result(const std::vector<char>& bytes) {
   Reader in(bytes);
   RunResult r;
   in.get(r.key.method);
+  in.get(r.key.form);
   in.get(r.key.scan);
   in.get(r.key.precision);
   in.get(r.key.length);

@@ -137,7 +137,7 @@ std::string noun_of(const std::string& path) {
       {"data.format", "data format"},
       {"runs.methods", "method"},          {"runs.scans", "scan"},
       {"runs.precision", "precision"},     {"runs.reference", "reference method"},
-      {"runs.distributed", "distribution"},
+      {"runs.form", "form"},               {"runs.distributed", "distribution"},
       {"output.estimates", "estimates policy"}, {"output.summary", "summary format"},
       {"output.diagnostics", "diagnostic"}};
   const auto it = nouns.find(path);
@@ -1502,11 +1502,20 @@ Deck Parser::parse(const std::string& text) {
     if (!parse_scan(scan, deck.runs.sengupta_threshold))
       error(where("runs.scans"), "runs.scans", "scan '" + scan + "' cannot be configured");
   if (const auto v = read_choice_list("runs.precision")) deck.runs.precision = *v;
+  if (const auto v = read_choice_list("runs.form")) deck.runs.form = *v;
   if (const auto v = read_integer("runs.warmup")) deck.runs.warmup = static_cast<int>(*v);
   if (const auto v = read_integer("runs.repetitions")) deck.runs.repetitions = static_cast<int>(*v);
   if (const auto v = read_choice("runs.reference")) deck.runs.reference = *v;
   if (const auto v = read_integer("runs.simulate_threads")) deck.runs.simulate_threads = *v;
   if (const auto v = read_choice("runs.distributed")) deck.runs.distributed = *v;
+  // The filters spread over ranks (distributed/*_impl.hpp) combine standard-form elements only.
+  const bool sqrt_form = std::find(deck.runs.form.begin(), deck.runs.form.end(), "sqrt") !=
+                         deck.runs.form.end();
+  if (sqrt_form && deck.runs.distributed != "sweep")
+    error(where("runs.form"), "runs.form",
+          "form sqrt is not available with runs.distributed: " + deck.runs.distributed +
+              " (its filters spread over ranks are in standard form only); use sweep or form "
+              "[standard]");
 
   // output
   if (const auto v = read_string("output.file")) {

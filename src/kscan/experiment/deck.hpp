@@ -102,6 +102,7 @@ struct Deck {
     std::vector<std::string> scans;
     int sengupta_threshold = 4;
     std::vector<std::string> precision;
+    std::vector<std::string> form;  // standard | sqrt (solver/form.hpp)
     int warmup = 2;
     int repetitions = 10;
     std::string reference = "kf";

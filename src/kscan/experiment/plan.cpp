@@ -60,18 +60,24 @@ Plan make_plan(const Deck& deck) {
           scan = *parsed;
         }
         for (const auto& precision : deck.runs.precision) {
-          PlannedRun run;
-          run.key.method = method_text;
-          run.key.scan = scan_text;
-          run.key.precision = precision;
-          run.key.length = length;
-          run.key.batch = deck.data.batch;
-          run.key.dataset = dataset.name;
-          run.method = *method;
-          run.scan = scan;
-          run.dataset = index;
-          run.keep_estimates = keep;
-          plan.runs.push_back(run);
+          for (const auto& form_text : deck.runs.form) {
+            const auto form = parse_form(form_text);
+            if (!form) continue;  // validated
+            PlannedRun run;
+            run.key.method = method_text;
+            run.key.form = form_text;
+            run.key.scan = scan_text;
+            run.key.precision = precision;
+            run.key.length = length;
+            run.key.batch = deck.data.batch;
+            run.key.dataset = dataset.name;
+            run.method = *method;
+            run.scan = scan;
+            run.form = *form;
+            run.dataset = index;
+            run.keep_estimates = keep;
+            plan.runs.push_back(run);
+          }
         }
       }
     }
@@ -148,8 +154,13 @@ std::string format_plan(const Deck& deck, const Plan& plan) {
   s << "\nmethods     " << join(deck.runs.methods) << "\n"
     << "scans       " << join(deck.runs.scans) << " (sengupta_b h = "
     << deck.runs.sengupta_threshold << "; sequential methods: none)\n"
-    << "precision   " << join(deck.runs.precision) << "\n"
-    << "timing      " << plan.warmup << " warm-up + " << plan.repetitions
+    << "precision   " << join(deck.runs.precision) << "\n";
+  // The form line only when a deck asks for more than the standard form (the plans of older
+  // decks read as before).
+  if (deck.runs.form != std::vector<std::string>{"standard"})
+    s << "form        " << join(deck.runs.form)
+      << " (every method; parity against the float64 standard-form reference)\n";
+  s << "timing      " << plan.warmup << " warm-up + " << plan.repetitions
     << " timed repetitions per run\n"
     << "reference   float64 kf for filters, "
     << method_name(reference_method(Method::rts, deck.runs.reference)) << " for smoothers\n"

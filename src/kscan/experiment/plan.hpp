@@ -1,6 +1,6 @@
 #pragma once
-// The plan of a deck: the ordered runs (length x method x scan x precision, one batch size), the
-// datasets they read, and how they are timed and stored.
+// The plan of a deck: the ordered runs (length x method x scan x precision x form, one batch
+// size), the datasets they read, and how they are timed and stored.
 #include <cstdint>
 #include <optional>
 #include <string>
@@ -9,6 +9,7 @@
 #include "kscan/experiment/deck.hpp"
 #include "kscan/experiment/run_result.hpp"
 #include "kscan/scan/scan_algorithm.hpp"
+#include "kscan/solver/form.hpp"
 #include "kscan/solver/method.hpp"
 
 namespace kscan {
@@ -26,6 +27,7 @@ struct PlannedRun {
   RunKey key;
   Method method = Method::kf;
   ScanOptions scan{};         // ignored for sequential methods (key.scan == "none")
+  Form form = Form::standard;  // every method has a sqrt twin, sequential ones too
   std::size_t dataset = 0;    // index into Plan::datasets
   bool keep_estimates = false;
 };

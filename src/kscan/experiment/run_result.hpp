@@ -19,7 +19,10 @@ struct RunKey {
   std::int64_t length = 0;
   std::int64_t batch = 1;
   std::string dataset;    // name under /datasets
-  /// Stable identifier, the group name under /runs: e.g. "pkf-blocked-float32-T65536-B1".
+  // Last, so that brace-initialised keys of the fields above still read as before.
+  std::string form = "standard";  // "standard" | "sqrt" (solver/form.hpp)
+  /// Stable identifier, the group name under /runs: e.g. "pkf-blocked-float32-T65536-B1",
+  /// "pkf-sqrt-blocked-float32-T65536-B1" (io/run_key.cpp).
   std::string id() const;
 };
 

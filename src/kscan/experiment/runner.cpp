@@ -433,6 +433,7 @@ RunResult execute(const PlannedRun& run, DeviceData<Scalar>& data, const RunCont
   SolverOptions options;
   options.method = run.method;
   options.scan = run.scan;
+  options.form = run.form;  // the reference stays standard: sqrt runs are measured against it
   options.diagnostics = run.keep_estimates && !ctx.plan.diagnostics.empty();
   RunSolver<Scalar> solver(run, options, data, ctx.hooks);
 

@@ -390,6 +390,7 @@ void validate_run(const RunResult& run) {
 void write_run(hid_t group, const RunResult& run) {
   const RunKey& k = run.key;
   h5::write_text_attribute(group, "method", k.method);
+  h5::write_text_attribute(group, "form", k.form.empty() ? std::string("standard") : k.form);
   h5::write_text_attribute(group, "scan", k.scan.empty() ? std::string("none") : k.scan);
   h5::write_text_attribute(group, "precision", k.precision);
   h5::write_int_attribute(group, "length", k.length);
@@ -457,6 +458,8 @@ RunResult read_run(hid_t file, const std::string& id, bool with_estimates) {
   const hid_t g = group.get();
   RunResult run;
   run.key.method = h5::read_text_attribute(g, "method");
+  // Files written before forms existed hold standard-form runs only.
+  run.key.form = h5::has_attribute(g, "form") ? h5::read_text_attribute(g, "form") : "standard";
   run.key.scan = text_or_empty(g, "scan");
   run.key.precision = h5::read_text_attribute(g, "precision");
   run.key.length = h5::read_int_attribute(g, "length");

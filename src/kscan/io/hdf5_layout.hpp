@@ -17,7 +17,8 @@
 //                         when there is no y), time_varying, initial_is_predicted (int64 0/1:
 //                         m0, P0 are x_1's a1, P1), diffuse_steps (int64, only with a diffuse
 //                         initial state: observations its exact start used)
-//   /runs/<id>/           attrs: method, scan, precision, length, batch, dataset,
+//   /runs/<id>/           attrs: method, form (standard | sqrt; absent in older files: read
+//                         as standard), scan, precision, length, batch, dataset,
 //                         threads_or_device, repetitions, and the metrics -- median_seconds,
 //                         min_seconds, mean_seconds, throughput_msps, flops, achieved_gflops,
 //                         mfu (only when known), peak_memory_bytes (int64), rmse_vs_truth,

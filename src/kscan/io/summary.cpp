@@ -12,6 +12,7 @@
 #include <sstream>
 
 #include "kscan/io/io_error.hpp"
+#include "kscan/solver/form.hpp"
 #include "kscan/solver/method.hpp"
 
 namespace kscan {
@@ -39,6 +40,12 @@ SummaryColumn real_column(const char* name, double SummaryRow::*member) {
 int method_rank(const std::string& method) {
   const auto m = parse_method(method);
   return m ? static_cast<int>(*m) : static_cast<int>(method_names().size());
+}
+
+/// Position of a form in the canonical order (standard, sqrt; unknown forms last).
+int form_rank(const std::string& form) {
+  const auto f = parse_form(form);
+  return f ? static_cast<int>(*f) : static_cast<int>(forms.size());
 }
 
 /// "kf" for "pkf", "kf" for "kf"; empty for an unknown method.
@@ -144,6 +151,7 @@ const std::vector<SummaryColumn>& summary_columns() {
   static const std::vector<SummaryColumn> columns = {
       text_column("id", &SummaryRow::id),
       text_column("method", &SummaryRow::method),
+      text_column("form", &SummaryRow::form),
       text_column("scan", &SummaryRow::scan),
       text_column("precision", &SummaryRow::precision),
       integer_column("length", &SummaryRow::length),
@@ -177,6 +185,7 @@ std::vector<SummaryRow> summary_rows(const std::vector<RunResult>& runs) {
     SummaryRow row;
     row.id = run.key.id();
     row.method = run.key.method;
+    row.form = run.key.form;
     row.scan = run.key.scan;
     row.precision = run.key.precision;
     row.length = run.key.length;
@@ -200,12 +209,13 @@ std::vector<SummaryRow> summary_rows(const std::vector<RunResult>& runs) {
     row.flops_span = m.flops_span ? *m.flops_span : nan;
     row.repetitions = static_cast<std::int64_t>(run.total_seconds.size());
 
-    // The sequential counterpart: same length, precision and batch; same dataset preferred.
+    // The sequential counterpart: same form, length, precision and batch; same dataset
+    // preferred.
     row.speedup_vs_sequential = nan;
     const std::string reference = counterpart_of(run.key.method);
     const RunResult* best = nullptr;
     for (const RunResult& other : runs) {
-      if (reference.empty() || other.key.method != reference ||
+      if (reference.empty() || other.key.method != reference || other.key.form != run.key.form ||
           other.key.length != run.key.length || other.key.precision != run.key.precision ||
           other.key.batch != run.key.batch || !positive_finite(cost(other)))
         continue;
@@ -219,6 +229,9 @@ std::vector<SummaryRow> summary_rows(const std::vector<RunResult>& runs) {
     const int ra = method_rank(a.method), rb = method_rank(b.method);
     if (ra != rb) return ra < rb;
     if (a.method != b.method) return a.method < b.method;
+    const int fa = form_rank(a.form), fb = form_rank(b.form);
+    if (fa != fb) return fa < fb;
+    if (a.form != b.form) return a.form < b.form;
     if (a.scan != b.scan) return a.scan < b.scan;
     if (a.precision != b.precision) return a.precision < b.precision;
     if (a.batch != b.batch) return a.batch < b.batch;
@@ -288,8 +301,12 @@ std::string format_summary_table(const std::vector<SummaryRow>& rows) {
     std::string header;
     bool right;  // numbers are right-aligned, names left-aligned
   };
-  std::vector<Column> columns = {{"method", false}, {"scan", false}, {"precision", false},
-                                 {"T", true}};
+  const bool show_form = std::any_of(rows.begin(), rows.end(),
+                                     [](const SummaryRow& r) { return r.form != "standard"; });
+  std::vector<Column> columns = {{"method", false}};
+  if (show_form) columns.push_back({"form", false});
+  for (const char* h : {"scan", "precision"}) columns.push_back({h, false});
+  columns.push_back({"T", true});
   if (show_batch) columns.push_back({"B", true});
   const bool show_span = std::any_of(rows.begin(), rows.end(),
                                      [](const SummaryRow& r) { return std::isfinite(r.flops_span); });
@@ -298,7 +315,10 @@ std::string format_summary_table(const std::vector<SummaryRow>& rows) {
 
   std::vector<std::vector<std::string>> cells;
   for (const SummaryRow& r : rows) {
-    std::vector<std::string> line = {r.method, r.scan, r.precision, std::to_string(r.length)};
+    std::vector<std::string> line = {r.method};
+    if (show_form) line.push_back(r.form);
+    for (const std::string& text : {r.scan, r.precision, std::to_string(r.length)})
+      line.push_back(text);
     if (show_batch) line.push_back(std::to_string(r.batch));
     if (show_span) line.push_back(fixed_significant(r.flops_span / 1e6, 4));
     line.push_back(fixed_significant(r.median_seconds * 1e3, 4));

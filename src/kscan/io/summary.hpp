@@ -6,12 +6,12 @@
 // speedup_vs_sequential = median of the sequential counterpart / this run's median (in
 // operation-count runs, which have no median: the counterpart's flops_span / this run's), where the
 // counterpart is the run of kf (for pkf), rts (for prts) or tfs (for ptfs) -- a sequential method
-// is its own counterpart, so its speedup is 1 -- at the same length, precision and batch (a run on
-// the same dataset is preferred when there are several). NaN when there is no such run or a
-// median is not a positive finite number.
+// is its own counterpart, so its speedup is 1 -- at the same form, length, precision and batch
+// (a run on the same dataset is preferred when there are several): a sqrt pkf is compared with
+// the sqrt kf. NaN when there is no such run or a median is not a positive finite number.
 //
-// Rows are ordered by method (kf, rts, tfs, pkf, prts, ptfs, then others by name), scan,
-// precision, batch, length, dataset, id.
+// Rows are ordered by method (kf, rts, tfs, pkf, prts, ptfs, then others by name), form
+// (standard, sqrt), scan, precision, batch, length, dataset, id.
 #include <cstdint>
 #include <iosfwd>
 #include <string>
@@ -23,7 +23,7 @@ namespace kscan {
 
 struct SummaryRow {
   std::string id;  // the group name under /runs
-  std::string method, scan, precision;
+  std::string method, form, scan, precision;
   std::int64_t length = 0, batch = 1;
   std::string dataset, threads_or_device;
   double median_seconds = 0, min_seconds = 0, throughput_msps = 0;
@@ -63,8 +63,8 @@ void write_summary_jsonl(std::ostream& out, const std::vector<SummaryRow>& rows)
 void write_summary_csv(const std::string& path, const std::vector<SummaryRow>& rows);
 void write_summary_jsonl(const std::string& path, const std::vector<SummaryRow>& rows);
 
-/// A console table with aligned columns: method, scan, precision, T (and B when some batch is
-/// not 1), median [ms], MS/s, speedup vs its sequential counterpart, max |diff| vs reference.
+/// A console table with aligned columns: method, form (when some run is not standard), scan,
+/// precision, T (and B when some batch is not 1), median [ms], MS/s, speedup vs its sequential counterpart, max |diff| vs reference.
 /// Operation-count rows (no timing) show the simulated span in Mflop instead of ms and MS/s.
 /// Missing values read "n/a". Ends with a newline; "(no runs)" when rows is empty.
 std::string format_summary_table(const std::vector<SummaryRow>& rows);
