@@ -62,8 +62,19 @@ TEST(DeckModel, ArraysPerStepMustAgreeWithTheLengths) {
             std::string::npos);
   EXPECT_NE(error_of(kLocalLevel.substr(0, kLocalLevel.find("  R:")) +
                      "  R: [[[1]], [[-1]]]\n  m0: [0]\n  P0: [[1]]\ndata: {lengths: [2]}\n")
-                .find("a covariance must be positive definite (step 2)"),
+                .find("a covariance must be positive semi-definite (step 2)"),
             std::string::npos);
+}
+
+// An inline R may be singular too (an exactly observed level): the same rule as a file model's.
+TEST(DeckModel, InlineSingularMeasurementNoise) {
+  const std::string model = kLocalLevel.substr(0, kLocalLevel.find("  R:")) +
+                            "  R: [[[1]], [[0]]]\n  m0: [0]\n  P0: [[1]]\ndata: {lengths: [2]}\n";
+  EXPECT_EQ(error_of(model + "runs: {methods: [kf, rts, pkf, prts, ptfs]}\n"), "");
+  EXPECT_EQ(error_of(model + "runs: {methods: [tfs, ptfs], form: [sqrt]}\n"), "");
+  const std::string e = error_of(model + "runs: {methods: [rts, tfs]}\n");
+  EXPECT_NE(e.find("runs.methods: model.R (step 2) is singular"), std::string::npos) << e;
+  EXPECT_NE(e.find("runs.form: [sqrt]"), std::string::npos) << e;
 }
 
 TEST(DeckModel, InitialStateAsFirstPrediction) {
@@ -128,14 +139,16 @@ TEST(DeckModel, Diagnostics) {
 }
 
 // A file model with R singular in one slot: an exactly observed component (R = diag(0, 1)) or
-// collinear noise (R = [[1, 1], [1, 1]]). Accepted for the methods that handle it, refused for
-// tfs (which needs R⁻¹) with the method named; a Q that is not a covariance is refused outright.
+// collinear noise (R = [[1, 1], [1, 1]]). Accepted for the methods and forms that handle it,
+// refused for standard-form tfs (which needs R⁻¹) with the method named; a Q that is not a
+// covariance is refused outright.
 TEST(DeckModel, FileModelCovariancesAreChecked) {
   const auto dir = std::filesystem::temp_directory_path() / "kscan-deck-model";
   std::filesystem::create_directories(dir);
   const auto file = dir / "m.h5";
   std::ofstream(file, std::ios::binary) << "\x89HDF\r\n\x1a\n";  // the signature is checked
-  auto run = [&](const std::vector<double>& R, double q, const std::string& methods) {
+  auto run = [&](const std::vector<double>& R, double q, const std::string& methods,
+                 const std::string& forms = "[standard]") {
     kscan::DeckOptions options;
     options.check_output = false;
     options.reader = [&](const std::string&, const std::string&) {
@@ -152,7 +165,7 @@ TEST(DeckModel, FileModelCovariancesAreChecked) {
     try {
       kscan::parse_deck("model: {kind: file, file: " + file.string() +
                             ", dataset: m}\ndata: {lengths: [2]}\nruns: {methods: " + methods +
-                            "}\n",
+                            ", form: " + forms + "}\n",
                         "file.yaml", ".", options);
     } catch (const kscan::DeckError& e) {
       return std::string(e.what());
@@ -165,7 +178,10 @@ TEST(DeckModel, FileModelCovariancesAreChecked) {
     const std::string e = run(R, 0.5, "[kf, tfs]");
     EXPECT_NE(e.find("runs.methods: the model in"), std::string::npos) << e;
     EXPECT_NE(e.find("R at step 2 is singular"), std::string::npos) << e;
-    EXPECT_NE(e.find("method tfs needs R"), std::string::npos) << e;
+    EXPECT_NE(e.find("method tfs in the standard form needs R"), std::string::npos) << e;
+    EXPECT_NE(run(R, 0.5, "[kf, tfs]", "[sqrt, standard]").find("standard form"),
+              std::string::npos);
+    EXPECT_EQ(run(R, 0.5, "[kf, rts, tfs, pkf, prts, ptfs]", "[sqrt]"), "");
   }
   EXPECT_NE(run({1, 0, 0, 1}, -0.5, "[kf]").find("Q is not a covariance"), std::string::npos);
   EXPECT_NE(run({1, 2, 0, 1}, 0.5, "[kf]").find("R at step 2 is not a covariance"),

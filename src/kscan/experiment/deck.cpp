@@ -344,6 +344,9 @@ class Parser {
   void refuse_for_format(const Deck& deck, const std::string& path, const char* format);
   void read_file_inputs(Deck& deck);
   void check_model_covariances(const Deck& deck, const HostModel& model);
+  /// A singular R (found by either model reader) is exact for every method and form but the
+  /// standard-form tfs, whose backward information filter needs R⁻¹: refused there, named.
+  void refuse_singular_r_for_standard_tfs(const Deck& deck);
   void read_csv_series(Deck& deck);
 
   std::string source_;
@@ -354,6 +357,7 @@ class Parser {
   std::map<std::string, Entry> entries_;           // every given key, by path
   std::map<std::string, std::string> choices_;     // resolved model.kind, data.source
   CsvOptions csv_options_;                         // data.time_column and data.columns as given
+  std::string singular_r_;  // where the model's R is singular ("model.R (step 3)"), if it is
   YAML::Node resolved_ = YAML::Node(YAML::NodeType::Map);
 };
 
@@ -1014,7 +1018,7 @@ void Parser::read_lti(Deck& deck) {
     int n;
     bool definite;
   };
-  for (const Covariance c : {Covariance{"Q", nx, false}, Covariance{"R", ny, true},
+  for (const Covariance c : {Covariance{"Q", nx, false}, Covariance{"R", ny, false},
                              Covariance{"P0", nx, true}}) {
     const auto it = m.find(c.name);
     if (it == m.end()) continue;
@@ -1035,6 +1039,8 @@ void Parser::read_lti(Deck& deck) {
                   (c.definite ? "definite" : "semi-definite") + step);
         break;
       }
+      if (c.name[0] == 'R' && singular_r_.empty() && !positive_definite(one, c.n, 0.0))
+        singular_r_ = path + step;
     }
   }
   // Arrays given per time step: as many steps as the longest, and 1 for the others.
@@ -1234,9 +1240,8 @@ void Parser::read_file_source(Deck& deck) {
   deck.data.name = sanitized_dataset_name(name);
 }
 
-// A file model's covariances, slot by slot: symmetric and positive semi-definite (Q, R, P0).
-// A singular R is exact for every method but tfs, whose backward information filter needs R⁻¹:
-// refused there, named, rather than crashing or returning a wrong smoother.
+// A file model's covariances, slot by slot: symmetric and positive semi-definite (Q, R, P0); a
+// singular R is noted for refuse_singular_r_for_standard_tfs.
 void Parser::check_model_covariances(const Deck& deck, const HostModel& m) {
   const std::string origin = "the model in '" + deck.model.file + "': ";
   auto slot_values = [](const auto& view, std::size_t slot) {
@@ -1258,15 +1263,8 @@ void Parser::check_model_covariances(const Deck& deck, const HostModel& m) {
               origin + where_text + " is not a covariance (symmetric, positive semi-definite)");
         return;
       }
-      const bool uses_inverse = std::find(deck.runs.methods.begin(), deck.runs.methods.end(),
-                                          "tfs") != deck.runs.methods.end();
-      if (c.name[0] == 'R' && uses_inverse && !positive_definite(values, n, 0.0)) {
-        error(where("runs.methods"), "runs.methods",
-              origin + where_text + " is singular (an exactly observed or collinear "
-              "component); method tfs needs R⁻¹ in its backward information filter and cannot "
-              "run on it. kf, rts, pkf, prts and ptfs handle a singular R: leave tfs out");
-        return;
-      }
+      if (c.name[0] == 'R' && singular_r_.empty() && !positive_definite(values, n, 0.0))
+        singular_r_ = origin + where_text;
     }
   }
   const int nx = m.nx();
@@ -1274,6 +1272,19 @@ void Parser::check_model_covariances(const Deck& deck, const HostModel& m) {
   if (!symmetric(p0, nx) || !positive_definite(p0, nx, 1e-12))
     error(where("model.file"), "model.file",
           origin + "P0 is not a covariance (symmetric, positive semi-definite)");
+}
+
+void Parser::refuse_singular_r_for_standard_tfs(const Deck& deck) {
+  const auto has = [](const std::vector<std::string>& list, const char* value) {
+    return std::find(list.begin(), list.end(), value) != list.end();
+  };
+  if (singular_r_.empty() || !has(deck.runs.methods, "tfs") || !has(deck.runs.form, "standard"))
+    return;
+  error(where("runs.methods"), "runs.methods",
+        singular_r_ + " is singular (an exactly observed or collinear component); method tfs "
+        "in the standard form needs R⁻¹ in its backward information filter and cannot run on "
+        "it. Every other method handles a singular R, and so does tfs in the square-root form: "
+        "leave tfs out, or run it with runs.form: [sqrt]");
 }
 
 void Parser::read_file_inputs(Deck& deck) {
@@ -1538,6 +1549,7 @@ Deck Parser::parse(const std::string& text) {
 
   // 4. Files: inputs exist (and are read when a reader is given); the output can be written.
   read_file_inputs(deck);
+  refuse_singular_r_for_standard_tfs(deck);
   // The deck format allows dimensions up to 32; a build may hold fewer (KSCAN_MAX_DIMENSION).
   if (deck.model.state_dim > max_dimension || deck.model.obs_dim > max_dimension) {
     const std::string path = deck.model.kind == "random" ? "model.state_dim" : "model";
