@@ -6,8 +6,10 @@ computed once, with one definition of "the reference run" and of "the crossover 
 Definitions (also in analysis/README.md):
 
 * cost -- median seconds of a run, or its ``flops_span`` in operation-count files;
-* speedup(T) -- cost of the sequential reference (kf for pkf, rts for prts, tfs for ptfs) at the
-  same length T, precision and batch, in the same file, divided by the cost of the parallel run;
+* speedup(T) -- cost of the sequential reference (kf for pkf, rts for prts, tfs for ptfs) in the
+  same form (runs.form: standard, sqrt) at the same length T, precision and batch, in the same
+  file, divided by the cost of the parallel run;
+* a method is listed once per form it ran in: "pkf", "pkf (sqrt)" (``Variant``);
 * crossover length -- the smallest measured T from which the parallel method is faster at every
   larger measured T (speedup > 1 there and beyond); ``None`` when it is not faster at the
   largest measured T. When it is faster already at the smallest measured T, the true crossover
@@ -22,12 +24,33 @@ from typing import Dict, Iterable, List, Optional, Sequence, Tuple
 
 import numpy as np
 
-from .load import (METHOD_ORDER, NO_SCAN, PRECISION_ORDER, REFERENCE_OF, SCAN_ORDER,
-                   SECONDS, ResultFile, Run, order_values)
+from .load import (NO_SCAN, PRECISION_ORDER, REFERENCE_OF, SCAN_ORDER,
+                   SECONDS, ResultFile, Run, method_label, method_rank, order_values)
+
+# A method in one numerical form, (method, form): what tables and figures list as one line.
+Variant = Tuple[str, str]
 
 
-def methods_in(runs: Iterable[Run]) -> List[str]:
-    return order_values({run.method for run in runs}, METHOD_ORDER)
+def variant_label(variant: Variant) -> str:
+    return method_label(*variant)
+
+
+def reference_variant(variant: Variant) -> Optional[Variant]:
+    """The sequential method in the same form that a parallel one is compared with."""
+    reference = REFERENCE_OF.get(variant[0])
+    return (reference, variant[1]) if reference else None
+
+
+def is_parallel_variant(variant: Variant) -> bool:
+    return variant[0] in REFERENCE_OF
+
+
+def order_variants(variants: Iterable[Variant]) -> List[Variant]:
+    return sorted(set(variants), key=lambda v: method_rank(*v))
+
+
+def variants_in(runs: Iterable[Run]) -> List[Variant]:
+    return order_variants((run.method, run.form) for run in runs)
 
 
 def scans_in(runs: Iterable[Run]) -> List[str]:
@@ -48,46 +71,54 @@ def scan_label(scan: str) -> str:
 
 @dataclass
 class Curve:
-    """Cost (or speedup) against length for one file, method, scan, precision and batch."""
+    """Cost (or speedup) against length for one file, method, form, scan, precision and
+    batch."""
 
     file_index: int
     method: str
+    form: str
     scan: str
     precision: str
     batch: int
     lengths: np.ndarray
     values: np.ndarray
 
+    @property
+    def variant(self) -> Variant:
+        return (self.method, self.form)
+
 
 def cost_curves(files: Sequence[ResultFile], kind: str, precision: str) -> List[Curve]:
-    """Every (file, method, scan, batch) series of the given precision with its costs."""
+    """Every (file, method, form, scan, batch) series of the given precision with its costs."""
     curves = []
     for index, result in enumerate(files):
         if result.cost_kind != kind:
             continue
-        groups: Dict[Tuple[str, str, int], List[Tuple[int, float]]] = {}
+        groups: Dict[Tuple[str, str, str, int], List[Tuple[int, float]]] = {}
         for run in result.runs:
             cost = run.cost(kind)
             if run.precision != precision or cost is None:
                 continue
-            groups.setdefault((run.method, run.scan, run.batch), []).append((run.length, cost))
-        for (method, scan, batch), points in groups.items():
+            groups.setdefault((run.method, run.form, run.scan, run.batch), []).append(
+                (run.length, cost))
+        for (method, form, scan, batch), points in groups.items():
             points.sort()
-            curves.append(Curve(index, method, scan, precision, batch,
+            curves.append(Curve(index, method, form, scan, precision, batch,
                                 np.array([p[0] for p in points]),
                                 np.array([p[1] for p in points])))
     return curves
 
 
-def _reference_costs(result: ResultFile, method: str, precision: str, batch: int,
+def _reference_costs(result: ResultFile, variant: Variant, precision: str, batch: int,
                      kind: str) -> Dict[int, float]:
-    """length -> cost of the sequential reference of `method`; sequential scan preferred."""
-    reference = REFERENCE_OF.get(method)
+    """length -> cost of the sequential reference of `variant` (the same form); sequential scan
+    preferred."""
+    reference = reference_variant(variant)
     costs: Dict[int, Tuple[int, float]] = {}
     for run in result.runs:
         cost = run.cost(kind)
-        if (run.method != reference or run.precision != precision or run.batch != batch
-                or cost is None):
+        if ((run.method, run.form) != reference or run.precision != precision
+                or run.batch != batch or cost is None):
             continue
         rank = 0 if run.scan == NO_SCAN else 1
         if run.length not in costs or rank < costs[run.length][0]:
@@ -101,7 +132,7 @@ def speedup_curves(files: Sequence[ResultFile], kind: str, precision: str) -> Li
     for curve in cost_curves(files, kind, precision):
         if curve.method not in REFERENCE_OF:
             continue
-        reference = _reference_costs(files[curve.file_index], curve.method, precision,
+        reference = _reference_costs(files[curve.file_index], curve.variant, precision,
                                      curve.batch, kind)
         lengths, values = [], []
         for length, cost in zip(curve.lengths, curve.values):
@@ -109,8 +140,8 @@ def speedup_curves(files: Sequence[ResultFile], kind: str, precision: str) -> Li
                 lengths.append(int(length))
                 values.append(reference[int(length)] / cost)
         if lengths:
-            curves.append(Curve(curve.file_index, curve.method, curve.scan, precision,
-                                curve.batch, np.array(lengths), np.array(values)))
+            curves.append(Curve(curve.file_index, curve.method, curve.form, curve.scan,
+                                precision, curve.batch, np.array(lengths), np.array(values)))
     return curves
 
 
@@ -149,10 +180,12 @@ def select_lengths(available: Iterable[int], requested: Optional[Sequence[int]])
 
 @dataclass
 class ThroughputEntry:
-    """The best throughput of one method at its largest timed length, in one file."""
+    """The best throughput of one method (in one form) at its largest timed length, in one
+    file."""
 
     file_index: int
     method: str
+    form: str
     precision: str
     batch: int
     length: int
@@ -163,25 +196,26 @@ class ThroughputEntry:
 
 
 def best_throughputs(files: Sequence[ResultFile]) -> List[ThroughputEntry]:
-    """Per file, method, precision and batch: the fastest scan at the largest timed length."""
+    """Per file, method, form, precision and batch: the fastest scan at the largest timed
+    length."""
     entries = []
     for index, result in enumerate(files):
         if result.cost_kind != SECONDS:
             continue
-        groups: Dict[Tuple[str, str, int], List[Run]] = {}
+        groups: Dict[Tuple[str, str, str, int], List[Run]] = {}
         for run in result.runs:
             if run.throughput_msps is not None:
-                groups.setdefault((run.method, run.precision, run.batch), []).append(run)
-        for (method, precision, batch), runs in groups.items():
+                groups.setdefault((run.method, run.form, run.precision, run.batch),
+                                  []).append(run)
+        for (method, form, precision, batch), runs in groups.items():
             largest = max(run.length for run in runs)
             best = max((run for run in runs if run.length == largest),
                        key=lambda run: run.throughput_msps)
-            entries.append(ThroughputEntry(index, method, precision, batch, largest, best.scan,
-                                           best.throughput_msps,
+            entries.append(ThroughputEntry(index, method, form, precision, batch, largest,
+                                           best.scan, best.throughput_msps,
                                            _finite_or_none(best.metric("achieved_gflops")),
                                            _finite_or_none(best.metric("mfu"))))
-    entries.sort(key=lambda e: (METHOD_ORDER.index(e.method) if e.method in METHOD_ORDER
-                                else len(METHOD_ORDER), e.method, e.file_index,
+    entries.sort(key=lambda e: (method_rank(e.method, e.form), e.file_index,
                                 PRECISION_ORDER.index(e.precision)
                                 if e.precision in PRECISION_ORDER else 9, e.batch))
     return entries
@@ -195,9 +229,10 @@ def _finite_or_none(value: Optional[float]) -> Optional[float]:
 
 @dataclass
 class Grid:
-    """Cost over scans (rows) and lengths (columns) of one parallel method: a heatmap."""
+    """Cost over scans (rows) and lengths (columns) of one parallel method in one form: a
+    heatmap."""
 
-    method: str
+    variant: Variant
     scans: List[str]
     lengths: List[int]
     values: np.ndarray  # [len(scans), len(lengths)], NaN where not run
@@ -208,20 +243,21 @@ def cost_grids(result: ResultFile, precision: str, batch: int) -> List[Grid]:
     runs = [run for run in result.runs if run.precision == precision and run.batch == batch
             and run.method in REFERENCE_OF and run.cost(kind) is not None]
     grids = []
-    for method in methods_in(runs):
-        mine = [run for run in runs if run.method == method]
+    for variant in variants_in(runs):
+        mine = [run for run in runs if (run.method, run.form) == variant]
         scans = scans_in(mine)
         lengths = sorted({run.length for run in mine})
         values = np.full((len(scans), len(lengths)), np.nan)
         for run in mine:
             values[scans.index(run.scan), lengths.index(run.length)] = run.cost(kind)
-        grids.append(Grid(method, scans, lengths, values))
+        grids.append(Grid(variant, scans, lengths, values))
     return grids
 
 
 @dataclass
 class Parity:
-    """Worst max_abs_diff_vs_reference over lengths for one method/scan/precision in a file."""
+    """Worst max_abs_diff_vs_reference over lengths for one method/form/scan/precision in a
+    file."""
 
     value: Optional[float]
     length: Optional[int]
@@ -234,11 +270,11 @@ RELATIVE_PARITY = ("max_rel_diff_mean_vs_reference", "max_rel_diff_cov_vs_refere
                    "rel_diff_loglik_vs_reference")
 
 
-def worst_parity(result: ResultFile, method: str, scan: str, precision: str,
+def worst_parity(result: ResultFile, variant: Variant, scan: str, precision: str,
                  metric: str = "max_abs_diff_vs_reference") -> Parity:
     worst, at, measured = None, None, 0
     for run in result.runs:
-        if (run.method, run.scan, run.precision) != (method, scan, precision):
+        if (run.method, run.form, run.scan, run.precision) != (*variant, scan, precision):
             continue
         value = run.metric(metric)
         if value is None or math.isnan(value):
@@ -271,12 +307,11 @@ class ResidualEntry:
 def residual_plot_runs(files: Sequence[ResultFile],
                        limit: int = MAX_RESIDUAL_RUNS) -> List[Tuple[int, str]]:
     """(file index, run id) of the runs to draw: one per file and dataset (the methods of one
-    dataset filter the same series), float64 and kf first, at most ``limit``."""
+    dataset filter the same series), float64 and standard kf first, at most ``limit``."""
     def rank(run: Run):
         return (PRECISION_ORDER[::-1].index(run.precision)
                 if run.precision in PRECISION_ORDER else 9,
-                METHOD_ORDER.index(run.method) if run.method in METHOD_ORDER else 99,
-                run.run_id)
+                method_rank(run.method, run.form), run.run_id)
 
     chosen: Dict[Tuple[int, str], Run] = {}
     for index, result in enumerate(files):

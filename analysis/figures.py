@@ -34,8 +34,8 @@ from matplotlib.lines import Line2D  # noqa: E402
 from matplotlib.patches import Patch  # noqa: E402
 
 from . import derive  # noqa: E402
-from .load import (FLOPS_SPAN, METHOD_ORDER, NO_SCAN, REFERENCE_OF, SCAN_ORDER,  # noqa: E402
-                   ResultFile, order_values)
+from .load import (FLOPS_SPAN, NO_SCAN, REFERENCE_OF, SCAN_ORDER, ResultFile,  # noqa: E402
+                   order_values)
 
 DPI = 110
 LINE_STYLES = ["-", "--", ":", "-."]
@@ -76,15 +76,15 @@ def _slug(text: str) -> str:
     return re.sub(r"[^A-Za-z0-9]+", "_", text).strip("_").lower()
 
 
-def _panel_methods(methods: Sequence[str]) -> List[str]:
-    """Parallel methods get a panel (their reference is drawn in it); a sequential method gets
-    its own panel only when its parallel counterpart is absent."""
-    present = set(methods)
+def _panel_methods(variants) -> List[derive.Variant]:
+    """Parallel methods get a panel per form (their reference in that form is drawn in it); a
+    sequential method gets its own panel only when its parallel counterpart is absent."""
+    present = set(variants)
     parallel_of = {ref: par for par, ref in REFERENCE_OF.items()}
     panels = []
-    for method in order_values(present, METHOD_ORDER):
-        if method in REFERENCE_OF or parallel_of.get(method) not in present:
-            panels.append(method)
+    for method, form in derive.order_variants(present):
+        if method in REFERENCE_OF or (parallel_of.get(method), form) not in present:
+            panels.append((method, form))
     return panels
 
 
@@ -176,15 +176,15 @@ def time_vs_length(files: Sequence[ResultFile], kind: str, precision: str,
     curves = derive.cost_curves(files, kind, precision)
     if not curves:
         return None
-    panels = _panel_methods({c.method for c in curves})
+    panels = _panel_methods({c.variant for c in curves})
     batches = sorted({c.batch for c in curves})
     file_indices = sorted({c.file_index for c in curves})
     fig, axes = _grid(len(panels))
-    for ax, method in zip(axes, panels):
-        reference = REFERENCE_OF.get(method)
+    for ax, variant in zip(axes, panels):
+        reference = derive.reference_variant(variant)
         for curve in curves:
-            is_reference = curve.method == reference
-            if curve.method != method and not is_reference:
+            is_reference = curve.variant == reference
+            if curve.variant != variant and not is_reference:
                 continue
             colour = "black" if is_reference or curve.scan == NO_SCAN else scan_colour(curve.scan)
             marker = BATCH_MARKERS[batches.index(curve.batch) % len(BATCH_MARKERS)]
@@ -195,13 +195,15 @@ def time_vs_length(files: Sequence[ResultFile], kind: str, precision: str,
                     linewidth=1.3 if not is_reference else 1.0)
         _log2_length_axis(ax, [t for c in curves for t in c.lengths])
         ax.set_yscale("log")
-        ax.set_title(method if not reference else f"{method}  (black: {reference})")
+        label = derive.variant_label(variant)
+        ax.set_title(label if not reference else
+                     f"{label}  (black: {derive.variant_label(reference)})")
         ax.grid(True, which="major", alpha=0.3)
     for ax in axes[:: min(3, len(panels))]:
         ax.set_ylabel(cost_label(kind))
     _label_log_minor_ticks(axes[0])  # shared y axis
     scans = order_values({c.scan for c in curves}, SCAN_ORDER)
-    has_reference = any(m in REFERENCE_OF for m in panels)
+    has_reference = any(derive.is_parallel_variant(v) for v in panels)
     _legend_right(fig, _style_handles(scans, files, file_indices, batches, has_reference))
     title = f"{cost_noun(kind).capitalize()} vs series length, {precision} — " \
             f"{_files_title(files, file_indices)}"
@@ -224,23 +226,23 @@ def bars_at_lengths(files: Sequence[ResultFile], kind: str, precision: str,
     points: Dict[tuple, float] = {}
     for c in curves:
         for length, value in zip(c.lengths, c.values):
-            points[(int(length), c.method, c.scan, c.file_index, c.batch)] = value
+            points[(int(length), c.variant, c.scan, c.file_index, c.batch)] = value
     lengths = [t for t in lengths if any(key[0] == t for key in points)]
     if not lengths:
         return None
-    methods = order_values({c.method for c in curves}, METHOD_ORDER)
+    variants = derive.order_variants(c.variant for c in curves)
     scan_order = (NO_SCAN,) + SCAN_ORDER
     file_indices = sorted({c.file_index for c in curves})
     batches = sorted({c.batch for c in curves})
-    n_slots = max(sum(1 for key in points if key[0] == t and key[1] == m)
-                  for t in lengths for m in methods)
+    n_slots = max(sum(1 for key in points if key[0] == t and key[1] == v)
+                  for t in lengths for v in variants)
     bar_w = 0.8 / max(n_slots, 1)
-    width = max(7.0, 0.16 * n_slots * len(methods) + 2.0)
+    width = max(7.0, 0.16 * n_slots * len(variants) + 2.0)
     fig, axes = plt.subplots(len(lengths), 1, figsize=(width, 3.3 * len(lengths)), squeeze=False)
     scans_seen = set()
     for ax, length in zip(axes[:, 0], lengths):
-        for g, method in enumerate(methods):
-            keys = sorted((k for k in points if k[0] == length and k[1] == method),
+        for g, variant in enumerate(variants):
+            keys = sorted((k for k in points if k[0] == length and k[1] == variant),
                           key=lambda k: ((scan_order + (k[2],)).index(k[2]), k[3], k[4]))
             left = g - bar_w * len(keys) / 2
             for b, key in enumerate(keys):
@@ -248,16 +250,16 @@ def bars_at_lengths(files: Sequence[ResultFile], kind: str, precision: str,
                 ax.bar(left + bar_w * (b + 0.5), points[key], width=bar_w * 0.92,
                        color=scan_colour(key[2]), hatch=HATCHES[key[3] % len(HATCHES)],
                        edgecolor="white", linewidth=0.4)
-            reference = REFERENCE_OF.get(method)
+            reference = derive.reference_variant(variant)
             for index in file_indices:
                 for batch in batches:
                     value = points.get((length, reference, NO_SCAN, index, batch))
                     if value is not None and keys:
                         ax.hlines(value, g - 0.45, g + 0.45, colors="black", linewidth=1.2,
                                   linestyles=LINE_STYLES[index % 4])
-        ax.set_xticks(range(len(methods)))
-        ax.set_xticklabels(methods)
-        ax.set_xlim(-0.6, len(methods) - 0.4)
+        ax.set_xticks(range(len(variants)))
+        ax.set_xticklabels([derive.variant_label(v) for v in variants])
+        ax.set_xlim(-0.6, len(variants) - 0.4)
         ax.set_yscale("log")
         ax.set_ylabel(cost_label(kind))
         ax.set_title(f"T = {length}")
@@ -266,7 +268,7 @@ def bars_at_lengths(files: Sequence[ResultFile], kind: str, precision: str,
     handles = []
     for scan in sorted(scans_seen, key=lambda s: (scan_order + (s,)).index(s)):
         handles.append(Patch(facecolor=scan_colour(scan), label=derive.scan_label(scan)))
-    if any(m in REFERENCE_OF for m in methods):
+    if any(derive.is_parallel_variant(v) for v in variants):
         handles.append(Line2D([], [], color="black", label="sequential reference\n"
                               "of the parallel method"))
     if len(file_indices) > 1:
@@ -285,7 +287,7 @@ def bars_at_lengths(files: Sequence[ResultFile], kind: str, precision: str,
     _save(fig, out_dir, filename)
     return Figure(filename, title,
                   f"{cost_label(kind)} at T = {', '.join(map(str, lengths))}; bars grouped by "
-                  "method, coloured by scan (black: sequential methods); the black line across a "
+                  "method, coloured by scan (black: sequential variants); the black line across a "
                   "parallel group is its sequential reference"
                   + (" (line style per file); hatching tells the files apart"
                      if len(file_indices) > 1 else "")
@@ -298,13 +300,13 @@ def speedup_vs_length(files: Sequence[ResultFile], kind: str, precision: str,
     curves = derive.speedup_curves(files, kind, precision)
     if not curves:
         return None
-    panels = order_values({c.method for c in curves}, METHOD_ORDER)
+    panels = derive.order_variants(c.variant for c in curves)
     batches = sorted({c.batch for c in curves})
     file_indices = sorted({c.file_index for c in curves})
     fig, axes = _grid(len(panels))
-    for ax, method in zip(axes, panels):
+    for ax, variant in zip(axes, panels):
         for curve in curves:
-            if curve.method != method:
+            if curve.variant != variant:
                 continue
             ax.plot(curve.lengths, curve.values, color=scan_colour(curve.scan),
                     marker=BATCH_MARKERS[batches.index(curve.batch) % 6], markersize=4,
@@ -312,7 +314,8 @@ def speedup_vs_length(files: Sequence[ResultFile], kind: str, precision: str,
         ax.axhline(1.0, color="black", linewidth=1.0, linestyle="-", alpha=0.8)
         _log2_length_axis(ax, [t for c in curves for t in c.lengths])
         ax.set_yscale("log")
-        ax.set_title(f"{method} over {REFERENCE_OF[method]}")
+        ax.set_title(f"{derive.variant_label(variant)} over "
+                     f"{derive.variant_label(derive.reference_variant(variant))}")
         ax.grid(True, which="major", alpha=0.3)
     for ax in axes[:: min(3, len(panels))]:
         ax.set_ylabel("speedup (reference / parallel)")
@@ -338,17 +341,17 @@ def throughput_bars(files: Sequence[ResultFile], out_dir: str) -> Optional[Figur
     entries = derive.best_throughputs(files)
     if not entries:
         return None
-    methods = order_values({e.method for e in entries}, METHOD_ORDER)
+    variants = derive.order_variants((e.method, e.form) for e in entries)
     combos = sorted({(e.file_index, e.precision, e.batch) for e in entries},
                     key=lambda c: (c[0], c[1], c[2]))
     precisions = sorted({c[1] for c in combos})
     multi_batch = len({c[2] for c in combos}) > 1
-    width = max(7.0, 0.35 * len(combos) * len(methods) + 2.5)
+    width = max(7.0, 0.35 * len(combos) * len(variants) + 2.5)
     fig, ax = plt.subplots(figsize=(width, 4.2))
     bar_w = 0.8 / len(combos)
     values = []
     for entry in entries:
-        g = methods.index(entry.method)
+        g = variants.index((entry.method, entry.form))
         b = combos.index((entry.file_index, entry.precision, entry.batch))
         x = g - 0.4 + bar_w * (b + 0.5)
         ax.bar(x, entry.msps, width=bar_w * 0.95,
@@ -362,8 +365,8 @@ def throughput_bars(files: Sequence[ResultFile], out_dir: str) -> Optional[Figur
         if note:
             ax.text(x, entry.msps, f" {note}", rotation=90, ha="center", va="bottom",
                     fontsize=7)
-    ax.set_xticks(range(len(methods)))
-    ax.set_xticklabels(methods)
+    ax.set_xticks(range(len(variants)))
+    ax.set_xticklabels([derive.variant_label(v) for v in variants])
     if max(values) / max(min(values), 1e-300) > 30:
         ax.set_yscale("log")
         ax.set_ylim(top=max(values) * 8)
@@ -380,14 +383,14 @@ def throughput_bars(files: Sequence[ResultFile], out_dir: str) -> Optional[Figur
     title = "Throughput per method, backend and precision"
     at = f"at T = {lengths[0]}, the largest timed length" if len(lengths) == 1 else \
         "at the largest timed length of each method"
-    ax.set_title(f"{title}\n({at}; parallel methods: the fastest scan, named on the bar)",
+    ax.set_title(f"{title}\n({at}; parallel variants: the fastest scan, named on the bar)",
                  fontsize=10)
     fig.tight_layout()
     filename = "throughput.png"
     _save(fig, out_dir, filename)
     return Figure(filename, title,
                   "mega-samples per second at the largest timed length of each method; colour is "
-                  "the file (backend), hatching the precision; for parallel methods the fastest "
+                  "the file (backend), hatching the precision; for parallel variants the fastest "
                   "scan at that length, whose name is written on the bar.")
 
 
@@ -433,7 +436,7 @@ def scan_length_heatmap(files: Sequence[ResultFile], index: int, precision: str,
         image = ax.imshow(ratio, cmap=cmap, norm=norm, aspect="auto", interpolation="nearest")
         ax.set_yticks(range(len(scans)))
         ax.set_yticklabels([derive.scan_label(s) for s in scans], fontsize=8)
-        ax.set_title(grid.method, fontsize=10, loc="left")
+        ax.set_title(derive.variant_label(grid.variant), fontsize=10, loc="left")
         if annotate:
             for r in range(len(scans)):
                 for c in range(len(lengths)):

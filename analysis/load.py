@@ -37,6 +37,10 @@ NO_SCAN = "none"  # the scan attribute of sequential methods
 SCAN_ORDER = ("hillis_steele", "blelloch", "ladner_fischer", "sengupta_a", "sengupta_b",
               "kokkos", "blocked", "sequential")
 PRECISION_ORDER = ("float32", "float64")
+# The numerical form a method carries its covariances in (the deck's runs.form); files written
+# before forms existed have no form attribute and hold standard-form runs only.
+STANDARD_FORM = "standard"
+FORM_ORDER = (STANDARD_FORM, "sqrt")
 
 # Metrics the writer may store (design.md); all are optional for the reader.
 METRIC_NAMES = ("median_seconds", "min_seconds", "mean_seconds", "throughput_msps", "flops",
@@ -79,6 +83,7 @@ class Run:
     precision: str
     length: int
     batch: int = 1
+    form: str = STANDARD_FORM
     dataset: str = ""
     threads_or_device: str = ""
     total_seconds: np.ndarray = field(default_factory=lambda: np.zeros(0))
@@ -104,6 +109,11 @@ class Run:
     @property
     def is_parallel(self) -> bool:
         return self.method in REFERENCE_OF
+
+    @property
+    def label(self) -> str:
+        """How tables and figures name the run's method: "pkf", "pkf (sqrt)"."""
+        return method_label(self.method, self.form)
 
     def metric(self, name: str) -> Optional[float]:
         """The stored metric, or None when the writer did not store it (NaN stays NaN)."""
@@ -153,8 +163,8 @@ class Run:
         return None
 
     @property
-    def key(self) -> Tuple[str, str, str, int, int]:
-        return (self.method, self.scan, self.precision, self.length, self.batch)
+    def key(self) -> Tuple[str, str, str, str, int, int]:
+        return (self.method, self.form, self.scan, self.precision, self.length, self.batch)
 
 
 @dataclass
@@ -197,6 +207,17 @@ class FilterPass:
     loglik_terms: Optional[np.ndarray] = None        # [T], 0 where missing
     predicted_mean: Optional[np.ndarray] = None      # [T, nx], only with predicted=True
     predicted_cov: Optional[np.ndarray] = None       # [T, nx, nx], only with predicted=True
+
+
+def method_label(method: str, form: str) -> str:
+    """A method named with its form where that is not the standard one: "pkf (sqrt)"."""
+    return method if form == STANDARD_FORM else f"{method} ({form})"
+
+
+def method_rank(method: str, form: str) -> Tuple[int, str, int, str]:
+    """Sort key of a (method, form): methods in METHOD_ORDER, each standard before sqrt."""
+    return (METHOD_ORDER.index(method) if method in METHOD_ORDER else len(METHOD_ORDER), method,
+            FORM_ORDER.index(form) if form in FORM_ORDER else len(FORM_ORDER), form)
 
 
 def order_values(values: Iterable[str], preferred: Iterable[str]) -> List[str]:
@@ -463,6 +484,7 @@ def _read_run(run_id: str, group, notes: _Notes) -> Optional[Run]:
             return None
         scan = NO_SCAN
     batch = _as_int(attrs["batch"]) if "batch" in attrs else None
+    form = (_as_text(attrs["form"]).strip().lower() if "form" in attrs else "") or STANDARD_FORM
     threads = ""
     for name in ("threads_or_device", "threads/device", "threads", "device"):
         if name in attrs:
@@ -487,7 +509,7 @@ def _read_run(run_id: str, group, notes: _Notes) -> Optional[Run]:
                 phases[name[: -len("_seconds")]] = _finite_array(item)
 
     run = Run(run_id=run_id, method=method, scan=scan, precision=precision, length=length,
-              batch=batch if batch and batch > 0 else 1,
+              batch=batch if batch and batch > 0 else 1, form=form,
               dataset=_as_text(attrs["dataset"]) if "dataset" in attrs else "",
               threads_or_device=threads, total_seconds=total, phase_seconds=phases,
               metrics=metrics, filter_arrays=_filter_array_shapes(run_id, group, length, notes))
@@ -516,6 +538,7 @@ def _runs_from_summary(table, notes: _Notes) -> List[Run]:
         if not method or not length:
             continue
         scan = _as_text(values.get("scan", NO_SCAN)).strip().lower() or NO_SCAN
+        form = _as_text(values.get("form", STANDARD_FORM)).strip().lower() or STANDARD_FORM
         metrics = {}
         for name in METRIC_NAMES:
             if name in values:
@@ -525,7 +548,7 @@ def _runs_from_summary(table, notes: _Notes) -> List[Run]:
         run_id = _as_text(values["id"]) if "id" in values else f"summary[{index}]"
         runs.append(Run(run_id=run_id, method=method, scan=scan,
                         precision=_as_text(values["precision"]).strip().lower(), length=length,
-                        batch=_as_int(values.get("batch", 1)) or 1,
+                        batch=_as_int(values.get("batch", 1)) or 1, form=form,
                         dataset=_as_text(values.get("dataset", "")),
                         threads_or_device=_as_text(values.get("threads_or_device", "")),
                         metrics=metrics, source="summary"))
@@ -533,14 +556,14 @@ def _runs_from_summary(table, notes: _Notes) -> List[Run]:
 
 
 def _drop_duplicates(runs: List[Run], notes: _Notes) -> List[Run]:
-    """One run per (method, scan, precision, length, batch); keep the best-measured one."""
+    """One run per (method, form, scan, precision, length, batch); keep the best-measured one."""
     chosen: Dict[tuple, Run] = {}
     for run in runs:
         other = chosen.get(run.key)
         if other is None:
             chosen[run.key] = run
             continue
-        notes.run("duplicate another run's method/scan/precision/length/batch "
+        notes.run("duplicate another run's method/form/scan/precision/length/batch "
                   "(the one with more repetitions is used)", run.run_id)
         if run.total_seconds.size > other.total_seconds.size:
             chosen[run.key] = run
@@ -602,7 +625,7 @@ def load_file(path: str) -> ResultFile:
         what = "no /runs group" if runs_group is None else f"none of its {n_groups} runs is usable"
         raise InputError(f"{path}: nothing to report ({what})")
     runs = _drop_duplicates(runs, notes)
-    runs.sort(key=lambda r: (r.method, r.scan, r.precision, r.batch, r.length))
+    runs.sort(key=lambda r: (r.method, r.form, r.scan, r.precision, r.batch, r.length))
     return ResultFile(path=path, label=make_label(attrs, path), attrs=attrs, runs=runs,
                       warnings=notes.render(), has_summary=has_summary)
 

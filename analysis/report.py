@@ -144,8 +144,9 @@ def write_report(files, out_dir: str, requested_lengths: Optional[Sequence[int]]
         md.append(tables.time_table(files, kind, precision, selected))
 
     md.append("\n## Speedup over the sequential reference\n")
-    md.append("\nspeedup = reference / parallel at the same T, precision and file (kf for pkf, "
-              "rts for prts, tfs for ptfs). *Crossover T*: the smallest measured T from which "
+    md.append("\nspeedup = reference / parallel at the same T, precision, form and file (kf for "
+              "pkf, rts for prts, tfs for ptfs; a sqrt method against the sqrt reference). "
+              "*Crossover T*: the smallest measured T from which "
               "the parallel method is faster at every larger measured T; \"none\": not faster "
               "at the largest T; \"<= T\": faster already at the smallest measured T.\n")
     any_speedup = False
@@ -178,8 +179,9 @@ def write_report(files, out_dir: str, requested_lengths: Optional[Sequence[int]]
                                                 out_dir))
 
     md.append("\n## Parity\n")
-    md.append("\nmax |estimate − float64 sequential reference| per method, scan and precision, "
-              "worst over all lengths (the length where it occurs in brackets).\n\n")
+    md.append("\nmax |estimate − float64 sequential reference| per method (one line per form: "
+              "\"pkf (sqrt)\"; every form against the same standard-form reference), scan and "
+              "precision, worst over all lengths (the length where it occurs in brackets).\n\n")
     md.append(tables.parity_table(files))
 
     md.append("\n## Residual diagnostics\n")

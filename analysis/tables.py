@@ -12,8 +12,8 @@ import math
 from typing import Iterable, List, Optional, Sequence
 
 from . import derive
-from .load import (ENVIRONMENT_ATTRS, FLOPS_SPAN, METHOD_ORDER, NO_SCAN, PRECISION_ORDER,
-                   REFERENCE_OF, SCAN_ORDER, SECONDS, ResultFile, order_values)
+from .load import (ENVIRONMENT_ATTRS, FLOPS_SPAN, NO_SCAN, PRECISION_ORDER, SCAN_ORDER, SECONDS,
+                   ResultFile, method_rank, order_values)
 
 MISSING = "—"
 NOT_MEASURED = "n/a"
@@ -76,23 +76,24 @@ def deck_sections(files: Sequence[ResultFile]) -> str:
 
 def time_table(files: Sequence[ResultFile], kind: str, precision: str,
                lengths: Sequence[int]) -> str:
-    """Cost at the selected lengths: one row per length, method and file; one column per scan."""
+    """Cost at the selected lengths: one row per length, method (and form) and file; one column
+    per scan."""
     curves = derive.cost_curves(files, kind, precision)
     multi_batch = len({c.batch for c in curves}) > 1
     scans = order_values({c.scan for c in curves}, (NO_SCAN,) + SCAN_ORDER)
     cells = {}
     for c in curves:
         for length, value in zip(c.lengths, c.values):
-            cells[(int(length), c.method, c.file_index, c.batch, c.scan)] = value
+            cells[(int(length), c.variant, c.file_index, c.batch, c.scan)] = value
     rows = []
     for length in lengths:
-        for method in order_values({c.method for c in curves}, METHOD_ORDER):
+        for variant in derive.order_variants(c.variant for c in curves):
             for index in sorted({c.file_index for c in curves}):
                 for batch in sorted({c.batch for c in curves}):
-                    row_cells = [cells.get((length, method, index, batch, s)) for s in scans]
+                    row_cells = [cells.get((length, variant, index, batch, s)) for s in scans]
                     if all(v is None for v in row_cells):
                         continue
-                    row = [str(length), method, files[index].label]
+                    row = [str(length), derive.variant_label(variant), files[index].label]
                     if multi_batch:
                         row.append(str(batch))
                     row += [MISSING if v is None else
@@ -110,19 +111,21 @@ def crossover_text(crossover: derive.Crossover) -> str:
 
 
 def speedup_table(files: Sequence[ResultFile], kind: str, precision: str) -> str:
-    """Speedup, crossover length and best speedup of each parallel method and scan."""
+    """Speedup, crossover length and best speedup of each parallel method (and form) and
+    scan."""
     curves = derive.speedup_curves(files, kind, precision)
     multi_batch = len({c.batch for c in curves}) > 1
-    curves.sort(key=lambda c: (METHOD_ORDER.index(c.method) if c.method in METHOD_ORDER else 99,
-                               (SCAN_ORDER + (c.scan,)).index(c.scan), c.file_index, c.batch))
+    curves.sort(key=lambda c: (method_rank(*c.variant), (SCAN_ORDER + (c.scan,)).index(c.scan),
+                               c.file_index, c.batch))
     rows = []
     for c in curves:
         cross = derive.crossover(c.lengths, c.values)
         best = int(max(range(len(c.values)), key=lambda i: c.values[i]))
-        row = [c.method, c.scan, files[c.file_index].label]
+        row = [derive.variant_label(c.variant), c.scan, files[c.file_index].label]
         if multi_batch:
             row.append(str(c.batch))
-        row += [REFERENCE_OF[c.method], crossover_text(cross), str(int(c.lengths[-1])),
+        row += [derive.variant_label(derive.reference_variant(c.variant)), crossover_text(cross),
+                str(int(c.lengths[-1])),
                 number(float(c.values[-1]), 3), number(float(c.values[best]), 3),
                 str(int(c.lengths[best]))]
         rows.append(row)
@@ -137,8 +140,8 @@ def throughput_table(files: Sequence[ResultFile]) -> str:
     multi_batch = len({e.batch for e in entries}) > 1
     rows = []
     for e in entries:
-        row = [e.method, files[e.file_index].label, files[e.file_index].execution_space,
-               e.precision]
+        row = [derive.variant_label((e.method, e.form)), files[e.file_index].label,
+               files[e.file_index].execution_space, e.precision]
         if multi_batch:
             row.append(str(e.batch))
         row += [str(e.length), derive.scan_label(e.scan), number(e.msps),
@@ -150,25 +153,25 @@ def throughput_table(files: Sequence[ResultFile]) -> str:
 
 
 def parity_table(files: Sequence[ResultFile]) -> str:
-    """Worst max_abs_diff_vs_reference over T per method, scan, precision, and the worst
-    relative differences (means / covariances / log-likelihood); two columns per file."""
-    combos = {(run.method, run.scan, run.precision) for f in files for run in f.runs}
+    """Worst max_abs_diff_vs_reference over T per method (and form), scan, precision, and the
+    worst relative differences (means / covariances / log-likelihood); two columns per file.
+    Every form is compared with the same float64 standard-form reference."""
+    combos = {((run.method, run.form), run.scan, run.precision) for f in files for run in f.runs}
     ordered = sorted(combos, key=lambda c: (
-        METHOD_ORDER.index(c[0]) if c[0] in METHOD_ORDER else 99, c[0],
-        ((NO_SCAN,) + SCAN_ORDER + (c[1],)).index(c[1]),
+        method_rank(*c[0]), ((NO_SCAN,) + SCAN_ORDER + (c[1],)).index(c[1]),
         PRECISION_ORDER.index(c[2]) if c[2] in PRECISION_ORDER else 9))
     rows = []
-    for method, scan, precision in ordered:
-        row = [method, derive.scan_label(scan), precision]
+    for variant, scan, precision in ordered:
+        row = [derive.variant_label(variant), derive.scan_label(scan), precision]
         for result in files:
-            if not any((r.method, r.scan, r.precision) == (method, scan, precision)
+            if not any(((r.method, r.form), r.scan, r.precision) == (variant, scan, precision)
                        for r in result.runs):
                 row.append(MISSING)
                 continue
-            parity = derive.worst_parity(result, method, scan, precision)
+            parity = derive.worst_parity(result, variant, scan, precision)
             row.append(NOT_MEASURED if parity.value is None
                        else f"{scientific(parity.value)} (T={parity.length})")
-            relative = [derive.worst_parity(result, method, scan, precision, metric).value
+            relative = [derive.worst_parity(result, variant, scan, precision, metric).value
                         for metric in derive.RELATIVE_PARITY]
             row.append(NOT_MEASURED if all(v is None for v in relative) else
                        " / ".join(MISSING if v is None else scientific(v) for v in relative))

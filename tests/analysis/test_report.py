@@ -557,6 +557,71 @@ class PartialAndOddFilesTest(unittest.TestCase):
         self.assertEqual(row["crossover T"], "256")
 
 
+class FormsTest(unittest.TestCase):
+    """runs.form: a sqrt run is listed apart from the standard run of its method ("pkf (sqrt)")
+    and compared with the sequential method in the same form; runs without a form attribute
+    (files written before forms existed) are standard."""
+
+    SQRT_COST = 3.0  # a sqrt run costs three times its standard twin
+
+    @classmethod
+    def setUpClass(cls):
+        cls.workdir = tempfile.mkdtemp(prefix="kscan-report-forms-")
+        cls.path = os.path.join(cls.workdir, "forms.h5")
+        runs = synthetic_runs("OpenMP", lengths=[64, 1024], precisions=("float64",),
+                              methods=("kf", "pkf"), scans=["ladner_fischer"])
+        with h5py.File(cls.path, "w") as handle:
+            write_root(handle, "OpenMP")
+            group = handle.create_group("runs")
+            for run in runs:
+                write_run(group, run, False)  # no form attribute: standard
+                twin = dict(run, id=run["id"].replace(f"{run['method']}-",
+                                                      f"{run['method']}-sqrt-", 1),
+                            median_seconds=cls.SQRT_COST * run["median_seconds"],
+                            throughput_msps=run["throughput_msps"] / cls.SQRT_COST,
+                            max_abs_diff_vs_reference=run["max_abs_diff_vs_reference"] + 1e-9)
+                write_run(group, twin, False).attrs["form"] = "sqrt"
+        cls.out = os.path.join(cls.workdir, "out")
+        cls.code, _, cls.stderr = run_report([cls.path], cls.out)
+        cls.md = read_text(os.path.join(cls.out, "report.md")) if cls.code == 0 else ""
+
+    @classmethod
+    def tearDownClass(cls):
+        shutil.rmtree(cls.workdir, ignore_errors=True)
+
+    def test_forms_are_read(self):
+        from analysis.load import load_file
+
+        runs = load_file(self.path).runs
+        self.assertEqual(len(runs), 8)  # 2 methods x 2 lengths x 2 forms: none dropped
+        forms = {run.run_id: run.form for run in runs}
+        self.assertEqual(forms["pkf-ladner_fischer-float64-T64-B1"], "standard")
+        self.assertEqual(forms["pkf-sqrt-ladner_fischer-float64-T64-B1"], "sqrt")
+        labels = {run.label for run in runs}
+        self.assertEqual(labels, {"kf", "kf (sqrt)", "pkf", "pkf (sqrt)"})
+
+    def test_speedup_against_the_same_form(self):
+        self.assertEqual(self.code, 0, self.stderr)
+        rows = {r["method"]: r for r in table_rows(self.md, "method", "scan", "file")
+                if "reference" in r}
+        self.assertEqual(set(rows), {"pkf", "pkf (sqrt)"})
+        self.assertEqual(rows["pkf"]["reference"], "kf")
+        self.assertEqual(rows["pkf (sqrt)"]["reference"], "kf (sqrt)")
+        # Both forms cost three times as much: the same speedup over their own reference.
+        self.assertAlmostEqual(first_number(rows["pkf (sqrt)"]["speedup at largest T"]),
+                               first_number(rows["pkf"]["speedup at largest T"]), places=2)
+
+    def test_one_line_per_method_and_form(self):
+        self.assertEqual(self.code, 0, self.stderr)
+        throughput = [r["method"] for r in table_rows(self.md, "method", "file", "backend")]
+        self.assertEqual(throughput, ["kf", "kf (sqrt)", "pkf", "pkf (sqrt)"])
+        parity = [r["method"] for r in table_rows(self.md, "method", "scan", "precision")]
+        self.assertEqual(parity, ["kf", "kf (sqrt)", "pkf", "pkf (sqrt)"])
+        timed = {(r["T"], r["method"]) for r in table_rows(self.md, "T", "method", "file")}
+        self.assertIn(("1024", "pkf (sqrt)"), timed)
+        self.assertIn(("1024", "kf"), timed)
+
+
 class UnusableInputTest(unittest.TestCase):
     """Input that cannot be used: one line on stderr, exit 2, no traceback."""
 
