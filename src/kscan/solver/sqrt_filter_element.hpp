@@ -49,12 +49,11 @@ struct SqrtFilterOperator {
     const int n = dims.nx();
     value_type out;
     const Factor f(n, ei, ej, 2 * n);
-    // A = A_j M A_i
-    typename D::MatXX MA;
-    D::gemm(n, n, n, f.M, ei.A, MA);
-    D::gemm(n, n, n, ej.A, MA, out.A);
+    // A = A_j Y with Y = M A_i (a solve)
+    const typename D::MatXX Y = f.times(n, ei.A);
+    D::gemm(n, n, n, ej.A, Y, out.A);
     prefix_part(f, ei, ej, out);
-    information_part(f, ei, ej.eta, ej.Z, out.eta, out.Z);
+    information_part(f, ei, Y, ej.eta, ej.Z, out.eta, out.Z);
     return out;
   }
 
@@ -80,15 +79,17 @@ struct SqrtFilterOperator {
     const Factor f(n, ei.U, Z, 2 * n);
     const VX eta_j = eta;
     const MXX Z_j = Z;
-    information_part(f, ei, eta_j, Z_j, eta, Z);
+    information_part(f, ei, f.times(n, ei.A), eta_j, Z_j, eta, Z);
   }
 
  private:
-  /// The stacked triangularisation (its first `steps` reflections), G = U_i Ξ11⁻ᵀ and
-  /// M = (I + U_i U_iᵀ Z_j Z_jᵀ)⁻¹.
+  /// The stacked triangularisation (its first `steps` reflections), G = U_i Ξ11⁻ᵀ, and the LU of
+  /// I + U_i U_iᵀ Z_j Z_jᵀ = M⁻¹. M is applied by solves, never formed: an explicit inverse loses
+  /// what the solves keep when I + C_i J_j is ill-conditioned (float32 PTFS, measured).
   struct Factor {
     Stacked w;
-    typename D::MatXX G, M;
+    typename D::MatXX G, lu;
+    int piv[Dims::capacity_x];
     KOKKOS_INLINE_FUNCTION Factor(int n, const value_type& ei, const value_type& ej, int steps)
         : Factor(n, ei.U, ej.Z, steps) {}
     KOKKOS_INLINE_FUNCTION Factor(int n, const typename D::MatXX& Ui,
@@ -107,14 +108,20 @@ struct SqrtFilterOperator {
       dense::copy_block(n, n, w, 0, 0, xi11);
       G = Ui;
       dense::right_solve_transposed(n, n, xi11, G);
-      typename D::MatXX UX, lu;
+      typename D::MatXX UX;
       D::gemm(n, n, n, Ui, X, UX);
       D::set_identity(n, lu);
       D::template gemm<Op::N, Op::T>(n, n, n, UX, Zj, lu, T(1), T(1));
-      int piv[Dims::capacity_x];
       D::lu(n, lu, piv);
-      D::set_identity(n, M);
-      D::lu_solve(n, n, lu, piv, M);
+    }
+    /// M B and M v.
+    KOKKOS_INLINE_FUNCTION typename D::MatXX times(int n, typename D::MatXX b) const {
+      D::lu_solve(n, n, lu, piv, b);
+      return b;
+    }
+    KOKKOS_INLINE_FUNCTION typename D::VecX times(int n, typename D::VecX v) const {
+      D::lu_solve(n, lu, piv, v);
+      return v;
     }
   };
 
@@ -126,7 +133,7 @@ struct SqrtFilterOperator {
     D::template gemv<Op::T>(n, n, ei.U, ej.eta, ue);
     v = ei.b;
     D::gemv(n, n, ei.U, ue, v, true);
-    D::gemv(n, n, f.M, v, mv);
+    mv = f.times(n, v);
     out.b = ej.b;
     D::gemv(n, n, ej.A, mv, out.b, true);
     Mat<T, Dims::capacity_x, 2 * Dims::capacity_x> side;
@@ -137,20 +144,19 @@ struct SqrtFilterOperator {
     dense::tria(n, 2 * n, side, out.U);
   }
 
-  /// η = A_iᵀ Mᵀ (η_j − Z_j Z_jᵀ b_i) + η_i and Z = tria([A_iᵀ Ξ22, Z_i]), from the full
-  /// factorisation.
+  /// η = A_iᵀ Mᵀ (η_j − Z_j Z_jᵀ b_i) + η_i = Yᵀ (η_j − Z_j Z_jᵀ b_i) + η_i with Y = M A_i, and
+  /// Z = tria([A_iᵀ Ξ22, Z_i]), from the full factorisation.
   template <class VX, class MXX>
   KOKKOS_INLINE_FUNCTION void information_part(const Factor& f, const value_type& ei,
-                                               const VX& eta_j, const MXX& Z_j, VX& eta,
-                                               MXX& Z) const {
+                                               const typename D::MatXX& Y, const VX& eta_j,
+                                               const MXX& Z_j, VX& eta, MXX& Z) const {
     const int n = dims.nx();
-    typename D::VecX zb, w, mw;
+    typename D::VecX zb, w;
     D::template gemv<Op::T>(n, n, Z_j, ei.b, zb);
     D::gemv(n, n, Z_j, zb, w);
     for (int r = 0; r < n; ++r) w(r) = eta_j(r) - w(r);
-    D::template gemv<Op::T>(n, n, f.M, w, mw);
     eta = ei.eta;
-    D::template gemv<Op::T>(n, n, ei.A, mw, eta, true);
+    D::template gemv<Op::T>(n, n, Y, w, eta, true);
     Mat<T, Dims::capacity_x, 2 * Dims::capacity_x> side;
     typename D::MatXX xi22, AX;
     dense::copy_block(n, n, f.w, n, n, xi22);
