@@ -78,6 +78,26 @@ TYPED_TEST(SqrtForm, RankDeficientMeasurementNoise) {
   check_singular_noise<TypeParam>(with_measurement_noise(1, 1, 1, 15, 80), "R = [[1,1],[1,1]]");
 }
 
+// A prior with variances of very different sizes (a vague level beside a known slope): the
+// semi-definite factor keeps the small ones in float32 too.
+TYPED_TEST(SqrtForm, PriorVariancesOfDifferentScales) {
+  using Exec = typename TypeParam::execution_space;
+  using T = typename TypeParam::scalar_type;
+  auto p = kscan::test::random_problem(4, 2, 9, 95);
+  for (int r = 0; r < 4; ++r)
+    for (int c = 0; c < 4; ++c) p.model.P0(r, c) = r == c ? (r == 0 ? 1e7 : 1.0) : 0.0;
+  const auto oracle = kscan::test::joint_gaussian_oracle(p.model, p.series);
+  const double tol = kscan::test::tolerance<T>(5e-3, 1e-9);
+  for (const auto& [method, scan] : every_method()) {
+    const auto e = kscan::test::solve<Exec, T>(p.model, p.series, method, scan, false, Form::sqrt);
+    const bool smoother = kscan::is_smoother(method);
+    const std::string label = "sqrt " + kscan::method_name(method) + "/" + kscan::scan_name(scan);
+    EXPECT_LT(relative_difference(e.cov, smoother ? oracle.smoothed_cov : oracle.filtered_cov), tol)
+        << label;
+    EXPECT_LT(relative_difference(e.loglik, oracle.loglik), tol) << label;
+  }
+}
+
 /// Smallest eigenvalue's sign test of a symmetric matrix: its float64 Cholesky with a pivot floor
 /// at round-off of the largest diagonal succeeds.
 bool positive_semidefinite(const double* a, int n) {

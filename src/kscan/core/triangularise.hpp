@@ -121,14 +121,13 @@ KOKKOS_INLINE_FUNCTION void right_solve(int rows, int n, const Mat<T, R, C>& l, 
 }
 
 /// In-place lower Cholesky factor of a symmetric positive semi-definite n x n matrix. A pivot at
-/// round-off level of the largest diagonal (an exactly observed component, a low-rank R = X Xᵀ)
-/// gives a zero column: the factor then has the matrix's rank and L Lᵀ equals it.
+/// round-off level of its own diagonal entry (an exactly observed component, a low-rank
+/// R = X Xᵀ) gives a zero column: the factor then has the matrix's rank and L Lᵀ equals it. The
+/// floor is per column, so small variances beside large ones (P0 = diag(1e7, 1)) are kept.
 template <class T, int R, int C>
 KOKKOS_INLINE_FUNCTION void psd_factor(int n, Mat<T, R, C>& x) {
-  T largest = T(0);
-  for (int j = 0; j < n; ++j) largest = x.a[j][j] > largest ? x.a[j][j] : largest;
-  const T floor = T(4 * n) * math::epsilon<T>() * largest;
   for (int j = 0; j < n; ++j) {
+    const T floor = T(4 * n) * math::epsilon<T>() * x.a[j][j];
     T d = x.a[j][j];
     for (int l = 0; l < j; ++l) d -= x.a[j][l] * x.a[j][l];
     if (d > floor) {
