@@ -9,7 +9,7 @@ DECK ?= inputs/quickstart.yaml
 FILES ?= results/quickstart.h5
 OUT ?= results/report
 
-.PHONY: all deps configure build run test bench install clean report
+.PHONY: all deps configure build run test bench install clean report check-cuda
 all: build
 
 deps:
@@ -36,6 +36,11 @@ bench: configure
 	@KSCAN_EXTRA_PACKAGES=python3-statsmodels bash scripts/install-system-deps.sh
 	@cmake --build $(BUILD) -j $(JOBS) --target kscan kscan-bench-plain-kf
 	/usr/bin/python3 -m bench.run_benchmarks --build $(BUILD)
+
+# The CUDA build's compile-time evidence without a GPU: builds the cuda-check preset (fixed size
+# 4x2 only) and prints ptxas' registers, spills and occupancy per kernel (README "GPU builds").
+check-cuda:
+	@JOBS=$(JOBS) bash scripts/check-cuda.sh
 
 # Figures and report.md from result files (analysis/README.md); Debian's python3 has h5py.
 report:

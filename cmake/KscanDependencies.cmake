@@ -1,6 +1,17 @@
 # Finds kscan's dependencies the CMake way. When no Kokkos is found, scripts/bootstrap-kokkos.sh
 # builds Kokkos + Kokkos Kernels (from Debian's trilinos source package, or from
 # KSCAN_KOKKOS_SOURCE) into the cache under .deps/ and the search is repeated there.
+# A CUDA Kokkos the bootstrap built records its toolkit (KSCAN_NVCC's root): the same one must
+# serve kscan, whatever nvcc comes first on PATH. CUDAToolkit_ROOT, when given, wins.
+macro(kscan_use_recorded_cuda_toolkit)
+  foreach(_kscan_prefix IN LISTS CMAKE_PREFIX_PATH)
+    if(NOT CUDAToolkit_ROOT AND EXISTS "${_kscan_prefix}/kscan-cuda-toolkit-root")
+      file(STRINGS "${_kscan_prefix}/kscan-cuda-toolkit-root" CUDAToolkit_ROOT LIMIT_COUNT 1)
+      message(STATUS "kscan: CUDA toolkit ${CUDAToolkit_ROOT} (the one Kokkos was built with)")
+    endif()
+  endforeach()
+endmacro()
+kscan_use_recorded_cuda_toolkit()
 find_package(Kokkos 3.4 QUIET)
 if(NOT Kokkos_FOUND)
   message(STATUS "kscan: no Kokkos found; bootstrapping one into ${PROJECT_SOURCE_DIR}/.deps")
@@ -19,6 +30,7 @@ if(NOT Kokkos_FOUND)
   endif()
   list(PREPEND CMAKE_PREFIX_PATH ${_kscan_kokkos_prefix})
   set(CMAKE_PREFIX_PATH "${CMAKE_PREFIX_PATH}" CACHE STRING "" FORCE)
+  kscan_use_recorded_cuda_toolkit()
   find_package(Kokkos 3.4 REQUIRED)
 endif()
 message(STATUS "kscan: Kokkos ${Kokkos_VERSION} from ${Kokkos_DIR}")

@@ -9,6 +9,7 @@ install(TARGETS kscan_solver EXPORT kscanTargets
 install(DIRECTORY ${PROJECT_SOURCE_DIR}/src/kscan DESTINATION ${CMAKE_INSTALL_INCLUDEDIR}
         FILES_MATCHING PATTERN "*.hpp")
 install(FILES ${PROJECT_BINARY_DIR}/include/kscan/version.hpp
+              ${PROJECT_BINARY_DIR}/include/kscan/solver_dims.hpp
         DESTINATION ${CMAKE_INSTALL_INCLUDEDIR}/kscan)
 install(EXPORT kscanTargets NAMESPACE kscan:: DESTINATION ${CMAKE_INSTALL_LIBDIR}/cmake/kscan)
 

@@ -19,21 +19,42 @@ if [ -n "${Kokkos_ROOT:-}" ]; then
 fi
 
 # KSCAN_KOKKOS_BACKENDS: "openmp" (Serial + OpenMP, the default), "serial" (Serial only) or
-# "cuda" (CUDA + Serial + OpenMP, compiled through the source tree's nvcc_wrapper for the GPU
-# architecture KSCAN_CUDA_ARCH, a Kokkos_ARCH_* name, HOPPER90 by default; needs a Kokkos >= 4.7
-# source tree for CUDA 13, as Kokkos 3.4.1 predates it). A CUDA build compiles without a GPU.
+# "cuda" (CUDA + Serial + OpenMP for the GPU architecture KSCAN_CUDA_ARCH, a Kokkos_ARCH_* name,
+# HOPPER90 by default). A CUDA build compiles without a GPU. Its toolkit is KSCAN_NVCC, else
+# Debian's (/usr/bin/nvcc from non-free nvidia-cuda-toolkit, CUDA 11.8), else nvcc on PATH; its
+# Kokkos is KSCAN_KOKKOS_SOURCE (Kokkos 3.4.1 predates sm_90): 4.6.01 for CUDA 11.8, >= 4.7.01
+# for CUDA 13. CUDA 11 accepts GCC up to 11, so its host compiler defaults to g++-11.
 backends=${KSCAN_KOKKOS_BACKENDS:-openmp}
 case "$backends" in
   openmp) backend_flags=(-DKokkos_ENABLE_SERIAL=ON -DKokkos_ENABLE_OPENMP=ON); suffix="" ;;
   serial) backend_flags=(-DKokkos_ENABLE_SERIAL=ON -DKokkos_ENABLE_OPENMP=OFF); suffix="-serial" ;;
   cuda)
     [ -n "${KSCAN_KOKKOS_SOURCE:-}" ] || {
-      say "KSCAN_KOKKOS_BACKENDS=cuda needs KSCAN_KOKKOS_SOURCE (a Kokkos >= 4.7 source tree) or Kokkos_ROOT"
+      say "KSCAN_KOKKOS_BACKENDS=cuda needs KSCAN_KOKKOS_SOURCE (a Kokkos 4.6.01 source tree for"
+      say "CUDA 11.8, >= 4.7.01 for CUDA 13) or Kokkos_ROOT (an installed CUDA-enabled Kokkos)"
       exit 2; }
-    command -v nvcc >/dev/null || { say "KSCAN_KOKKOS_BACKENDS=cuda needs nvcc on PATH"; exit 2; }
+    nvcc=${KSCAN_NVCC:-}
+    [ -n "$nvcc" ] || { [ -x /usr/bin/nvcc ] && nvcc=/usr/bin/nvcc; } || nvcc=$(command -v nvcc || true)
+    [ -n "$nvcc" ] && [ -x "$nvcc" ] || {
+      say "KSCAN_KOKKOS_BACKENDS=cuda needs nvcc (set KSCAN_NVCC). Debian 12, as root:"
+      say "  sed -i 's/^Components: main$/Components: main contrib non-free/' /etc/apt/sources.list.d/debian.sources"
+      say "  apt-get update && apt-get install -y --no-install-recommends nvidia-cuda-toolkit g++-11"
+      exit 2; }
+    cuda_release=$("$nvcc" --version | sed -n 's/.*release \([0-9]*\)\.\([0-9]*\).*/\1.\2/p')
+    cuda_major=${cuda_release%%.*}
+    if [ -n "${KSCAN_CUDA_HOST_COMPILER:-}" ]; then host_cxx=$KSCAN_CUDA_HOST_COMPILER
+    elif [ "${cuda_major:-0}" -le 11 ]; then host_cxx=g++-11
+    else host_cxx=g++; fi
+    command -v "$host_cxx" >/dev/null || {
+      say "CUDA $cuda_release needs the host compiler $host_cxx (apt-get install $host_cxx, or set KSCAN_CUDA_HOST_COMPILER)"
+      exit 2; }
+    # The toolkit's root: /usr for Debian's /usr/bin/nvcc (headers in /usr/include).
+    cuda_root=$(cd "$(dirname "$nvcc")/.." && pwd)
+    say "CUDA $cuda_release from $nvcc (root $cuda_root), host compiler $host_cxx"
     cuda_arch=${KSCAN_CUDA_ARCH:-HOPPER90}
     backend_flags=(-DKokkos_ENABLE_SERIAL=ON -DKokkos_ENABLE_OPENMP=ON -DKokkos_ENABLE_CUDA=ON
                    "-DKokkos_ARCH_${cuda_arch}=ON")
+    export CUDAToolkit_ROOT=$cuda_root   # CMake's CUDA search for Kokkos and Kokkos Kernels
     suffix="-cuda" ;;
   *) say "KSCAN_KOKKOS_BACKENDS must be openmp, serial or cuda, not '$backends'"; exit 2 ;;
 esac
@@ -41,7 +62,7 @@ flavour=${KSCAN_KOKKOS_SOURCE:+custom}
 flavour=${flavour:-debian}
 prefix=$deps/kokkos-$flavour$suffix
 stamp=$prefix/.kscan-complete
-want="${KSCAN_KOKKOS_SOURCE:-debian} $backends ${KSCAN_CUDA_ARCH:-} ${KSCAN_KOKKOS_CMAKE_ARGS:-}"
+want="${KSCAN_KOKKOS_SOURCE:-debian} $backends ${KSCAN_CUDA_ARCH:-} ${nvcc:-} ${host_cxx:-} ${KSCAN_KOKKOS_CMAKE_ARGS:-}"
 if [ -f "$stamp" ] && [ "$(cat "$stamp")" = "$want" ]; then
   say "reusing cached Kokkos in $prefix"
   echo "$prefix"
@@ -90,13 +111,16 @@ read -r -a extra_flags <<< "${KSCAN_KOKKOS_CMAKE_ARGS:-}"
 say "building Kokkos from $kokkos_src into $prefix ($jobs jobs)"
 rm -rf "$prefix"
 
-# nvcc_wrapper falls back to sm_70 when a command names no architecture (CMake's compiler checks
-# do not), which CUDA 13 no longer accepts. The installed copy defaults to the target's
-# architecture instead, and it is the compiler Kokkos records for its consumers.
+# The installed nvcc_wrapper is the compiler Kokkos records for its consumers (kscan reaches it
+# through kokkos_launch_compiler), so it carries the choices: the toolkit's nvcc by absolute path
+# (PATH may name another CUDA first), the host compiler, and the target's architecture where a
+# command names none (the source tree's default, sm_70, is refused by CUDA 13).
 compiler_flag=()
 install_wrapper() {
-  sed "s/^default_arch=.*/default_arch=\"sm_${cuda_arch//[!0-9]/}\"/" "$kokkos_src/bin/nvcc_wrapper" \
-    > "$prefix/bin/nvcc_wrapper"
+  sed -e "s|^default_arch=.*|default_arch=\"sm_${cuda_arch//[!0-9]/}\"|" \
+      -e "s|^host_compiler=.*|host_compiler=\${NVCC_WRAPPER_DEFAULT_COMPILER:-\"$host_cxx\"}|" \
+      -e "s|^nvcc_compiler=nvcc\$|nvcc_compiler=\"$nvcc\"|" \
+      "$kokkos_src/bin/nvcc_wrapper" > "$prefix/bin/nvcc_wrapper"
   chmod +x "$prefix/bin/nvcc_wrapper"
 }
 if [ "$backends" = cuda ]; then
@@ -123,6 +147,7 @@ if [ -n "$kernels_src" ]; then
   cmake --install "$work/build-kernels" >&2
 fi
 
+[ "$backends" != cuda ] || echo "$cuda_root" > "$prefix/kscan-cuda-toolkit-root"
 echo "$want" > "$stamp"
 say "Kokkos installed in $prefix"
 echo "$prefix"

@@ -3,6 +3,8 @@
 // or chosen at run time up to a capacity (the general path).
 #include <Kokkos_Core.hpp>
 
+#include "kscan/solver_dims.hpp"
+
 namespace kscan {
 
 /// Largest state or observation dimension the general path supports: the build's
@@ -36,14 +38,15 @@ struct DynamicDims {
   KOKKOS_INLINE_FUNCTION constexpr int ny() const { return ny_; }
 };
 
-/// Calls `f(dims)` with the dims type that serves (nx, ny): a fixed one for the paper's sizes
-/// (2,1), (4,2), (6,3), otherwise the smallest dynamic capacity that fits (callers reject
-/// dimensions above max_dimension).
+/// Calls `f(dims)` with the dims type that serves (nx, ny): a fixed one for the sizes the build
+/// compiled (KSCAN_FIXED_DIMENSIONS; by default the paper's (2,1), (4,2), (6,3)), otherwise the
+/// smallest dynamic capacity that fits (callers reject dimensions above max_dimension).
 template <class F>
 decltype(auto) dispatch_dims(int nx, int ny, F&& f) {
-  if (nx == 2 && ny == 1) return f(FixedDims<2, 1>{});
-  if (nx == 4 && ny == 2) return f(FixedDims<4, 2>{});
-  if (nx == 6 && ny == 3) return f(FixedDims<6, 3>{});
+#define KSCAN_DISPATCH_FIXED(NX, NY) \
+  if (nx == NX && ny == NY) return f(FixedDims<NX, NY>{});
+  KSCAN_FOR_EACH_FIXED_DIMS(KSCAN_DISPATCH_FIXED)
+#undef KSCAN_DISPATCH_FIXED
   if (nx <= 8 && ny <= 8) return f(DynamicDims<8>{nx, ny});
   return f(DynamicDims<max_dimension>{nx, ny});
 }
