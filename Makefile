@@ -12,8 +12,10 @@ OUT ?= results/report
 .PHONY: all deps configure build run test bench install clean report check-cuda
 all: build
 
+# The cuda presets compile through Debian's CUDA 11.8, whose host compiler is g++-11.
 deps:
 	@KSCAN_ENABLE_MPI=$(if $(filter mpi,$(PRESET)),ON,$${KSCAN_ENABLE_MPI:-OFF}) \
+	  KSCAN_EXTRA_PACKAGES="$${KSCAN_EXTRA_PACKAGES:-} $(if $(filter cuda%,$(PRESET)),g++-11,)" \
 	  bash scripts/install-system-deps.sh
 
 configure: deps

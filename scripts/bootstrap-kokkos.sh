@@ -55,6 +55,7 @@ case "$backends" in
     backend_flags=(-DKokkos_ENABLE_SERIAL=ON -DKokkos_ENABLE_OPENMP=ON -DKokkos_ENABLE_CUDA=ON
                    "-DKokkos_ARCH_${cuda_arch}=ON")
     export CUDAToolkit_ROOT=$cuda_root   # CMake's CUDA search for Kokkos and Kokkos Kernels
+    export PATH="$(dirname "$nvcc"):$PATH"   # the toolkit's own nvcc stages (install_wrapper)
     suffix="-cuda" ;;
   *) say "KSCAN_KOKKOS_BACKENDS must be openmp, serial or cuda, not '$backends'"; exit 2 ;;
 esac
@@ -114,12 +115,14 @@ rm -rf "$prefix"
 # The installed nvcc_wrapper is the compiler Kokkos records for its consumers (kscan reaches it
 # through kokkos_launch_compiler), so it carries the choices: the toolkit's nvcc by absolute path
 # (PATH may name another CUDA first), the host compiler, and the target's architecture where a
-# command names none (the source tree's default, sm_70, is refused by CUDA 13).
+# command names none (the source tree's default, sm_70, is refused by CUDA 13). nvcc finds its
+# stages (cudafe++, ptxas, fatbinary, nvlink) on PATH, so the toolkit's bin directory goes first:
+# another CUDA's cudafe++ generates lambda wrappers that this toolkit's headers reject.
 compiler_flag=()
 install_wrapper() {
   sed -e "s|^default_arch=.*|default_arch=\"sm_${cuda_arch//[!0-9]/}\"|" \
       -e "s|^host_compiler=.*|host_compiler=\${NVCC_WRAPPER_DEFAULT_COMPILER:-\"$host_cxx\"}|" \
-      -e "s|^nvcc_compiler=nvcc\$|nvcc_compiler=\"$nvcc\"|" \
+      -e "s|^nvcc_compiler=nvcc\$|nvcc_compiler=\"$nvcc\"; export PATH=\"$(dirname "$nvcc"):\$PATH\"|" \
       "$kokkos_src/bin/nvcc_wrapper" > "$prefix/bin/nvcc_wrapper"
   chmod +x "$prefix/bin/nvcc_wrapper"
 }

@@ -1,5 +1,6 @@
 #include "kscan/solver/batched_kalman_solver.hpp"
 
+#include <array>
 #include <stdexcept>
 #include <string>
 
@@ -32,9 +33,11 @@ BatchedKalmanSolver<Scalar, ExecSpace>::BatchedKalmanSolver(const SolverOptions&
     throw std::invalid_argument("kscan solver: measurements have " + std::to_string(y.extent(2)) +
                                 " components, the model observes " + std::to_string(ny));
   const ModelSlots slots = model.slots();
-  for (const auto& [name, stored] : {std::pair<const char*, int>{"F", slots.F}, {"c", slots.c},
-                                     {"Q", slots.Q}, {"H", slots.H}, {"d", slots.d},
-                                     {"R", slots.R}})
+  // A named array, not a braced list: nvcc's front end cannot deduce the range of the latter.
+  const std::array<std::pair<const char*, int>, 6> stored_slots = {
+      {{"F", slots.F}, {"c", slots.c}, {"Q", slots.Q}, {"H", slots.H}, {"d", slots.d},
+       {"R", slots.R}}};
+  for (const auto& [name, stored] : stored_slots)
     if (stored != 1 && stored != length)
       throw std::invalid_argument(std::string("kscan solver: the model's ") + name + " has " +
                                   std::to_string(stored) + " time slots; it must have 1 or one "
