@@ -15,6 +15,7 @@
 #include <vector>
 
 #include "kscan/bench/environment.hpp"
+#include "kscan/core/dims.hpp"
 #include "kscan/experiment/deck.hpp"
 #include "kscan/experiment/plan.hpp"
 #include "kscan/experiment/runner.hpp"
@@ -83,6 +84,7 @@ int print_info() {
   std::cout << "\n"
             << "default      " << e.execution_space << "\n"
             << "concurrency  " << e.concurrency << "\n"
+            << "solvers      " << kscan::compiled_dims_text() << " (nx x ny)\n"
             << "device       " << e.device << "\n"
             << "host         " << e.hostname << "\n";
   return 0;

@@ -2,6 +2,8 @@
 // State and observation dimensions, either fixed at compile time (the fast, fully unrolled path)
 // or chosen at run time up to a capacity (the general path).
 #include <Kokkos_Core.hpp>
+#include <stdexcept>
+#include <string>
 
 #include "kscan/solver_dims.hpp"
 
@@ -38,17 +40,49 @@ struct DynamicDims {
   KOKKOS_INLINE_FUNCTION constexpr int ny() const { return ny_; }
 };
 
+/// Whether this build holds a solver for (nx, ny): a fixed-size one (KSCAN_FIXED_DIMENSIONS) or
+/// the general path (KSCAN_GENERAL_PATH, sizes up to max_dimension).
+constexpr bool dims_compiled(int nx, int ny) {
+  bool fixed = false;
+#define KSCAN_IS_FIXED(NX, NY) fixed = fixed || (nx == NX && ny == NY);
+  KSCAN_FOR_EACH_FIXED_DIMS(KSCAN_IS_FIXED)
+#undef KSCAN_IS_FIXED
+  return fixed || (KSCAN_GENERAL_PATH && nx >= 1 && ny >= 1 && nx <= max_dimension &&
+                   ny <= max_dimension);
+}
+
+/// The sizes this build holds solvers for, for messages: "2x1, 4x2, 6x3 and every size up to 32".
+inline std::string compiled_dims_text() {
+  std::string text;
+#define KSCAN_NAME_FIXED(NX, NY) \
+  text += (text.empty() ? "" : ", ") + std::to_string(NX) + "x" + std::to_string(NY);
+  KSCAN_FOR_EACH_FIXED_DIMS(KSCAN_NAME_FIXED)
+#undef KSCAN_NAME_FIXED
+  if (KSCAN_GENERAL_PATH)
+    text += (text.empty() ? "" : " and ") + std::string("every size up to ") +
+            std::to_string(max_dimension);
+  return text;
+}
+
 /// Calls `f(dims)` with the dims type that serves (nx, ny): a fixed one for the sizes the build
 /// compiled (KSCAN_FIXED_DIMENSIONS; by default the paper's (2,1), (4,2), (6,3)), otherwise the
-/// smallest dynamic capacity that fits (callers reject dimensions above max_dimension).
+/// smallest dynamic capacity that fits (callers reject dimensions above max_dimension). A build
+/// without the general path throws std::invalid_argument for any other size.
 template <class F>
 decltype(auto) dispatch_dims(int nx, int ny, F&& f) {
 #define KSCAN_DISPATCH_FIXED(NX, NY) \
   if (nx == NX && ny == NY) return f(FixedDims<NX, NY>{});
   KSCAN_FOR_EACH_FIXED_DIMS(KSCAN_DISPATCH_FIXED)
 #undef KSCAN_DISPATCH_FIXED
+#if KSCAN_GENERAL_PATH
   if (nx <= 8 && ny <= 8) return f(DynamicDims<8>{nx, ny});
   return f(DynamicDims<max_dimension>{nx, ny});
+#else
+  throw std::invalid_argument("kscan: no solver for nx = " + std::to_string(nx) + ", ny = " +
+                              std::to_string(ny) + " in this build, which holds " +
+                              compiled_dims_text() +
+                              " (KSCAN_GENERAL_PATH=OFF; configure with -DKSCAN_GENERAL_PATH=ON)");
+#endif
 }
 
 }  // namespace kscan

@@ -1550,14 +1550,20 @@ Deck Parser::parse(const std::string& text) {
   // 4. Files: inputs exist (and are read when a reader is given); the output can be written.
   read_file_inputs(deck);
   refuse_singular_r_for_standard_tfs(deck);
-  // The deck format allows dimensions up to 32; a build may hold fewer (KSCAN_MAX_DIMENSION).
-  if (deck.model.state_dim > max_dimension || deck.model.obs_dim > max_dimension) {
+  // The deck format allows dimensions up to 32; a build may hold fewer (KSCAN_MAX_DIMENSION), or
+  // only its fixed sizes (KSCAN_GENERAL_PATH=OFF).
+  const int nx = deck.model.state_dim, ny = deck.model.obs_dim;
+  std::string unbuilt;
+  if (nx > max_dimension || ny > max_dimension)
+    unbuilt = "this kscan was built for dimensions up to " + std::to_string(max_dimension) +
+              " (KSCAN_MAX_DIMENSION); configure with -DKSCAN_MAX_DIMENSION=32 for larger ones";
+  else if (nx > 0 && ny > 0 && !dims_compiled(nx, ny))
+    unbuilt = "this kscan holds solvers only for " + compiled_dims_text() +
+              " (built with KSCAN_GENERAL_PATH=OFF); configure with -DKSCAN_GENERAL_PATH=ON";
+  if (!unbuilt.empty()) {
     const std::string path = deck.model.kind == "random" ? "model.state_dim" : "model";
     error(where(path), path,
-          "nx = " + std::to_string(deck.model.state_dim) + ", ny = " +
-              std::to_string(deck.model.obs_dim) + ": this kscan was built for dimensions up to " +
-              std::to_string(max_dimension) +
-              " (KSCAN_MAX_DIMENSION); configure with -DKSCAN_MAX_DIMENSION=32 for larger ones");
+          "nx = " + std::to_string(nx) + ", ny = " + std::to_string(ny) + ": " + unbuilt);
   }
   // A model with arrays given per step (a file model, or lti lists of matrices) fixes T.
   std::int64_t model_steps = 1;
