@@ -228,6 +228,18 @@ struct Dense {
     return T(2) * s;
   }
 
+  /// Swaps rows j and p >= j of the first ncols columns. Rows are addressed by the loop index,
+  /// never by p: with fixed sizes every element stays in a register (an index known only at run
+  /// time puts the matrix in a GPU thread's local memory, which ptxas reports as stack frame).
+  template <int R, int C>
+  KOKKOS_INLINE_FUNCTION static void swap_rows(int n, int ncols, int j, int p, Mat<T, R, C>& x) {
+    for (int i = j + 1; i < n; ++i)
+      if (i == p)
+        for (int c = 0; c < ncols; ++c) {
+          const T t = x.a[j][c]; x.a[j][c] = x.a[i][c]; x.a[i][c] = t;
+        }
+  }
+
   /// In-place LU factorisation with partial pivoting (row swaps recorded in piv).
   /// Returns false when the matrix is singular to working precision.
   template <int R, int C>
@@ -241,10 +253,7 @@ struct Dense {
       }
       piv[j] = p;
       if (!(best > T(0))) return false;
-      if (p != j)
-        for (int c = 0; c < n; ++c) {
-          const T t = x.a[j][c]; x.a[j][c] = x.a[p][c]; x.a[p][c] = t;
-        }
+      swap_rows(n, n, j, p, x);
       const T inv = T(1) / x.a[j][j];
       for (int i = j + 1; i < n; ++i) {
         const T f = x.a[i][j] * inv;
@@ -259,11 +268,7 @@ struct Dense {
   template <int R, int C, int RB, int CB>
   KOKKOS_INLINE_FUNCTION static void lu_solve(int n, int ncols, const Mat<T, R, C>& f,
                                               const int (&piv)[R], Mat<T, RB, CB>& b) {
-    for (int j = 0; j < n; ++j)
-      if (piv[j] != j)
-        for (int c = 0; c < ncols; ++c) {
-          const T t = b.a[j][c]; b.a[j][c] = b.a[piv[j]][c]; b.a[piv[j]][c] = t;
-        }
+    for (int j = 0; j < n; ++j) swap_rows(n, ncols, j, piv[j], b);
     T inv[R];
     reciprocal_diagonal(n, f, inv);
     for (int c = 0; c < ncols; ++c) {
@@ -284,7 +289,8 @@ struct Dense {
   KOKKOS_INLINE_FUNCTION static void lu_solve(int n, const Mat<T, R, C>& f, const int (&piv)[R],
                                               Vec<T, N>& b) {
     for (int j = 0; j < n; ++j)
-      if (piv[j] != j) { const T t = b.v[j]; b.v[j] = b.v[piv[j]]; b.v[piv[j]] = t; }
+      for (int i = j + 1; i < n; ++i)
+        if (i == piv[j]) { const T t = b.v[j]; b.v[j] = b.v[i]; b.v[i] = t; }
     for (int i = 0; i < n; ++i) {
       T s = b.v[i];
       for (int k = 0; k < i; ++k) s -= f.a[i][k] * b.v[k];
