@@ -2,6 +2,7 @@
 // Shims over Kokkos API differences between 3.4 and 4.x/5.x, so the rest of kscan is version-agnostic.
 #include <Kokkos_Core.hpp>
 #include <limits>
+#include <type_traits>
 
 // Custom-join value types for parallel_scan/parallel_reduce: Kokkos < 3.7 requires `volatile`
 // overloads of join/operator+=; Kokkos >= 4.2 rejects them.
@@ -51,3 +52,32 @@ KOKKOS_INLINE_FUNCTION constexpr T epsilon() {
 }
 
 }  // namespace kscan::math
+
+namespace kscan {
+
+/// Two instances of an execution space for work that may overlap (PTFS's forward and backward
+/// scans). On a device backend, whose launches return at once, they are partition_space's, each
+/// with a stream of its own (Kokkos >= 4), and `distinct` is true. Elsewhere both are `space`: a
+/// host backend's launch blocks its caller and uses every thread, so one host thread has nothing
+/// to overlap.
+template <class ExecSpace>
+struct ConcurrentPair {
+  ExecSpace first;
+  ExecSpace second;
+  bool distinct = false;
+};
+
+template <class ExecSpace>
+ConcurrentPair<ExecSpace> concurrent_pair(const ExecSpace& space) {
+#if KOKKOS_VERSION >= 40000
+  constexpr bool on_device =
+      !Kokkos::SpaceAccessibility<Kokkos::HostSpace, typename ExecSpace::memory_space>::accessible;
+  if constexpr (on_device) {
+    const auto parts = Kokkos::Experimental::partition_space(space, 1, 1);
+    return {parts[0], parts[1], true};
+  }
+#endif
+  return {space, space, false};
+}
+
+}  // namespace kscan

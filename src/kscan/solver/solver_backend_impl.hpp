@@ -7,6 +7,7 @@
 #include <Kokkos_Core.hpp>
 #include <stdexcept>
 
+#include "kscan/core/kokkos_compat.hpp"
 #include "kscan/scan/scan.hpp"
 #include "kscan/solver/form_kernels.hpp"
 #include "kscan/solver/operation_count.hpp"
@@ -45,8 +46,10 @@ class DimsSolver final : public SolverBackend<Scalar, ExecSpace> {
     const Method m = options.method;
     if (is_parallel(m)) {
       forward_ = filter_elements("kscan::solver::filter_elements", batch_, length_ + 1);
-      if (m == Method::ptfs)
+      if (m == Method::ptfs) {
         backward_ = filter_elements("kscan::solver::backward_elements", batch_, length_);
+        scan_lanes_ = concurrent_pair(space_);
+      }
       if (m == Method::prts)
         smooth_ = smooth_elements("kscan::solver::smooth_elements", batch_, length_);
     }
@@ -295,7 +298,9 @@ class DimsSolver final : public SolverBackend<Scalar, ExecSpace> {
   }
 
   // PTFS: the forward prefix and the backward suffix scans are independent of each other; the
-  // backward elements are a copy of a_1..a_T taken before the forward scan overwrites them.
+  // backward elements are a copy of a_1..a_T taken before the forward scan overwrites them. On a
+  // device the two scans run at once on two streams (scan_lanes_), and backward_scan is then the
+  // time the backward scan ran past the forward one, so the phases still add up to the run.
   void run_ptfs(PhaseTimer* timer) {
     build_filter_elements(timer);
     {
@@ -303,15 +308,25 @@ class DimsSolver final : public SolverBackend<Scalar, ExecSpace> {
       Kokkos::deep_copy(space_, backward_,
                         Kokkos::subview(forward_, Kokkos::ALL, Kokkos::make_pair(1, length_ + 1)));
     }
+    const ExecSpace forward_lane = scan_lanes_.first, backward_lane = scan_lanes_.second;
+    if (scan_lanes_.distinct) space_.fence();  // the lanes read what space_ wrote
     {
-      PhaseScope<ExecSpace> phase(timer, Phase::forward_scan, space_);
-      inclusive_scan_rows(space_, options_.scan, ScanDirection::forward, filter_op{dims_},
+      PhaseScope<ExecSpace> phase(timer, Phase::forward_scan, forward_lane);
+      inclusive_scan_rows(forward_lane, options_.scan, ScanDirection::forward, filter_op{dims_},
                           forward_, forward_workspace_);
+      if (scan_lanes_.distinct)
+        inclusive_scan_rows(backward_lane, options_.scan, ScanDirection::reverse,
+                            filter_op{dims_}, backward_, backward_workspace_);
     }
     {
-      PhaseScope<ExecSpace> phase(timer, Phase::backward_scan, space_);
-      inclusive_scan_rows(space_, options_.scan, ScanDirection::reverse, filter_op{dims_},
-                          backward_, backward_workspace_);
+      PhaseScope<ExecSpace> phase(timer, Phase::backward_scan, backward_lane);
+      if (!scan_lanes_.distinct)
+        inclusive_scan_rows(backward_lane, options_.scan, ScanDirection::reverse,
+                            filter_op{dims_}, backward_, backward_workspace_);
+    }
+    if (scan_lanes_.distinct) {  // the combine on space_ reads both scans
+      forward_lane.fence();
+      backward_lane.fence();
     }
     PhaseScope<ExecSpace> phase(timer, Phase::combine, space_);
     filter_log_likelihood();
@@ -431,6 +446,7 @@ class DimsSolver final : public SolverBackend<Scalar, ExecSpace> {
   typename solver_type::covariance_type cov_;
   typename solver_type::loglik_type loglik_;
   filter_elements forward_, backward_;
+  ConcurrentPair<ExecSpace> scan_lanes_{space_, space_, false};
   smooth_elements smooth_;
   ScanWorkspace<typename K::filter_element, memory_space> forward_workspace_, backward_workspace_;
   ScanWorkspace<typename K::smooth_element, memory_space> smooth_workspace_;
