@@ -151,11 +151,32 @@ def occupancy(registers, arch):
     return warps / limits["warps"]
 
 
+def summarise(table):
+    """Rows merged over lambda numbers, patterns and view types: per (launching function,
+    operator, precision, dims) the register range, the worst spills and stack, the lowest
+    occupancy and how many kernels."""
+    groups = {}
+    for r in table:
+        key = (re.sub(r" #\d+$", "", r[0]), r[1].replace(" reversed", ""), r[3], r[4])
+        groups.setdefault(key, []).append(r)
+    out = []
+    for key, rs in sorted(groups.items()):
+        regs = [r[5] for r in rs]
+        occupancy = min(int(r[10].rstrip("%")) for r in rs)
+        out.append(key + (f"{min(regs)}-{max(regs)}" if min(regs) != max(regs) else str(regs[0]),
+                          max(r[6] for r in rs), max(r[7] for r in rs), max(r[8] for r in rs),
+                          f"{occupancy}%", sum(int(r[12]) for r in rs)))
+    return out
+
+
 def main():
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("log", help="build output with ptxas -v lines")
     parser.add_argument("--arch", default=None, help="only this architecture (e.g. sm_90)")
     parser.add_argument("--all", action="store_true", help="also Kokkos' own kernels")
+    parser.add_argument("--summary", action="store_true",
+                        help="one row per launching function, operator and precision (register "
+                             "range, worst spills, lowest occupancy)")
     args = parser.parse_args()
 
     with open(args.log, errors="replace") as f:
@@ -179,6 +200,10 @@ def main():
     header = ("kernel", "operator", "pattern/policy", "precision", "dims", "regs", "spill st B",
               "spill ld B", "stack B", "smem B", "occupancy", "arch", "instances")
     table = [row + (str(rows[row]),) for row in order]
+    if args.summary:
+        table = summarise(table)
+        header = ("kernel", "operator", "precision", "dims", "regs", "spill st B", "spill ld B",
+                  "stack B", "occupancy", "kernels")
     widths = [max(len(str(x)) for x in col) for col in zip(header, *table)]
 
     def line(values):
@@ -189,6 +214,7 @@ def main():
     failures = []
     for r in table:
         print(line(r))
+    for r in [row + (str(rows[row]),) for row in order]:
         target = r[3] == "float32" and r[4] == "FixedDims<4, 2>"
         if target and "Operator" in r[1] and (r[6] or r[7]):
             failures.append(f"{r[0]} [{r[1]}]: spills {r[6]} B stored, {r[7]} B loaded")

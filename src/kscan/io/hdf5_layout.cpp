@@ -1,6 +1,7 @@
 #include "kscan/io/hdf5_layout.hpp"
 
 #include <algorithm>
+#include <array>
 #include <cmath>
 #include <cstring>
 #include <limits>
@@ -291,10 +292,10 @@ StoredDataset read_dataset(hid_t file, const std::string& name, bool require_mea
   check_shape(g, gn, "m0", m0, {nx}, "([nx])");
   const Array P0 = read_checked(g, gn, "P0", 2, "([nx, nx])", false);
   check_shape(g, gn, "P0", P0, {nx, nx}, "([nx, nx])");
-  for (const auto& [array_name, array] :
-       {std::pair<const char*, const Array*>{"F", &F}, {"c", &c}, {"Q", &Q}, {"H", &H},
-        {"d", &d}, {"R", &R}, {"m0", &m0}, {"P0", &P0}})
-    check_finite(g, gn, array_name, *array, false);
+  // A named array, not a braced list: nvcc's front end cannot deduce the range of the latter.
+  const std::array<std::pair<const char*, const Array*>, 8> arrays = {
+      {{"F", &F}, {"c", &c}, {"Q", &Q}, {"H", &H}, {"d", &d}, {"R", &R}, {"m0", &m0}, {"P0", &P0}}};
+  for (const auto& [array_name, array] : arrays) check_finite(g, gn, array_name, *array, false);
 
   StoredDataset out;
   out.model = HostModel(static_cast<int>(nx), static_cast<int>(ny), model_slots);
