@@ -309,25 +309,28 @@ class DimsSolver final : public SolverBackend<Scalar, ExecSpace> {
                         Kokkos::subview(forward_, Kokkos::ALL, Kokkos::make_pair(1, length_ + 1)));
     }
     const ExecSpace forward_lane = scan_lanes_.first, backward_lane = scan_lanes_.second;
-    if (scan_lanes_.distinct) space_.fence();  // the lanes read what space_ wrote
+    const bool concurrent = scan_lanes_.distinct;
+    if (concurrent) space_.fence();  // the lanes read what space_ wrote
     {
       PhaseScope<ExecSpace> phase(timer, Phase::forward_scan, forward_lane);
       inclusive_scan_rows(forward_lane, options_.scan, ScanDirection::forward, filter_op{dims_},
                           forward_, forward_workspace_);
-      if (scan_lanes_.distinct)
+      if (concurrent)
         inclusive_scan_rows(backward_lane, options_.scan, ScanDirection::reverse,
                             filter_op{dims_}, backward_, backward_workspace_);
     }
     {
-      PhaseScope<ExecSpace> phase(timer, Phase::backward_scan, backward_lane);
-      if (!scan_lanes_.distinct)
+      // Concurrent: the clock starts when the forward scan has ended (its lane is idle, so the
+      // scope's opening fence returns at once) and stops when the backward scan has.
+      PhaseScope<ExecSpace> phase(timer, Phase::backward_scan,
+                                  concurrent ? forward_lane : backward_lane);
+      if (concurrent)
+        backward_lane.fence();
+      else
         inclusive_scan_rows(backward_lane, options_.scan, ScanDirection::reverse,
                             filter_op{dims_}, backward_, backward_workspace_);
     }
-    if (scan_lanes_.distinct) {  // the combine on space_ reads both scans
-      forward_lane.fence();
-      backward_lane.fence();
-    }
+    if (concurrent) forward_lane.fence();  // the combine on space_ reads both scans
     PhaseScope<ExecSpace> phase(timer, Phase::combine, space_);
     filter_log_likelihood();
     const auto dims = dims_;
