@@ -40,15 +40,20 @@ struct DynamicDims {
   KOKKOS_INLINE_FUNCTION constexpr int ny() const { return ny_; }
 };
 
-/// Whether this build holds a solver for (nx, ny): a fixed-size one (KSCAN_FIXED_DIMENSIONS) or
-/// the general path (KSCAN_GENERAL_PATH, sizes up to max_dimension).
-constexpr bool dims_compiled(int nx, int ny) {
+/// Whether (nx, ny) is one of this build's fixed sizes (KSCAN_FIXED_DIMENSIONS).
+constexpr bool dims_fixed(int nx, int ny) {
   bool fixed = false;
 #define KSCAN_IS_FIXED(NX, NY) fixed = fixed || (nx == NX && ny == NY);
   KSCAN_FOR_EACH_FIXED_DIMS(KSCAN_IS_FIXED)
 #undef KSCAN_IS_FIXED
-  return fixed || (KSCAN_GENERAL_PATH && nx >= 1 && ny >= 1 && nx <= max_dimension &&
-                   ny <= max_dimension);
+  return fixed;
+}
+
+/// Whether this build holds a solver for (nx, ny): a fixed-size one (KSCAN_FIXED_DIMENSIONS) or
+/// the general path (KSCAN_GENERAL_PATH, sizes up to max_dimension).
+constexpr bool dims_compiled(int nx, int ny) {
+  return dims_fixed(nx, ny) || (KSCAN_GENERAL_PATH && nx >= 1 && ny >= 1 &&
+                                nx <= max_dimension && ny <= max_dimension);
 }
 
 /// The sizes this build holds solvers for, for messages: "2x1, 4x2, 6x3 and every size up to 32".
