@@ -16,6 +16,9 @@ Modules, in the order data flows through them:
 * ``figures`` -- matplotlib (Agg) figures, one function per figure kind;
 * ``tables``  -- Markdown tables;
 * ``report``  -- the command line that ties them together.
+
+``scaling`` is a command of its own: speedup and efficiency over thread counts from one file
+per count, with the operation-count prediction (docs/scaling.md).
 """
 
-__all__ = ["load", "derive", "diagnostics", "figures", "tables", "report"]
+__all__ = ["load", "derive", "diagnostics", "figures", "tables", "report", "scaling"]

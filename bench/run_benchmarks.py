@@ -1,4 +1,4 @@
-"""Runs issue 7's benchmark decks (inputs/bench/) and prints the ratios against their targets.
+"""Runs the benchmark decks (inputs/bench/) and prints the ratios against their targets.
 
 Usage: /usr/bin/python3 -m bench.run_benchmarks [--build build/openmp] [--out results/bench]
                                                 [--rounds 2] [--threads 2] [--reuse]
@@ -16,6 +16,12 @@ Targets (issue 7): KF within 1.2x of the plain C++ KF on one thread; KF at least
 statsmodels; PKF (blocked) work overhead PKF(1 thread) / KF <= 4; PKF efficiency from 1 to N
 threads >= 85%; batch throughput growth 1 -> N threads >= 0.9 N (1.8x for N = 2); peak memory of
 the in-place Ladner-Fischer PKF <= 1.1x its element array, Hillis-Steele <= 2.2x.
+
+Targets (issue 16, 2 threads against 1, blocked scan): PKF speedup >= 1.8 on the time-varying
+T = 2^18 deck (thread-scaling.yaml) and on the time-invariant T = 2^20 one (pkf-threads.yaml);
+PKF work overhead PKF(1 thread) / KF <= 3 on the time-varying deck; PRTS and PTFS speedups
+>= 1.75. Beyond two threads: scripts/slurm/kscan-thread-scaling.sbatch and docs/scaling.md.
+No deck runs on more threads than this process may use (its CPU affinity).
 """
 
 from __future__ import annotations
@@ -29,7 +35,7 @@ import subprocess
 import sys
 import time
 from dataclasses import dataclass
-from typing import List, Optional, Tuple
+from typing import Dict, List, Optional, Tuple
 
 import h5py
 
@@ -102,11 +108,12 @@ def spread(values: List[float]) -> str:
 @dataclass
 class Round:
     """The measurements of one round: every timed program once, back to back."""
-    kf: object            # the kscan kf run of the baseline file
-    plain: dict           # kscan-bench-plain-kf's JSON line
-    statsmodels: dict     # bench.statsmodels_kf's JSON line
-    threads: List[str]    # pkf-threads files at 1 and N threads
-    batch: List[str]      # batch files at 1 and N threads
+    kf: object               # the kscan kf run of the baseline file
+    plain: dict              # kscan-bench-plain-kf's JSON line
+    statsmodels: dict        # bench.statsmodels_kf's JSON line
+    threads: Dict[int, str]  # pkf-threads files by thread count: 1, 2 and N
+    batch: List[str]         # batch files at 1 and N threads
+    scaling: Dict[int, str]  # thread-scaling files by thread count: 1 and 2
 
 
 def measure_round(args, r: int, with_statsmodels: bool) -> Round:
@@ -118,11 +125,13 @@ def measure_round(args, r: int, with_statsmodels: bool) -> Round:
                        "--kokkos-threads=1"])
     statsmodels = (json_line([sys.executable, "-m", "bench.statsmodels_kf", baseline])
                    if with_statsmodels else None)
-    threads = [kscan_run(kscan, f"{DECKS}/pkf-threads.yaml", out(f"pkf-threads-t{t}"), t,
-                         args.reuse) for t in (1, args.threads)]
+    threads = {t: kscan_run(kscan, f"{DECKS}/pkf-threads.yaml", out(f"pkf-threads-t{t}"), t,
+                            args.reuse) for t in sorted({1, 2, args.threads})}
     batch = [kscan_run(kscan, f"{DECKS}/batch.yaml", out(f"batch-t{t}"), t, args.reuse)
              for t in (1, args.threads)]
-    return Round(run_of(baseline, "kf"), plain, statsmodels, threads, batch)
+    scaling = {t: kscan_run(kscan, f"{DECKS}/thread-scaling.yaml", out(f"thread-scaling-t{t}"),
+                            t, args.reuse) for t in (1, 2)}
+    return Round(run_of(baseline, "kf"), plain, statsmodels, threads, batch, scaling)
 
 
 def baseline_rows(rounds: List[Round]) -> List[Row]:
@@ -165,10 +174,10 @@ def phases(run) -> str:
 def thread_rows(rounds: List[Round], n: int) -> List[Row]:
     kf1, pkf1, kfn, pkfn = [], [], [], []
     for r in rounds:
-        kf1.append(run_of(r.threads[0], "kf").median_seconds)
-        pkf1.append(run_of(r.threads[0], "pkf").median_seconds)
-        kfn.append(run_of(r.threads[1], "kf").median_seconds)
-        pkfn.append(run_of(r.threads[1], "pkf").median_seconds)
+        kf1.append(run_of(r.threads[1], "kf").median_seconds)
+        pkf1.append(run_of(r.threads[1], "pkf").median_seconds)
+        kfn.append(run_of(r.threads[n], "kf").median_seconds)
+        pkfn.append(run_of(r.threads[n], "pkf").median_seconds)
     overhead = [p / k for p, k in zip(pkf1, kf1)]
     efficiency = [p1 / (n * pn) for p1, pn in zip(pkf1, pkfn)]
     # PKF on p threads at this efficiency takes overhead * t_kf / (p * efficiency).
@@ -177,15 +186,51 @@ def thread_rows(rounds: List[Round], n: int) -> List[Row]:
         Row("KF, 1 thread (s)", kf1, None, "pkf-threads deck%s" % spread(kf1)),
         Row("KF, %d threads (s)" % n, kfn, None, "runs on one thread either way%s" % spread(kfn)),
         Row("PKF blocked, 1 thread (s)", pkf1, None,
-            phases(run_of(rounds[0].threads[0], "pkf")) + spread(pkf1)),
+            phases(run_of(rounds[0].threads[1], "pkf")) + spread(pkf1)),
         Row("PKF blocked, %d threads (s)" % n, pkfn, None,
-            phases(run_of(rounds[0].threads[1], "pkf")) + spread(pkfn)),
+            phases(run_of(rounds[0].threads[n], "pkf")) + spread(pkfn)),
         Row("work overhead PKF(1 thread) / KF", overhead, ("<=", 4),
             "same file%s" % spread(overhead)),
         Row("PKF efficiency 1 -> %d threads" % n, efficiency, (">=", 0.85),
             "t1 / (%d t%d)%s" % (n, n, spread(efficiency))),
         Row("PKF break-even thread count (estimate)", break_even, None,
             "overhead / efficiency, if the efficiency held%s" % spread(break_even)),
+    ]
+
+
+def two_vs_one(files: List[Dict[int, str]], method: str) -> List[float]:
+    """Per round, the method's median on 1 thread over its median on 2 (same deck)."""
+    return [run_of(f[1], method).median_seconds / run_of(f[2], method).median_seconds
+            for f in files]
+
+
+def scaling_rows(rounds: List[Round]) -> List[Row]:
+    """Issue 16's 2-vs-1 targets. Time-varying T = 2^18 from thread-scaling.yaml, time-invariant
+    T = 2^20 from pkf-threads.yaml; each ratio within one round."""
+    scaling = [r.scaling for r in rounds]
+    rows = []
+    for method in ("pkf", "prts", "ptfs"):
+        for t in (1, 2):
+            seconds = [run_of(f[t], method).median_seconds for f in scaling]
+            rows.append(Row("%s blocked, %d thread%s, time-varying 2^18 (s)" % (
+                method.upper(), t, "s" if t > 1 else ""), seconds, None,
+                phases(run_of(scaling[0][t], method)) + spread(seconds)))
+    pkf_tv = two_vs_one(scaling, "pkf")
+    pkf_ti = two_vs_one([r.threads for r in rounds], "pkf")
+    overhead = [run_of(f[1], "pkf").median_seconds / run_of(f[1], "kf").median_seconds
+                for f in scaling]
+    prts, ptfs = two_vs_one(scaling, "prts"), two_vs_one(scaling, "ptfs")
+    return rows + [
+        Row("PKF blocked 2-vs-1 speedup, time-varying 2^18", pkf_tv, (">=", 1.8),
+            "t1 / t2, thread-scaling deck%s" % spread(pkf_tv)),
+        Row("PKF blocked 2-vs-1, time-invariant 2^20", pkf_ti, (">=", 1.8),
+            "t1 / t2, pkf-threads deck%s" % spread(pkf_ti)),
+        Row("PKF work overhead 1 thread / KF, time-varying 2^18", overhead, ("<=", 3),
+            "same file%s" % spread(overhead)),
+        Row("PRTS blocked 2-vs-1", prts, (">=", 1.75),
+            "t1 / t2, thread-scaling deck%s" % spread(prts)),
+        Row("PTFS blocked 2-vs-1", ptfs, (">=", 1.75),
+            "t1 / t2, thread-scaling deck%s" % spread(ptfs)),
     ]
 
 
@@ -253,6 +298,11 @@ def main(argv=None) -> int:
                              "their median is reported (statsmodels runs in the first round)")
     parser.add_argument("--reuse", action="store_true")
     args = parser.parse_args(argv)
+    # An oversubscribed thread count times the OS scheduler, not the method.
+    cores = len(os.sched_getaffinity(0))
+    if max(args.threads, 2) > cores:
+        parser.error("this process may use %d CPUs; the benchmarks need %d threads (--threads, "
+                     "and issue 16's 2-vs-1 runs)" % (cores, max(args.threads, 2)))
 
     os.makedirs(args.out, exist_ok=True)
     load_before = os.getloadavg()[0]
@@ -260,7 +310,7 @@ def main(argv=None) -> int:
     memory = kscan_run(os.path.join(args.build, "apps/kscan/kscan"), f"{DECKS}/memory.yaml",
                        os.path.join(args.out, f"memory-t{args.threads}.h5"), args.threads,
                        args.reuse)
-    rows = (baseline_rows(rounds) + thread_rows(rounds, args.threads) +
+    rows = (baseline_rows(rounds) + thread_rows(rounds, args.threads) + scaling_rows(rounds) +
             batch_rows(rounds, args.threads) + memory_rows(memory))
     # Timings on a shared machine depend on what else runs: say what it was.
     omp = ", ".join("%s=%s" % (k, os.environ.get(k, "unset") if k != "OMP_PROC_BIND" else

@@ -86,6 +86,25 @@ struct IntervalConcat {
   }
 };
 
+/// Element i of row r, a function of (seed, r, i) alone so that host and device agree: a source
+/// for inclusive_scan_rows from a source.
+struct HashedMatrices {
+  std::uint64_t seed;
+  KOKKOS_INLINE_FUNCTION Mat2 operator()(std::int64_t r, std::int64_t i) const {
+    std::uint64_t h = seed ^ (static_cast<std::uint64_t>(r) * 0x9E3779B97F4A7C15ull) ^
+                      (static_cast<std::uint64_t>(i) * 0xC2B2AE3D27D4EB4Full);
+    Mat2 out;
+    for (int k = 0; k < 4; ++k) {  // splitmix64's finaliser
+      h += 0x9E3779B97F4A7C15ull;
+      std::uint64_t z = h;
+      z = (z ^ (z >> 30)) * 0xBF58476D1CE4E5B9ull;
+      z = (z ^ (z >> 27)) * 0x94D049BB133111EBull;
+      out.m[k] = static_cast<std::int64_t>((z ^ (z >> 31)) % Mat2Product::modulus);
+    }
+    return out;
+  }
+};
+
 /// The affine map x -> a x + b. earlier ⊕ later = "apply earlier, then later":
 ///   x -> a_l (a_e x + b_e) + b_l.
 template <class T>

@@ -200,13 +200,8 @@ void blocked_scan_rows(const ExecSpace& space, const Op& op, const View2& data, 
   const std::int64_t per_row = kscan::workspace_elements({ScanAlgorithm::blocked, 0}, n, threads);
   Kokkos::View<typename Op::value_type*, typename ExecSpace::memory_space> buffer(
       "test::scan::blocked_buffer", rows * per_row);
-  if (direction == ScanDirection::forward)
-    kscan::scan_detail::blocked_scan(space, op, kscan::scan_detail::ViewRows<View2>{data, rows}, n,
-                                     threads, buffer);
-  else
-    kscan::scan_detail::blocked_scan(space, kscan::ReverseOperator<Op>{op},
-                                     kscan::ReversedViewRows<View2>{data, rows, n - 1}, n, threads,
-                                     buffer);
+  kscan::scan_detail::blocked_scan_rows(space, direction, op, data, kscan::scan_detail::StoredRows{},
+                                        threads, buffer);
 }
 
 // The blocked scan with many workers per row, as on a GPU, where the chunk sums are themselves

@@ -1,5 +1,6 @@
 // The Kalman operators' cheaper combines (FilterOperator::combine_prefix for the filtering
-// prefixes, SmoothOperator::combine_suffix for the smoothing suffixes) give the same scans as
+// prefixes, SmoothOperator::combine_suffix for the smoothing suffixes, BackwardFilterOperator's
+// combine_suffix for the backward information filter's η and J) give the same scans as
 // their general combine alone: every scan, forward (filtering elements) and reverse (smoothing
 // elements), ragged lengths and T = 1.
 #include <kscan/scan/scan.hpp>
@@ -27,6 +28,7 @@ struct GeneralOnly {
 static_assert(kscan::has_combine_prefix<kscan::FilterOperator<double, Dims>>::value);
 static_assert(!kscan::has_combine_suffix<kscan::FilterOperator<double, Dims>>::value);
 static_assert(kscan::has_combine_suffix<kscan::SmoothOperator<double, Dims>>::value);
+static_assert(kscan::has_combine_suffix<kscan::BackwardFilterOperator<double, Dims>>::value);
 static_assert(!kscan::has_combine_prefix<GeneralOnly<kscan::FilterOperator<double, Dims>>>::value);
 
 template <class Exec, class T>
@@ -145,6 +147,15 @@ TYPED_TEST(PrefixCombine, SameScansAsTheGeneralCombine) {
                       worst(fast_s(k).L, slow_s(k).L, 4, 4), worst(fast_s(k).g, slow_s(k).g, 4)});
       }
       EXPECT_LE(w, tol) << label << " reverse (smoothing elements)";
+      // PTFS's backward scan: suffixes exact in η and J, which are all it keeps.
+      const auto fast_b = scanned<Exec>(options, ScanDirection::reverse,
+                                        kscan::BackwardFilterOperator<T, Dims>{Dims{}}, elements);
+      const auto slow_b = scanned<Exec>(options, ScanDirection::reverse,
+                                        GeneralOnly<decltype(filter)>{filter}, elements);
+      w = 0;
+      for (std::size_t k = 0; k < fast_b.extent(0); ++k)
+        w = std::max({w, worst(fast_b(k).J, slow_b(k).J, 4, 4), worst(fast_b(k).eta, slow_b(k).eta, 4)});
+      EXPECT_LE(w, tol) << label << " reverse (backward information filter)";
     }
   }
 }

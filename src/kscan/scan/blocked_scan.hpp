@@ -18,78 +18,106 @@
 // the reductions end about together. The last chunk is never reduced. On a CPU (P small) step 2
 // is one short loop; with P in the hundreds of thousands (a GPU) the sums recurse through about
 // log_8(n) levels instead of one long serial loop. Workspace: blocked_workspace per row.
+//
+// The rows come as a batch (scan_common.hpp: UniformBatch, SumBatch; two_way_scan.hpp), which
+// hands each kernel a row's operator, storage and input elements with their concrete types, so
+// rows of different directions can share the launches. A batch whose elements are built on the
+// fly (a Kalman element from the model and a measurement) has them built inside the passes:
+// chunk 0 and the last chunk build each element where they combine it and never store it; the
+// reduced chunks store theirs during the reduction, for the rescan. Each element is built once.
 #include "kscan/scan/prefix_combine.hpp"
 #include "kscan/scan/scan_common.hpp"
 
 namespace kscan::scan_detail {
 
-/// Scans x[begin, end) in place from `running`, the full prefix before `begin`.
-template <class Op, class Seq>
-KOKKOS_INLINE_FUNCTION void scan_from(const Op& op, const Seq& x, typename Op::value_type running,
-                                      index_t begin, index_t end) {
+/// Scans [begin, end) of `input` into x from `running`, the full prefix before `begin`.
+template <class Op, class Seq, class Input>
+KOKKOS_INLINE_FUNCTION void scan_from(const Op& op, const Seq& x, const Input& input,
+                                      typename Op::value_type running, index_t begin,
+                                      index_t end) {
   for (index_t i = begin; i < end; ++i) {
-    running = combine_prefix(op, running, x(i));
+    running = combine_prefix(op, running, input(i));
     x(i) = running;
   }
 }
 
-/// `rows.count` sequences of n elements, row r being rows(r); `partial` must hold
-/// rows.count * blocked_workspace(n, threads) elements.
-template <class ExecSpace, class Op, class Rows, class Buffer>
-void blocked_scan(const ExecSpace& space, const Op& op, const Rows& rows, index_t n,
-                  int threads, const Buffer& partial) {
-  using value_type = typename Op::value_type;
+/// The rows of `batch`, n elements each, with `threads` workers per row; `partial` must hold
+/// batch.count * blocked_workspace(n, threads) elements.
+template <class ExecSpace, class Batch, class Buffer>
+void blocked_scan(const ExecSpace& space, const Batch& batch, index_t n, int threads,
+                  const Buffer& partial) {
+  using value_type = typename Buffer::non_const_value_type;
+  constexpr bool builds = Batch::builds;
+  const index_t rows = batch.count;
   const index_t chunks = blocked_chunks(n, threads);
   if (chunks == 1) {
-    if (n < 2) return;
+    if (n < (builds ? 1 : 2)) return;
     Kokkos::parallel_for(
-        "kscan::scan::blocked::sequential", range(space, 0, rows.count),
-        KOKKOS_LAMBDA(index_t r) {
-          const auto x = rows(r);
-          scan_from(op, x, x(0), 1, n);
+        "kscan::scan::blocked::sequential", range(space, 0, rows), KOKKOS_LAMBDA(index_t r) {
+          batch.visit(r, [&](const auto& op, const auto& x, const auto& input) {
+            if constexpr (builds) x(0) = input(0);
+            scan_from(op, x, input, x(0), 1, n);
+          });
         });
     return;
   }
   const index_t sums = chunks - 2;  // partial sums per row
   Kokkos::parallel_for(
-      "kscan::scan::blocked::first", range(space, 0, rows.count * (chunks - 1)),
+      "kscan::scan::blocked::first", range(space, 0, rows * (chunks - 1)),
       KOKKOS_LAMBDA(index_t k) {
         const index_t r = k / (chunks - 1), c = k % (chunks - 1);
-        const auto x = rows(r);
-        const index_t begin = chunk_begin(c, n, chunks);
-        const index_t end = chunk_begin(c + 1, n, chunks);
-        if (c == 0) {
-          scan_from(op, x, x(0), 1, end);
-        } else {
+        batch.visit(r, [&](const auto& op, const auto& x, const auto& input) {
+          const index_t begin = chunk_begin(c, n, chunks);
+          const index_t end = chunk_begin(c + 1, n, chunks);
+          if (c == 0) {
+            if constexpr (builds) x(0) = input(0);
+            scan_from(op, x, input, x(0), 1, end);
+            return;
+          }
+          // (the rescan reads what this reduction built)
+          if constexpr (builds) x(begin) = input(begin);
           value_type sum = x(begin);
-          for (index_t i = begin + 1; i < end; ++i) sum = op.combine(sum, x(i));
+          for (index_t i = begin + 1; i < end; ++i) {
+            if constexpr (builds) x(i) = input(i);
+            sum = op.combine(sum, x(i));
+          }
           partial(r * sums + c - 1) = sum;
-        }
+        });
       });
   if (sums > 0) {
     // The first sum absorbs chunk 0's last prefix; the others follow it here when they are too
     // few for a blocked level of their own, otherwise in one.
     const bool deeper = blocked_chunks(sums, threads) > 1;
     const index_t here = deeper ? 1 : sums;
-    const BufferRows<Buffer> sum_rows{partial, 0, sums, rows.count};
+    const SumBatch<decltype(batch.ops), Buffer> sum_batch{batch.ops, partial, sums, rows};
     Kokkos::parallel_for(
-        "kscan::scan::blocked::partials", range(space, 0, rows.count), KOKKOS_LAMBDA(index_t r) {
-          scan_from(op, sum_rows(r), rows(r)(chunk_begin(1, n, chunks) - 1), 0, here);
+        "kscan::scan::blocked::partials", range(space, 0, rows), KOKKOS_LAMBDA(index_t r) {
+          value_type carry;
+          batch.visit(r, [&](const auto&, const auto& x, const auto&) {
+            carry = x(chunk_begin(1, n, chunks) - 1);
+          });
+          sum_batch.visit(r, [&](const auto& op, const auto& x, const auto& input) {
+            scan_from(op, x, input, carry, 0, here);
+          });
         });
     if (deeper) {
-      const index_t below = rows.count * sums;
-      blocked_scan(space, op, sum_rows, sums, threads,
+      const index_t below = rows * sums;
+      blocked_scan(space, sum_batch, sums, threads,
                    Kokkos::subview(partial, Kokkos::make_pair(below, index_t(partial.extent(0)))));
     }
   }
   Kokkos::parallel_for(
-      "kscan::scan::blocked::rescan", range(space, 0, rows.count * (chunks - 1)),
+      "kscan::scan::blocked::rescan", range(space, 0, rows * (chunks - 1)),
       KOKKOS_LAMBDA(index_t k) {
         const index_t r = k / (chunks - 1), c = 1 + k % (chunks - 1);
-        const auto x = rows(r);
-        const index_t begin = chunk_begin(c, n, chunks);
-        scan_from(op, x, c == 1 ? x(begin - 1) : partial(r * sums + c - 2), begin,
-                  chunk_begin(c + 1, n, chunks));
+        batch.visit(r, [&](const auto& op, const auto& x, const auto& input) {
+          const index_t begin = chunk_begin(c, n, chunks), end = chunk_begin(c + 1, n, chunks);
+          const value_type running = c == 1 ? x(begin - 1) : partial(r * sums + c - 2);
+          if (c + 1 == chunks)  // not reduced: its elements come from the input
+            scan_from(op, x, input, running, begin, end);
+          else
+            scan_from(op, x, StoredRow<std::decay_t<decltype(x)>>{x}, running, begin, end);
+        });
       });
 }
 

@@ -10,9 +10,13 @@ namespace {
 
 using scan_detail::index_t;
 
+// (a step whose items are all prefix chains, or all general ones; tree levels have chains of 1)
 void add(std::vector<ScanStep>& steps, index_t items, index_t combines, index_t chain,
          index_t prefix_combines) {
-  if (combines > 0) steps.push_back(ScanStep{items, combines, chain, prefix_combines});
+  if (combines > 0)
+    steps.push_back(ScanStep{items, combines, chain, prefix_combines,
+                             prefix_combines > 0 ? chain : 0,
+                             prefix_combines < combines ? chain : 0});
 }
 
 // (the tree node of the block at 0 is a full prefix)
@@ -39,12 +43,14 @@ void blocked_steps(std::vector<ScanStep>& steps, index_t n, int threads) {
     return;
   }
   // chunk 0's scan (prefix) and the reductions of chunks 1 .. chunks - 2 (general)
-  index_t first = length(0) - 1, first_chain = length(0) - 1;
+  index_t first = length(0) - 1, reduction_chain = 0;
   for (index_t c = 1; c + 1 < chunks; ++c) {
     first += length(c) - 1;
-    first_chain = std::max(first_chain, length(c) - 1);
+    reduction_chain = std::max(reduction_chain, length(c) - 1);
   }
-  add(steps, chunks - 1, first, first_chain, length(0) - 1);
+  if (first > 0)
+    steps.push_back(ScanStep{chunks - 1, first, std::max(length(0) - 1, reduction_chain),
+                             length(0) - 1, length(0) - 1, reduction_chain});
   const index_t sums = chunks - 2;
   const bool deeper = scan_detail::blocked_chunks(sums, threads) > 1;
   const index_t here = deeper ? 1 : sums;  // the carry into the first sum, or all of them

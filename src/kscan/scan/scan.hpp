@@ -51,9 +51,38 @@ void run_scan(const ExecSpace& space, const ScanOptions& options, const Op& op, 
       return;
     case ScanAlgorithm::kokkos: kokkos_scan(space, op, x, n); return;
     case ScanAlgorithm::blocked:
-      blocked_scan(space, op, SingleRow<Seq>{x}, n, threads, buffer);
+      blocked_scan(space, UniformBatch<Op, SingleRow<Seq>>{{op}, {x}, {}, 1}, n, threads, buffer);
       return;
   }
+}
+
+/// A row's elements in the order a reverse scan reads them.
+inline StoredRows back_to_front(StoredRows, index_t) { return {}; }
+template <class Source>
+ReversedSource<Source> back_to_front(const Source& source, index_t last) {
+  return {source, last};
+}
+
+/// The blocked scan of every row of data in `direction`, each with `threads` workers, from the
+/// rows' own contents (Source = StoredRows) or from source(r, i), element i of row r in the row's
+/// own order.
+template <class ExecSpace, class Op, class View2, class Source, class Buffer>
+void blocked_scan_rows(const ExecSpace& space, ScanDirection direction, const Op& op,
+                       const View2& data, const Source& source, int threads,
+                       const Buffer& buffer) {
+  const auto rows = static_cast<index_t>(data.extent(0));
+  const auto last = static_cast<index_t>(data.extent(1)) - 1;
+  if (direction == ScanDirection::forward) {
+    blocked_scan(space, UniformBatch<Op, ViewRows<View2>, Source>{{op}, {data, rows}, source, rows},
+                 last + 1, threads, buffer);
+    return;
+  }
+  const auto reversed_source = back_to_front(source, last);
+  blocked_scan(space,
+               UniformBatch<ReverseOperator<Op>, ReversedViewRows<View2>,
+                            std::decay_t<decltype(reversed_source)>>{
+                   {{op}}, {data, rows, last}, reversed_source, rows},
+               last + 1, threads, buffer);
 }
 
 }  // namespace scan_detail
@@ -122,13 +151,50 @@ void inclusive_scan_rows(
   }
   const int threads = row_threads(options, rows, space.concurrency());
   workspace.reserve(space, rows * workspace_elements(options, n, threads));
-  const auto& buffer = workspace.buffer();
-  if (direction == ScanDirection::forward)
-    scan_detail::blocked_scan(space, op, scan_detail::ViewRows<View2>{data, rows}, n, threads,
-                              buffer);
-  else
-    scan_detail::blocked_scan(space, ReverseOperator<Op>{op},
-                              ReversedViewRows<View2>{data, rows, n - 1}, n, threads, buffer);
+  scan_detail::blocked_scan_rows(space, direction, op, data, scan_detail::StoredRows{}, threads,
+                                 workspace.buffer());
+}
+
+/// Whether inclusive_scan_rows from a source builds the elements inside the scan's own passes
+/// (the blocked scan) rather than storing them all before it.
+inline bool scan_fuses_elements(const ScanOptions& options) {
+  return options.algorithm == ScanAlgorithm::blocked;
+}
+
+/// data(r, i) = source(r, i) for every row r and element i of data, in one kernel named `label`.
+template <class ExecSpace, class Source, class View2>
+void store_elements(const std::string& label, const ExecSpace& space, const Source& source,
+                    const View2& data) {
+  const auto n = static_cast<scan_detail::index_t>(data.extent(1));
+  Kokkos::parallel_for(
+      label, scan_detail::range(space, 0, static_cast<scan_detail::index_t>(data.extent(0)) * n),
+      KOKKOS_LAMBDA(scan_detail::index_t k) { data(k / n, k % n) = source(k / n, k % n); });
+}
+
+/// inclusive_scan_rows of the elements source(r, i) -- element i of row r in the row's own order,
+/// r < data.extent(0), i < data.extent(1), any callable with that signature returning
+/// Op::value_type -- with the scanned values written to data. The blocked scan builds each
+/// element where it first combines it (blocked_scan.hpp); the other algorithms store them all
+/// first. Either way each element is built once and combined in the same order as by
+/// store_elements followed by inclusive_scan_rows, so the results are the same.
+template <class ExecSpace, class Op, class Source, class View2>
+void inclusive_scan_rows(
+    const ExecSpace& space, const ScanOptions& options, ScanDirection direction, const Op& op,
+    const Source& source, const View2& data,
+    ScanWorkspace<typename Op::value_type, typename ExecSpace::memory_space>& workspace) {
+  static_assert(Kokkos::is_view<View2>::value && View2::rank == 2,
+                "inclusive_scan_rows: data must be a rank-2 Kokkos::View [rows, n]");
+  if (!scan_fuses_elements(options)) {
+    store_elements("kscan::scan::store_elements", space, source, data);
+    inclusive_scan_rows(space, options, direction, op, data, workspace);
+    return;
+  }
+  const auto rows = static_cast<scan_detail::index_t>(data.extent(0));
+  const auto n = static_cast<scan_detail::index_t>(data.extent(1));
+  if (rows == 0 || n == 0) return;
+  const int threads = row_threads(options, rows, space.concurrency());
+  workspace.reserve(space, rows * workspace_elements(options, n, threads));
+  scan_detail::blocked_scan_rows(space, direction, op, data, source, threads, workspace.buffer());
 }
 
 }  // namespace kscan

@@ -4,6 +4,7 @@
 // and the accounting in combine_count.cpp follow, so the two cannot drift apart.
 #include <Kokkos_Core.hpp>
 #include <cstdint>
+#include <type_traits>
 
 namespace kscan::scan_detail {
 
@@ -47,24 +48,85 @@ struct ViewRows {
   KOKKOS_INLINE_FUNCTION RowSequence<View2> operator()(index_t r) const { return {view, r}; }
 };
 
-/// Rows of `stride` consecutive elements of a 1-D scratch view, starting at `offset`.
-template <class View>
-struct BufferRows {
-  View view;
-  index_t offset;
-  index_t stride;
-  index_t count;
-  KOKKOS_INLINE_FUNCTION OffsetSequence<View> operator()(index_t r) const {
-    return {view, offset + r * stride};
-  }
-};
-
 /// One sequence as a batch of one row.
 template <class Seq>
 struct SingleRow {
   Seq seq;
   index_t count = 1;
   KOKKOS_INLINE_FUNCTION Seq operator()(index_t) const { return seq; }
+};
+
+/// Marks a batch whose rows hold their own input elements (no source builds them).
+struct StoredRows {};
+
+/// A row's input elements read from the row itself.
+template <class Seq>
+struct StoredRow {
+  Seq seq;
+  KOKKOS_INLINE_FUNCTION decltype(auto) operator()(index_t i) const { return seq(i); }
+};
+
+/// Row `row` of an element source: source(row, i) is its element i.
+template <class Source>
+struct SourceRow {
+  Source source;
+  index_t row;
+  KOKKOS_INLINE_FUNCTION auto operator()(index_t i) const { return source(row, i); }
+};
+
+/// A source read back to front along each row: element i is source(r, last - i).
+template <class Source>
+struct ReversedSource {
+  Source source;
+  index_t last;
+  KOKKOS_INLINE_FUNCTION auto operator()(index_t r, index_t i) const { return source(r, last - i); }
+};
+
+/// Every row of a batch under one operator: with_operator(r, f) calls f(op).
+template <class Op>
+struct SameOperator {
+  Op op;
+  template <class F>
+  KOKKOS_INLINE_FUNCTION void with_operator(index_t, const F& f) const {
+    f(op);
+  }
+};
+
+/// A batch of rows for the blocked scan (blocked_scan.hpp), all under one operator: rows(r) is
+/// row r's storage; its input elements are its own contents (Source = StoredRows) or
+/// source(r, i), built on the fly. visit(r, f) calls f(op, row, input) with input(i) the
+/// element i, so that the scan's kernels see each row's concrete types.
+template <class Op, class Rows, class Source = StoredRows>
+struct UniformBatch {
+  static constexpr bool builds = !std::is_same<Source, StoredRows>::value;
+  SameOperator<Op> ops;
+  Rows rows;
+  Source source;
+  index_t count;
+  template <class F>
+  KOKKOS_INLINE_FUNCTION void visit(index_t r, const F& f) const {
+    const auto x = rows(r);
+    if constexpr (builds)
+      f(ops.op, x, SourceRow<Source>{source, r});
+    else
+      f(ops.op, x, StoredRow<std::remove_const_t<decltype(x)>>{x});
+  }
+};
+
+/// The chunk sums of a batch's rows, row r being `stride` consecutive elements of `buffer`
+/// from r * stride, combined under row r's operator (of `Ops`, the batch's with_operator).
+template <class Ops, class Buffer>
+struct SumBatch {
+  static constexpr bool builds = false;
+  Ops ops;
+  Buffer buffer;
+  index_t stride;
+  index_t count;
+  template <class F>
+  KOKKOS_INLINE_FUNCTION void visit(index_t r, const F& f) const {
+    const OffsetSequence<Buffer> x{buffer, r * stride};
+    ops.with_operator(r, [&](const auto& op) { f(op, x, StoredRow<OffsetSequence<Buffer>>{x}); });
+  }
 };
 
 // ---- host-side geometry ---------------------------------------------------------------------

@@ -2,6 +2,8 @@
 // Filtering elements and their associative operator (math note, "Filtering elements (PKF)").
 // The inclusive prefix a_0 ⊗ … ⊗ a_k carries (b, C) = (m_k, P_k); the suffix a_{k+1} ⊗ … ⊗ a_T
 // carries (η, J), the information-form likelihood of y_{k+1..T} given x_k (used by PTFS).
+#include <type_traits>
+
 #include "kscan/core/small_matrix.hpp"
 #include "kscan/solver/observation.hpp"
 #include "kscan/solver/prediction.hpp"
@@ -15,7 +17,13 @@ struct FilterElement {
   typename D::VecX b, eta;
 };
 
-template <class T, class Dims>
+/// What the suffixes a_k ⊗ … ⊗ a_T of a reverse scan must hold: every part (`full`, the operator
+/// as such), or only the information pair (η, J), all that PTFS's backward filter reads.
+enum class FilterSuffixes { full, information };
+
+/// The filtering operator; with FilterSuffixes::information it adds a combine_suffix that
+/// computes only η and J (BackwardFilterOperator).
+template <class T, class Dims, FilterSuffixes Suffixes = FilterSuffixes::full>
 struct FilterOperator {
   using value_type = FilterElement<T, Dims>;
   using D = Dense<T, Dims>;
@@ -45,18 +53,27 @@ struct FilterOperator {
     D::lu_solve(n, n, f.x, f.piv, Y);
     D::gemm(n, n, n, ej.A, Y, out.A);
     prefix_part(f, ei, ej, out);
-    // η = A_iᵀ Mᵀ (η_j − J_j b_i) + η_i = Yᵀ (η_j − J_j b_i) + η_i
-    typename D::VecX v;
-    D::gemv(n, n, ej.J, ei.b, v);
-    for (int r = 0; r < n; ++r) v(r) = ej.eta(r) - v(r);
-    out.eta = ei.eta;
-    D::template gemv<Op::T>(n, n, Y, v, out.eta, true);
-    // J = A_iᵀ Mᵀ J_j A_i + J_i = Yᵀ (J_j A_i) + J_i
-    typename D::MatXX JA;
-    D::gemm(n, n, n, ej.J, ei.A, JA);
-    out.J = ei.J;
-    D::template gemm<Op::T, Op::N>(n, n, n, Y, JA, out.J, T(1), T(1));
-    D::symmetrise(n, out.J);
+    information_part(Y, ei, ej, out);
+    return out;
+  }
+
+  /// combine(ei, ej) for a suffix ej = a_k ⊗ … ⊗ a_T, in η and J only (A, b and C of the result
+  /// are zero): those two read only η_j and J_j of the right operand, and a suffix is never a
+  /// left one (nothing follows a_T), so every suffix's η and J are exact. About half the flops
+  /// of combine.
+  template <FilterSuffixes S = Suffixes,
+            std::enable_if_t<S == FilterSuffixes::information, int> = 0>
+  KOKKOS_INLINE_FUNCTION value_type combine_suffix(const value_type& ei,
+                                                   const value_type& ej) const {
+    const int n = dims.nx();
+    value_type out;
+    Factor f(n, ei, ej);
+    typename D::MatXX Y = ei.A;
+    D::lu_solve(n, n, f.x, f.piv, Y);
+    D::set_zero(n, n, out.A);
+    D::set_zero(n, n, out.C);
+    D::set_zero(n, out.b);
+    information_part(Y, ei, ej, out);
     return out;
   }
 
@@ -105,7 +122,28 @@ struct FilterOperator {
     D::template gemm<Op::N, Op::T>(n, n, n, AU, ej.A, out.C, T(1), T(1));
     D::symmetrise(n, out.C);
   }
+
+  /// η = A_iᵀ Mᵀ (η_j − J_j b_i) + η_i = Yᵀ (η_j − J_j b_i) + η_i and
+  /// J = A_iᵀ Mᵀ J_j A_i + J_i = Yᵀ (J_j A_i) + J_i, with Y = M A_i.
+  KOKKOS_INLINE_FUNCTION void information_part(const typename D::MatXX& Y, const value_type& ei,
+                                               const value_type& ej, value_type& out) const {
+    const int n = dims.nx();
+    typename D::VecX v;
+    D::gemv(n, n, ej.J, ei.b, v);
+    for (int r = 0; r < n; ++r) v(r) = ej.eta(r) - v(r);
+    out.eta = ei.eta;
+    D::template gemv<Op::T>(n, n, Y, v, out.eta, true);
+    typename D::MatXX JA;
+    D::gemm(n, n, n, ej.J, ei.A, JA);
+    out.J = ei.J;
+    D::template gemm<Op::T, Op::N>(n, n, n, Y, JA, out.J, T(1), T(1));
+    D::symmetrise(n, out.J);
+  }
 };
+
+/// PTFS's backward scan: the filtering operator whose suffixes carry only (η, J).
+template <class T, class Dims>
+using BackwardFilterOperator = FilterOperator<T, Dims, FilterSuffixes::information>;
 
 /// a_0 = (0, m0, P0, 0, 0): the prior as an element, so the prefix needs no special first step.
 template <class T, class Dims, class Model>

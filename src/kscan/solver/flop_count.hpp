@@ -15,6 +15,10 @@ inline double filter_combine(double n) {
 inline double filter_combine_prefix(double n) {
   return 3 * gemm(n, n, n) + lu(n) + solve(n, n) + solve(n, 1) + 2 * gemm(n, 1, n);
 }
+/// FilterOperator::combine_suffix (BackwardFilterOperator): η and J only.
+inline double filter_combine_suffix(double n) {
+  return 3 * gemm(n, n, n) + lu(n) + solve(n, n) + 2 * gemm(n, 1, n);
+}
 inline double filter_element(double nx, double ny) {
   return 3 * gemm(ny, nx, nx) + cholesky(ny) + solve(ny, nx) * 2 + solve(ny, 1) +
          2 * gemm(nx, nx, ny) + 2 * gemm(nx, 1, ny) + gemm(nx, nx, ny);

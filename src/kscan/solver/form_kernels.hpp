@@ -21,6 +21,7 @@ template <class T, class Dims>
 struct FormKernels<T, Dims, Form::standard> {
   using D = Dense<T, Dims>;
   using filter_operator = FilterOperator<T, Dims>;
+  using backward_operator = BackwardFilterOperator<T, Dims>;  // PTFS's backward scan
   using smooth_operator = SmoothOperator<T, Dims>;
   using filter_element = FilterElement<T, Dims>;
   using smooth_element = SmoothElement<T, Dims>;
@@ -110,6 +111,7 @@ template <class T, class Dims>
 struct FormKernels<T, Dims, Form::sqrt> {
   using D = Dense<T, Dims>;
   using filter_operator = SqrtFilterOperator<T, Dims>;
+  using backward_operator = SqrtFilterOperator<T, Dims>;
   using smooth_operator = SqrtSmoothOperator<T, Dims>;
   using filter_element = SqrtFilterElement<T, Dims>;
   using smooth_element = SqrtSmoothElement<T, Dims>;

@@ -31,16 +31,39 @@ class Tally {
             double known) {
     for (const ScanStep& step : scan_schedule(options, length, threads)) {
       const std::int64_t cheap = step.prefix_combines, costly = step.combines - cheap;
-      count_.total += static_cast<double>(costly) * general + static_cast<double>(cheap) * known;
+      const double work =
+          static_cast<double>(costly) * general + static_cast<double>(cheap) * known;
+      count_.total += work;
       count_.span += step.chain == 1 ? level_span(costly, cheap, general, known)
-                                     : static_cast<double>((step.items + p_ - 1) / p_) *
-                                           static_cast<double>(step.chain) *
-                                           (costly > 0 ? general : known);
+                                     : chain_span(step, work, general, known);
+    }
+  }
+  /// Two scans of `length` elements laid out for `threads` workers each and run step by step
+  /// together (two_way_scan.hpp): both count in the total, and each joint step holds both scans'
+  /// items (its longest chain priced at the dearer of their cheaper combines). Only the blocked
+  /// scan runs this way, and its steps are chains.
+  void scans_together(const ScanOptions& options, std::int64_t length, int threads,
+                      double general, double known_first, double known_second) {
+    const double known = std::max(known_first, known_second);
+    for (const ScanStep& step : scan_schedule(options, length, threads)) {
+      const std::int64_t cheap = step.prefix_combines, costly = step.combines - cheap;
+      const double work = 2 * static_cast<double>(costly) * general +
+                          static_cast<double>(cheap) * (known_first + known_second);
+      count_.total += work;
+      count_.span += chain_span(step, work, general, known);
     }
   }
   OperationCount result() const { return count_; }
 
  private:
+  /// Span of a step of chains doing `work` flops in all: the longest chain (the dearer of the
+  /// longest prefix chain and the longest general one), or the work spread over the p threads if
+  /// that is more (the two bounds of any schedule; on one thread, the work).
+  double chain_span(const ScanStep& step, double work, double general, double known) const {
+    const double longest = std::max(static_cast<double>(step.prefix_chain) * known,
+                                    static_cast<double>(step.general_chain) * general);
+    return std::max(longest, work / static_cast<double>(p_));
+  }
   /// Span of a step of independent combines, `costly` of `general` and `cheap` of `known` flops,
   /// on p threads: the costly ones dealt out first, the cheap ones filling the threads that are
   /// short of the busiest, then spread evenly (the longest-processing-time-first schedule).
@@ -61,6 +84,7 @@ class Tally {
 /// The flops of each building block a method is made of, in one numerical form.
 struct BlockCosts {
   double filter_step, filter_element, filter_combine, filter_combine_prefix, innovation;
+  double backward_combine_suffix;  // PTFS's backward scan, where the right operand is a suffix
   double smooth_element, smooth_combine, smooth_combine_suffix, smoothing_step;
   double backward_step, two_filter_combine;
   double covariance;  // a carried factor turned into the stored covariance (sqrt only)
@@ -70,7 +94,8 @@ BlockCosts block_costs(Form form, double nx, double ny) {
   if (form == Form::sqrt) {
     namespace f = flops::sqrt_form;
     return {f::kalman_step(nx, ny),     f::filter_element(nx, ny), f::filter_combine(nx),
-            f::filter_combine_prefix(nx), f::innovation(nx, ny),   f::smooth_element(nx),
+            f::filter_combine_prefix(nx), f::innovation(nx, ny),   f::filter_combine(nx),
+            f::smooth_element(nx),
             f::smooth_combine(nx),      f::smooth_combine_suffix(nx), f::rts_step(nx),
             f::backward_step(nx, ny),   f::two_filter_combine(nx), f::covariance(nx)};
   }
@@ -79,6 +104,7 @@ BlockCosts block_costs(Form form, double nx, double ny) {
           flops::filter_combine(nx),
           flops::filter_combine_prefix(nx),
           flops::innovation(nx, ny),
+          flops::filter_combine_suffix(nx),
           flops::smooth_element(nx),
           flops::smooth_combine(nx),
           flops::smooth_combine_suffix(nx),
@@ -122,12 +148,23 @@ OperationCount count_operations(const SolverOptions& options, int nx, int ny,
       tally.parallel(n, cost.smooth_element);
       tally.scan(options.scan, n, scan_threads, cost.smooth_combine, cost.smooth_combine_suffix);
       break;
-    case Method::ptfs:
-      parallel_filter();
-      // (the backward filter's suffixes have no structure a cheaper combine could use)
-      tally.scan(options.scan, n, scan_threads, cost.filter_combine, cost.filter_combine);
+    case Method::ptfs: {
+      // The backward suffixes of a_0..a_T; the blocked scan runs both scans as one, each on half
+      // the workers (the elements are counted once, as their own parallel step).
+      if (options.scan.algorithm == ScanAlgorithm::blocked) {
+        tally.parallel(n, cost.filter_element);
+        tally.scans_together(options.scan, n + 1, std::max(1, scan_threads / 2),
+                             cost.filter_combine, cost.filter_combine_prefix,
+                             cost.backward_combine_suffix);
+        tally.parallel(n, cost.innovation);
+      } else {
+        parallel_filter();
+        tally.scan(options.scan, n + 1, scan_threads, cost.filter_combine,
+                   cost.backward_combine_suffix);
+      }
       tally.parallel(n - 1, cost.two_filter_combine);
       break;
+    }
   }
   store_covariances();
   return tally.result();

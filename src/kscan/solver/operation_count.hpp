@@ -8,8 +8,10 @@
 // items costs ceil(n / p) times one item's flops and a step of one item costs its flops in full.
 // Where a scan step mixes general combines with cheaper prefix (suffix) combines, it costs its
 // threads' busiest load with the general ones dealt out first. Sequential methods are one long
-// chain, so their span is their total. PTFS's forward and backward scans are independent but
-// share the p threads, so their spans add.
+// chain, so their span is their total. PTFS's forward and backward scans are independent: over
+// the blocked scan they run as one (each laid out for half the workers, step by step together);
+// over the other scans one after the other, so their spans add. Element construction is counted
+// as its own parallel step, also where the blocked scan builds elements inside its passes.
 #include <cstdint>
 
 #include "kscan/solver/kalman_solver.hpp"

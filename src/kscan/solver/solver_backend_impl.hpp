@@ -9,6 +9,7 @@
 
 #include "kscan/core/kokkos_compat.hpp"
 #include "kscan/scan/scan.hpp"
+#include "kscan/scan/two_way_scan.hpp"
 #include "kscan/solver/form_kernels.hpp"
 #include "kscan/solver/operation_count.hpp"
 #include "kscan/solver/solver_backend.hpp"
@@ -24,6 +25,7 @@ class DimsSolver final : public SolverBackend<Scalar, ExecSpace> {
   using D = Dense<T, Dims>;
   using K = FormKernels<T, Dims, F>;
   using filter_op = typename K::filter_operator;
+  using backward_op = typename K::backward_operator;
   using smooth_op = typename K::smooth_operator;
   // [series, element]
   using filter_elements =
@@ -47,7 +49,7 @@ class DimsSolver final : public SolverBackend<Scalar, ExecSpace> {
     if (is_parallel(m)) {
       forward_ = filter_elements("kscan::solver::filter_elements", batch_, length_ + 1);
       if (m == Method::ptfs) {
-        backward_ = filter_elements("kscan::solver::backward_elements", batch_, length_);
+        backward_ = filter_elements("kscan::solver::backward_elements", batch_, length_ + 1);
         scan_lanes_ = concurrent_pair(space_);
       }
       if (m == Method::prts)
@@ -188,20 +190,33 @@ class DimsSolver final : public SolverBackend<Scalar, ExecSpace> {
     return range(space_, 0, static_cast<std::int64_t>(batch_) * count);
   }
 
-  void build_filter_elements(PhaseTimer* timer) {
-    PhaseScope<ExecSpace> phase(timer, Phase::elements, space_);
-    const auto dims = dims_;
-    const auto model = model_;
-    const auto y_all = y_;
-    const auto elements = forward_;
-    const int count = length_ + 1;
-    Kokkos::parallel_for(
-        "kscan::pkf::elements", over_series(count), KOKKOS_LAMBDA(std::int64_t item) {
-          const int s = static_cast<int>(item / count), k = static_cast<int>(item % count);
-          elements(s, k) = k == 0 ? K::prior_element(dims, model)
-                                  : K::element(dims, model, measurements{y_all, s}, k - 1);
-        });
-  }
+  // Filtering element k of series s: a_0 (the prior) for k = 0, step k's a_k otherwise.
+  struct FilterElementSource {
+    Dims dims;
+    typename solver_type::model_type model;
+    typename solver_type::measurements_type y;
+    KOKKOS_INLINE_FUNCTION typename K::filter_element operator()(std::int64_t s,
+                                                                 std::int64_t k) const {
+      return k == 0 ? K::prior_element(dims, model)
+                    : K::element(dims, model, measurements{y, static_cast<int>(s)},
+                                 static_cast<int>(k) - 1);
+    }
+  };
+  // Smoothing element of step i + 1 of series s, from its filtered prefix.
+  struct SmoothElementSource {
+    Dims dims;
+    typename solver_type::model_type model;
+    filter_elements prefix;
+    int length;
+    KOKKOS_INLINE_FUNCTION typename K::smooth_element operator()(std::int64_t s,
+                                                                 std::int64_t i) const {
+      const auto& f = prefix(s, i + 1);
+      const int k = static_cast<int>(i) + 1;
+      return K::smoothing_element(dims, model, f.b, K::moment(f), k, k == length);
+    }
+  };
+
+  FilterElementSource filter_source() const { return {dims_, model_, y_}; }
 
   // Log-likelihood from the prefixes: term i of series s needs (m_i, P_i) = forward_(s, i). One
   // series is reduced over its steps; a batch reduces each series in one work item.
@@ -252,9 +267,18 @@ class DimsSolver final : public SolverBackend<Scalar, ExecSpace> {
         });
   }
 
+  // The blocked scan builds the filtering elements inside its passes (the elements phase is then
+  // part of forward_scan); the other scans store them first.
   void run_pkf(PhaseTimer* timer, bool extract) {
-    build_filter_elements(timer);
-    {
+    if (scan_fuses_elements(options_.scan)) {
+      PhaseScope<ExecSpace> phase(timer, Phase::forward_scan, space_);
+      inclusive_scan_rows(space_, options_.scan, ScanDirection::forward, filter_op{dims_},
+                          filter_source(), forward_, forward_workspace_);
+    } else {
+      {
+        PhaseScope<ExecSpace> phase(timer, Phase::elements, space_);
+        store_elements("kscan::pkf::elements", space_, filter_source(), forward_);
+      }
       PhaseScope<ExecSpace> phase(timer, Phase::forward_scan, space_);
       inclusive_scan_rows(space_, options_.scan, ScanDirection::forward, filter_op{dims_},
                           forward_, forward_workspace_);
@@ -266,20 +290,17 @@ class DimsSolver final : public SolverBackend<Scalar, ExecSpace> {
     if (extract) copy_filtered(timer);
   }
 
+  // The smoothing elements are stored before the scan even where the scan could build them: each
+  // costs several smoothing combines, and built inside the blocked scan they would weigh on the
+  // last chunk's rescan alone (measured slower on two threads), where stored they spread evenly.
   void run_prts(PhaseTimer* timer) {
     const auto dims = dims_;
-    const auto model = model_;
-    const auto prefix = forward_;
     const auto elements = smooth_;
     const int n = length_;
     {
       PhaseScope<ExecSpace> phase(timer, Phase::elements, space_);
-      Kokkos::parallel_for(
-          "kscan::prts::elements", over_series(n), KOKKOS_LAMBDA(std::int64_t item) {
-            const int s = static_cast<int>(item / n), i = static_cast<int>(item % n);
-            const auto& f = prefix(s, i + 1);  // filtered step k = i + 1
-            elements(s, i) = K::smoothing_element(dims, model, f.b, K::moment(f), i + 1, i + 1 == n);
-          });
+      store_elements("kscan::prts::elements", space_,
+                     SmoothElementSource{dims_, model_, forward_, n}, smooth_);
     }
     {
       PhaseScope<ExecSpace> phase(timer, Phase::backward_scan, space_);
@@ -297,40 +318,21 @@ class DimsSolver final : public SolverBackend<Scalar, ExecSpace> {
         });
   }
 
-  // PTFS: the forward prefix and the backward suffix scans are independent of each other; the
-  // backward elements are a copy of a_1..a_T taken before the forward scan overwrites them. On a
-  // device the two scans run at once on two streams (scan_lanes_), and backward_scan is then the
-  // time the backward scan ran past the forward one, so the phases still add up to the run.
+  // PTFS: the forward prefixes and the backward suffixes of the same elements a_0..a_T
+  // (backward_(s, k) = a_k ⊗ … ⊗ a_T) are independent scans, each of its own copy of the
+  // elements. The blocked scan runs them as one (two_way_scan.hpp): its time is forward_scan's
+  // and backward_scan stays empty. Otherwise, on a device, the two scans run at once on two
+  // streams (scan_lanes_), and backward_scan is then the time the backward scan ran past the
+  // forward one, so the phases still add up to the run.
   void run_ptfs(PhaseTimer* timer) {
-    build_filter_elements(timer);
-    {
-      PhaseScope<ExecSpace> phase(timer, Phase::copy, space_);
-      Kokkos::deep_copy(space_, backward_,
-                        Kokkos::subview(forward_, Kokkos::ALL, Kokkos::make_pair(1, length_ + 1)));
+    store_ptfs_elements(timer);
+    if (options_.scan.algorithm == ScanAlgorithm::blocked) {
+      PhaseScope<ExecSpace> phase(timer, Phase::forward_scan, space_);
+      inclusive_scan_rows_both_ways(space_, options_.scan, filter_op{dims_}, backward_op{dims_},
+                                    forward_, backward_, forward_workspace_);
+    } else {
+      scan_ptfs_on_lanes(timer);
     }
-    const ExecSpace forward_lane = scan_lanes_.first, backward_lane = scan_lanes_.second;
-    const bool concurrent = scan_lanes_.distinct;
-    if (concurrent) space_.fence();  // the lanes read what space_ wrote
-    {
-      PhaseScope<ExecSpace> phase(timer, Phase::forward_scan, forward_lane);
-      inclusive_scan_rows(forward_lane, options_.scan, ScanDirection::forward, filter_op{dims_},
-                          forward_, forward_workspace_);
-      if (concurrent)
-        inclusive_scan_rows(backward_lane, options_.scan, ScanDirection::reverse,
-                            filter_op{dims_}, backward_, backward_workspace_);
-    }
-    {
-      // Concurrent: the clock starts when the forward scan has ended (its lane is idle, so the
-      // scope's opening fence returns at once) and stops when the backward scan has.
-      PhaseScope<ExecSpace> phase(timer, Phase::backward_scan,
-                                  concurrent ? forward_lane : backward_lane);
-      if (concurrent)
-        backward_lane.fence();
-      else
-        inclusive_scan_rows(backward_lane, options_.scan, ScanDirection::reverse,
-                            filter_op{dims_}, backward_, backward_workspace_);
-    }
-    if (concurrent) forward_lane.fence();  // the combine on space_ reads both scans
     PhaseScope<ExecSpace> phase(timer, Phase::combine, space_);
     filter_log_likelihood();
     const auto dims = dims_;
@@ -342,12 +344,55 @@ class DimsSolver final : public SolverBackend<Scalar, ExecSpace> {
     Kokkos::parallel_for(
         "kscan::ptfs::combine", over_series(n), KOKKOS_LAMBDA(std::int64_t item) {
           const int s = static_cast<int>(item / n), i = static_cast<int>(item % n);
-          const int k = i + 1;  // step k: filtered prefix(k), backward suffix a_{k+1..T} = suffix(k)
+          const int k = i + 1;  // step k: filtered prefix(k), backward a_{k+1..T} = suffix(k + 1)
           typename D::VecX m = prefix(s, k).b;
           typename D::MatXX P = K::moment(prefix(s, k));
-          if (k < n) K::two_filter(dims, m, P, K::information(suffix(s, k)), suffix(s, k).eta);
+          if (k < n) {
+            const auto& later = suffix(s, k + 1);
+            K::two_filter(dims, m, P, K::information(later), later.eta);
+          }
           store(dims, mean, cov, s, i, m, K::covariance(dims.nx(), P));
         });
+  }
+
+  // Each element once, into both scans' arrays.
+  void store_ptfs_elements(PhaseTimer* timer) {
+    PhaseScope<ExecSpace> phase(timer, Phase::elements, space_);
+    const auto source = filter_source();
+    const auto forward = forward_;
+    const auto backward = backward_;
+    const int count = length_ + 1;
+    Kokkos::parallel_for(
+        "kscan::ptfs::elements", over_series(count), KOKKOS_LAMBDA(std::int64_t item) {
+          const std::int64_t s = item / count, k = item % count;
+          forward(s, k) = backward(s, k) = source(s, k);
+        });
+  }
+
+  void scan_ptfs_on_lanes(PhaseTimer* timer) {
+    const ExecSpace forward_lane = scan_lanes_.first, backward_lane = scan_lanes_.second;
+    const bool concurrent = scan_lanes_.distinct;
+    if (concurrent) space_.fence();  // the lanes read what space_ wrote
+    {
+      PhaseScope<ExecSpace> phase(timer, Phase::forward_scan, forward_lane);
+      inclusive_scan_rows(forward_lane, options_.scan, ScanDirection::forward, filter_op{dims_},
+                          forward_, forward_workspace_);
+      if (concurrent)
+        inclusive_scan_rows(backward_lane, options_.scan, ScanDirection::reverse,
+                            backward_op{dims_}, backward_, backward_workspace_);
+    }
+    {
+      // Concurrent: the clock starts when the forward scan has ended (its lane is idle, so the
+      // scope's opening fence returns at once) and stops when the backward scan has.
+      PhaseScope<ExecSpace> phase(timer, Phase::backward_scan,
+                                  concurrent ? forward_lane : backward_lane);
+      if (concurrent)
+        backward_lane.fence();
+      else
+        inclusive_scan_rows(backward_lane, options_.scan, ScanDirection::reverse,
+                            backward_op{dims_}, backward_, backward_workspace_);
+    }
+    if (concurrent) forward_lane.fence();  // the combine on space_ reads both scans
   }
 
   // The filtered estimate after i steps (i = 0: the prior), as the scan's prefix ...
