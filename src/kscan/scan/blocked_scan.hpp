@@ -46,16 +46,17 @@ KOKKOS_INLINE_FUNCTION void scan_from(const Op& op, const Seq& x, const Input& i
 template <class ExecSpace, class Batch, class Buffer>
 void blocked_scan(const ExecSpace& space, const Batch& batch, index_t n, int threads,
                   const Buffer& partial) {
+  // (Batch::builds is named in the kernels, not copied into a local: nvcc's extended lambdas may
+  // not first capture a variable inside `if constexpr`)
   using value_type = typename Buffer::non_const_value_type;
-  constexpr bool builds = Batch::builds;
   const index_t rows = batch.count;
   const index_t chunks = blocked_chunks(n, threads);
   if (chunks == 1) {
-    if (n < (builds ? 1 : 2)) return;
+    if (n < (Batch::builds ? 1 : 2)) return;
     Kokkos::parallel_for(
         "kscan::scan::blocked::sequential", range(space, 0, rows), KOKKOS_LAMBDA(index_t r) {
           batch.visit(r, [&](const auto& op, const auto& x, const auto& input) {
-            if constexpr (builds) x(0) = input(0);
+            if constexpr (Batch::builds) x(0) = input(0);
             scan_from(op, x, input, x(0), 1, n);
           });
         });
@@ -70,15 +71,15 @@ void blocked_scan(const ExecSpace& space, const Batch& batch, index_t n, int thr
           const index_t begin = chunk_begin(c, n, chunks);
           const index_t end = chunk_begin(c + 1, n, chunks);
           if (c == 0) {
-            if constexpr (builds) x(0) = input(0);
+            if constexpr (Batch::builds) x(0) = input(0);
             scan_from(op, x, input, x(0), 1, end);
             return;
           }
           // (the rescan reads what this reduction built)
-          if constexpr (builds) x(begin) = input(begin);
+          if constexpr (Batch::builds) x(begin) = input(begin);
           value_type sum = x(begin);
           for (index_t i = begin + 1; i < end; ++i) {
-            if constexpr (builds) x(i) = input(i);
+            if constexpr (Batch::builds) x(i) = input(i);
             sum = op.combine(sum, x(i));
           }
           partial(r * sums + c - 1) = sum;
