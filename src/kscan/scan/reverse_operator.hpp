@@ -43,7 +43,6 @@ struct ReversedSequence {
 template <class View2>
 struct ReversedViewRows {
   View2 view;
-  scan_detail::index_t count;
   scan_detail::index_t last;
   KOKKOS_INLINE_FUNCTION ReversedSequence<scan_detail::RowSequence<View2>> operator()(
       scan_detail::index_t r) const {

@@ -73,7 +73,7 @@ void blocked_scan_rows(const ExecSpace& space, ScanDirection direction, const Op
   const auto rows = static_cast<index_t>(data.extent(0));
   const auto last = static_cast<index_t>(data.extent(1)) - 1;
   if (direction == ScanDirection::forward) {
-    blocked_scan(space, UniformBatch<Op, ViewRows<View2>, Source>{{op}, {data, rows}, source, rows},
+    blocked_scan(space, UniformBatch<Op, ViewRows<View2>, Source>{{op}, {data}, source, rows},
                  last + 1, threads, buffer);
     return;
   }
@@ -81,7 +81,7 @@ void blocked_scan_rows(const ExecSpace& space, ScanDirection direction, const Op
   blocked_scan(space,
                UniformBatch<ReverseOperator<Op>, ReversedViewRows<View2>,
                             std::decay_t<decltype(reversed_source)>>{
-                   {{op}}, {data, rows, last}, reversed_source, rows},
+                   {{op}}, {data, last}, reversed_source, rows},
                last + 1, threads, buffer);
 }
 

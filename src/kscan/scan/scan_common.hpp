@@ -44,7 +44,6 @@ struct RowSequence {
 template <class View2>
 struct ViewRows {
   View2 view;
-  index_t count;
   KOKKOS_INLINE_FUNCTION RowSequence<View2> operator()(index_t r) const { return {view, r}; }
 };
 
@@ -52,7 +51,6 @@ struct ViewRows {
 template <class Seq>
 struct SingleRow {
   Seq seq;
-  index_t count = 1;
   KOKKOS_INLINE_FUNCTION Seq operator()(index_t) const { return seq; }
 };
 

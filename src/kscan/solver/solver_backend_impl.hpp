@@ -50,7 +50,8 @@ class DimsSolver final : public SolverBackend<Scalar, ExecSpace> {
       forward_ = filter_elements("kscan::solver::filter_elements", batch_, length_ + 1);
       if (m == Method::ptfs) {
         backward_ = filter_elements("kscan::solver::backward_elements", batch_, length_ + 1);
-        scan_lanes_ = concurrent_pair(space_);
+        // (the blocked scan runs both directions in one launch; the others need two lanes)
+        if (options.scan.algorithm != ScanAlgorithm::blocked) scan_lanes_ = concurrent_pair(space_);
       }
       if (m == Method::prts)
         smooth_ = smooth_elements("kscan::solver::smooth_elements", batch_, length_);
