@@ -22,6 +22,7 @@
 #include "kscan/experiment/schema.hpp"
 #include "kscan/io/hdf5_reader.hpp"
 #include "kscan/io/hdf5_result_file.hpp"
+#include "kscan/io/registry_module.hpp"
 #include "kscan/io/summary.hpp"
 #include "kscan/version.hpp"
 #ifdef KSCAN_HAVE_MPI
@@ -52,6 +53,8 @@ Usage:
   kscan validate --print-schema
                              print the deck reference (docs/deck.md)
   kscan info                 versions, enabled Kokkos backends, concurrency, device
+  kscan info --registry-python
+                             print analysis/registry.py: the methods, scans, forms and metrics
   kscan --version | --help
   mpirun -n N kscan run DECK   with a kscan built with KSCAN_ENABLE_MPI=ON: the runs over N
                              ranks, one output file written by rank 0 (deck key runs.distributed)
@@ -384,6 +387,10 @@ int main(int argc, char* argv[]) {
     return kExitOk;
   }
   const std::string command = argv[1];
+  if (command == "info" && argc > 2 && !std::strcmp(argv[2], "--registry-python")) {
+    std::cout << kscan::registry_python_module();
+    return kExitOk;
+  }
   if (command == "info") {
     Kokkos::ScopeGuard kokkos(argc, argv);
     return print_info();

@@ -99,6 +99,9 @@ print_schema)
   expect_exit 0 -- "$kscan" validate --print-schema
   diff -u "$source/docs/deck.md" out.txt >diff.txt ||
     { fail "docs/deck.md is stale: kscan validate --print-schema > docs/deck.md"; head -n 40 diff.txt >&2; }
+  expect_exit 0 -- "$kscan" info --registry-python
+  diff -u "$source/analysis/registry.py" out.txt >diff.txt ||
+    { fail "analysis/registry.py is stale: kscan info --registry-python > analysis/registry.py"; head -n 40 diff.txt >&2; }
   ;;
 
 dry_run)

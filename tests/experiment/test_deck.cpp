@@ -62,7 +62,8 @@ TEST(Deck, DefaultsFillAMinimalDeck) {
   EXPECT_EQ(deck.data.missing, 0.0);
   EXPECT_EQ(deck.runs.methods, (std::vector<std::string>{"kf", "rts", "tfs", "pkf", "prts", "ptfs"}));
   EXPECT_EQ(deck.runs.scans, (std::vector<std::string>{"blocked"}));
-  EXPECT_EQ(deck.runs.sengupta_threshold, 4);
+  EXPECT_EQ(deck.runs.scan_parameters, (kscan::ScanParameterValues{{"sengupta_threshold", 4}}));
+  EXPECT_EQ(kscan::parse_scan("sengupta_b", deck.runs.scan_parameters)->parameter, 4);
   EXPECT_EQ(deck.runs.precision, (std::vector<std::string>{"float32", "float64"}));
   EXPECT_EQ(deck.runs.form, (std::vector<std::string>{"standard"}));
   EXPECT_EQ(deck.runs.warmup, 2);

@@ -35,7 +35,7 @@ TEST(Plan, OrderIsLengthMethodScanPrecision) {
     EXPECT_EQ(k.dataset, i < first.size() ? "T32" : "T16");
   }
   EXPECT_EQ(plan.runs[4].scan.algorithm, kscan::ScanAlgorithm::sengupta);
-  EXPECT_EQ(plan.runs[4].scan.sengupta_threshold, 3);
+  EXPECT_EQ(plan.runs[4].scan.parameter, 3);
   ASSERT_EQ(plan.datasets.size(), 2u);
   EXPECT_EQ(plan.datasets[0].member_name(0), "T32");
   EXPECT_EQ(plan.datasets[0].member_name(1), "T32-b1");

@@ -3,6 +3,7 @@
 // (optionally counting their combine calls), and float affine-map composition.
 #include <Kokkos_Core.hpp>
 #include <cstdint>
+#include <initializer_list>
 #include <vector>
 
 #include <kscan/scan/scan.hpp>
@@ -156,6 +157,26 @@ std::vector<typename Op::value_type> host_scan(const Op& op,
     for (std::size_t i = n - 1; i-- > 0;) x[i] = op.combine(x[i], x[i + 1]);
   }
   return x;
+}
+
+/// Every registered scan parameter (scan_parameters()) set to h.
+inline ScanParameterValues every_parameter(int h) {
+  ScanParameterValues values;
+  for (const ScanParameter* parameter : scan_parameters()) values[parameter->key] = h;
+  return values;
+}
+
+/// Every registered scan by deck name, a name with a parameter once per value in `h`.
+inline std::vector<ScanOptions> registered_scans(std::initializer_list<int> h) {
+  std::vector<ScanOptions> all;
+  for (const ScanDeckName& name : scan_deck_names()) {
+    if (!name.parameter) {
+      all.push_back(*parse_scan(name.name));
+      continue;
+    }
+    for (const int value : h) all.push_back(*parse_scan(name.name, every_parameter(value)));
+  }
+  return all;
 }
 
 }  // namespace kscan::test

@@ -35,7 +35,7 @@ std::string describe(const ScanOptions& options, ScanDirection direction, std::i
 std::vector<ScanOptions> usable_scans(bool kokkos_allowed) {
   std::vector<ScanOptions> out;
   for (const auto& name : kscan::scan_names()) {
-    const ScanOptions options = *kscan::parse_scan(name, 2);
+    const ScanOptions options = *kscan::parse_scan(name, kscan::test::every_parameter(2));
     if (options.algorithm != ScanAlgorithm::kokkos || kokkos_allowed) out.push_back(options);
   }
   return out;
@@ -92,8 +92,8 @@ TYPED_TEST(ElementSources, BlockedScanBuildsWithManyWorkers) {
         Rows<TypeParam> data("test::scan::built", rows, n);
         const Buffer buffer("test::scan::built_buffer",
                             rows * kscan::workspace_elements({ScanAlgorithm::blocked, 0}, n, threads));
-        kscan::scan_detail::blocked_scan_rows(space, direction, Mat2Product{}, data, source,
-                                              threads, buffer);
+        kscan::scan_detail::batch_scan_rows<kscan::scan_detail::BlockedScan>(
+            space, direction, Mat2Product{}, data, source, threads, buffer);
         space.fence();
         expect_scanned<TypeParam>(data, source, direction,
                                   describe({ScanAlgorithm::blocked, 0}, direction, rows, n) +

@@ -20,15 +20,12 @@ using kscan::test::Mat2;
 const std::vector<std::int64_t> kLengths = {1, 2, 3, 5, 7, 8, 17, 100, 1000, 1025, 4097};
 
 std::vector<ScanOptions> all_scans() {
-  return {{ScanAlgorithm::sequential, 0},     {ScanAlgorithm::hillis_steele, 0},
-          {ScanAlgorithm::blelloch, 0},       {ScanAlgorithm::ladner_fischer, 0},
-          {ScanAlgorithm::sengupta, 0},       {ScanAlgorithm::sengupta, 1},
-          {ScanAlgorithm::sengupta, 2},       {ScanAlgorithm::sengupta, 3},
-          {ScanAlgorithm::kokkos, 0},         {ScanAlgorithm::blocked, 0}};
+  // (sengupta_a, and sengupta_b at h = 1, 2, 3)
+  return kscan::test::registered_scans({1, 2, 3});
 }
 
 std::string describe(const ScanOptions& options, ScanDirection direction, std::int64_t n) {
-  return kscan::scan_name(options) + " (h = " + std::to_string(options.sengupta_threshold) +
+  return kscan::scan_name(options) + " (h = " + std::to_string(options.parameter) +
          "), " + (direction == ScanDirection::forward ? "forward" : "reverse") +
          ", n = " + std::to_string(n);
 }
@@ -37,17 +34,17 @@ TEST(ScanNames, ParseAndNameRoundTrip) {
   const auto& names = kscan::scan_names();
   ASSERT_EQ(names.size(), 8u);
   for (const auto& name : names) {
-    const auto options = kscan::parse_scan(name, 4);
+    const auto options = kscan::parse_scan(name, kscan::test::every_parameter(4));
     ASSERT_TRUE(options.has_value()) << name;
     EXPECT_EQ(kscan::scan_name(*options), name);
   }
-  EXPECT_EQ(kscan::parse_scan("sengupta_a", 4)->sengupta_threshold, 0);
-  EXPECT_EQ(kscan::parse_scan("sengupta_b", 4)->sengupta_threshold, 4);
-  EXPECT_EQ(kscan::parse_scan("sengupta_b", 4)->algorithm, ScanAlgorithm::sengupta);
-  EXPECT_EQ(kscan::parse_scan("kokkos", 4)->algorithm, ScanAlgorithm::kokkos);
-  EXPECT_FALSE(kscan::parse_scan("bleloch", 4).has_value());
-  EXPECT_FALSE(kscan::parse_scan("", 4).has_value());
-  EXPECT_FALSE(kscan::parse_scan("sengupta_b", -1).has_value());
+  EXPECT_EQ(kscan::parse_scan("sengupta_a", {{"sengupta_threshold", 4}})->parameter, 0);
+  EXPECT_EQ(kscan::parse_scan("sengupta_b", {{"sengupta_threshold", 4}})->parameter, 4);
+  EXPECT_EQ(kscan::parse_scan("sengupta_b", {{"sengupta_threshold", 4}})->algorithm, ScanAlgorithm::sengupta);
+  EXPECT_EQ(kscan::parse_scan("kokkos", {{"sengupta_threshold", 4}})->algorithm, ScanAlgorithm::kokkos);
+  EXPECT_FALSE(kscan::parse_scan("bleloch", {{"sengupta_threshold", 4}}).has_value());
+  EXPECT_FALSE(kscan::parse_scan("").has_value());
+  EXPECT_FALSE(kscan::parse_scan("sengupta_b", {{"sengupta_threshold", -1}}).has_value());
 }
 
 TEST(ScanAccounting, ClosedForms) {
@@ -200,8 +197,8 @@ void blocked_scan_rows(const ExecSpace& space, const Op& op, const View2& data, 
   const std::int64_t per_row = kscan::workspace_elements({ScanAlgorithm::blocked, 0}, n, threads);
   Kokkos::View<typename Op::value_type*, typename ExecSpace::memory_space> buffer(
       "test::scan::blocked_buffer", rows * per_row);
-  kscan::scan_detail::blocked_scan_rows(space, direction, op, data, kscan::scan_detail::StoredRows{},
-                                        threads, buffer);
+  kscan::scan_detail::batch_scan_rows<kscan::scan_detail::BlockedScan>(
+      space, direction, op, data, kscan::scan_detail::StoredRows{}, threads, buffer);
 }
 
 // The blocked scan with many workers per row, as on a GPU, where the chunk sums are themselves

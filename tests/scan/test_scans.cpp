@@ -22,7 +22,7 @@ using kscan::test::Mat2Product;
 const std::vector<std::int64_t> kLengths = {1, 2, 3, 5, 7, 8, 17, 100, 1000, 1025, 4097};
 
 std::string describe(const ScanOptions& options, ScanDirection direction, std::int64_t n) {
-  return kscan::scan_name(options) + " (h = " + std::to_string(options.sengupta_threshold) +
+  return kscan::scan_name(options) + " (h = " + std::to_string(options.parameter) +
          "), " + (direction == ScanDirection::forward ? "forward" : "reverse") +
          ", n = " + std::to_string(n);
 }
@@ -78,16 +78,13 @@ TYPED_TEST(ScanExact, OperatorIsNonCommutative) {
   EXPECT_TRUE(op.combine(x[0], op.identity()) == x[0]);
 }
 
-TYPED_TEST(ScanExact, Sequential) { check_exact<TypeParam>({ScanAlgorithm::sequential, 0}); }
-TYPED_TEST(ScanExact, HillisSteele) { check_exact<TypeParam>({ScanAlgorithm::hillis_steele, 0}); }
-TYPED_TEST(ScanExact, Blelloch) { check_exact<TypeParam>({ScanAlgorithm::blelloch, 0}); }
-TYPED_TEST(ScanExact, LadnerFischer) { check_exact<TypeParam>({ScanAlgorithm::ladner_fischer, 0}); }
-TYPED_TEST(ScanExact, SenguptaH0) { check_exact<TypeParam>({ScanAlgorithm::sengupta, 0}); }
-TYPED_TEST(ScanExact, SenguptaH1) { check_exact<TypeParam>({ScanAlgorithm::sengupta, 1}); }
-TYPED_TEST(ScanExact, SenguptaH2) { check_exact<TypeParam>({ScanAlgorithm::sengupta, 2}); }
-TYPED_TEST(ScanExact, SenguptaH3) { check_exact<TypeParam>({ScanAlgorithm::sengupta, 3}); }
-TYPED_TEST(ScanExact, SenguptaH12) { check_exact<TypeParam>({ScanAlgorithm::sengupta, 12}); }
-TYPED_TEST(ScanExact, Blocked) { check_exact<TypeParam>({ScanAlgorithm::blocked, 0}); }
+// Every registered scan (sengupta_b also at h = 12, its top level past every length here); the
+// kokkos scan where this backend's parallel_scan keeps the operand order (ScanExact.Kokkos).
+TYPED_TEST(ScanExact, EveryRegisteredScan) {
+  for (const ScanOptions& options : kscan::test::registered_scans({1, 2, 3, 12}))
+    if (options.algorithm != ScanAlgorithm::kokkos || kscan::kokkos_scan_keeps_order<TypeParam>())
+      check_exact<TypeParam>(options);
+}
 
 TYPED_TEST(ScanExact, Kokkos) {
   const ScanOptions options{ScanAlgorithm::kokkos, 0};
@@ -117,7 +114,7 @@ TYPED_TEST(ScanExact, StridedView) {
   kscan::ScanWorkspace<Mat2, Mem> workspace;
   for (const char* name : {"hillis_steele", "blelloch", "ladner_fischer", "sengupta_a",
                            "sengupta_b", "blocked", "sequential"}) {
-    const ScanOptions options = *kscan::parse_scan(name, 3);
+    const ScanOptions options = *kscan::parse_scan(name, kscan::test::every_parameter(3));
     for (const ScanDirection direction : {ScanDirection::forward, ScanDirection::reverse}) {
       Kokkos::View<Mat2**, Kokkos::LayoutRight, Mem> table("test::scan::table", n, 3);
       auto column = Kokkos::subview(table, Kokkos::ALL, 1);
@@ -151,7 +148,7 @@ TYPED_TEST(ScanRows, EveryRowOnItsOwn) {
   const Mat2Product op;
   kscan::ScanWorkspace<Mat2, Mem> workspace;
   for (const auto& name : kscan::scan_names()) {
-    const ScanOptions options = *kscan::parse_scan(name, 2);
+    const ScanOptions options = *kscan::parse_scan(name, kscan::test::every_parameter(2));
     if (options.algorithm == ScanAlgorithm::kokkos && !kscan::kokkos_scan_keeps_order<TypeParam>())
       continue;
     for (const std::int64_t rows : {1, 3, 8}) {
@@ -194,7 +191,7 @@ TYPED_TEST(ScanFloat, AffineFloat32) {
   const kscan::test::AffineCompose<double> op64;
   kscan::ScanWorkspace<F, typename TypeParam::memory_space> workspace;
   std::vector<ScanOptions> all;
-  for (const auto& name : kscan::scan_names()) all.push_back(*kscan::parse_scan(name, 2));
+  for (const auto& name : kscan::scan_names()) all.push_back(*kscan::parse_scan(name, kscan::test::every_parameter(2)));
   for (const ScanOptions& options : all) {
     if (options.algorithm == ScanAlgorithm::kokkos && !kscan::kokkos_scan_keeps_order<TypeParam>())
       continue;

@@ -119,4 +119,17 @@ inline std::vector<ScanOptions> all_scans() {
           {ScanAlgorithm::kokkos, 0},         {ScanAlgorithm::blocked, 0}};
 }
 
+/// Every method of method_table, or only the parallel ones.
+inline std::vector<Method> all_methods() {
+  std::vector<Method> methods;
+  for (const MethodRow& row : method_table) methods.push_back(row.method);
+  return methods;
+}
+inline std::vector<Method> parallel_methods() {
+  std::vector<Method> methods;
+  for (const MethodRow& row : method_table)
+    if (is_parallel(row.method)) methods.push_back(row.method);
+  return methods;
+}
+
 }  // namespace kscan::test

@@ -44,8 +44,7 @@ void check_batch(int batch, int length) {
                                           {ScanAlgorithm::ladner_fischer, 0},
                                           {ScanAlgorithm::hillis_steele, 0},
                                           {ScanAlgorithm::sengupta, 2}};
-  for (Method method : {Method::kf, Method::rts, Method::tfs, Method::pkf, Method::prts,
-                        Method::ptfs}) {
+  for (Method method : kscan::test::all_methods()) {
     for (const ScanOptions& scan : scans) {
       if (!kscan::is_parallel(method) && scan.algorithm != ScanAlgorithm::blocked) continue;
       Batch solver({method, scan}, model, y);

@@ -11,6 +11,8 @@
 #include <kscan/solver/flop_count.hpp>
 #include <kscan/solver/operation_count.hpp>
 
+#include "solver_test_support.hpp"
+
 namespace {
 
 using kscan::Method;
@@ -19,8 +21,7 @@ using kscan::ScanOptions;
 
 constexpr int kNx = 4, kNy = 2;  // the paper's random model
 const std::vector<std::int64_t> kLengths = {1, 2, 3, 17, 1000, 4097};
-const std::vector<Method> kMethods = {Method::kf,  Method::rts,  Method::tfs,
-                                      Method::pkf, Method::prts, Method::ptfs};
+const std::vector<Method> kMethods = kscan::test::all_methods();
 
 /// The paper's scans (sengupta_b with h = 4, the deck default) plus kscan's own.
 std::vector<std::pair<std::string, ScanOptions>> scans() {
@@ -87,7 +88,7 @@ TEST(OperationCount, ClosedForms) {
 }
 
 TEST(OperationCount, MoreThreadsNeverCostMore) {
-  for (const Method method : {Method::pkf, Method::prts, Method::ptfs})
+  for (const Method method : kscan::test::parallel_methods())
     for (const auto& [name, scan] : scans()) {
       if (scan.algorithm == ScanAlgorithm::blocked || scan.algorithm == ScanAlgorithm::kokkos)
         continue;  // their schedule itself changes with the thread count
@@ -113,7 +114,7 @@ const std::vector<std::string> kPaperScans = {"hillis_steele", "blelloch", "ladn
 // "with a small number of time steps, the performance of the Hillis-Steele and Sengupta B ... is
 // the best"
 TEST(OperationCount, PaperShortSeriesFavourHillisSteeleAndSenguptaB) {
-  for (const Method method : {Method::pkf, Method::prts, Method::ptfs})
+  for (const Method method : kscan::test::parallel_methods())
     for (const std::int64_t n : {64, 1024, 4096}) {
       const double best = std::min(span_at(method, "hillis_steele", n),
                                    span_at(method, "sengupta_b", n));
@@ -129,7 +130,7 @@ TEST(OperationCount, PaperShortSeriesFavourHillisSteeleAndSenguptaB) {
 // Hillis-Steele top (2^h nodes) is wider than the machine, as h = 16 on 15000 threads.
 TEST(OperationCount, PaperLongSeriesFavourLadnerFischerAndSenguptaA) {
   const ScanOptions wide_sengupta_b{ScanAlgorithm::sengupta, 16};
-  for (const Method method : {Method::pkf, Method::prts, Method::ptfs})
+  for (const Method method : kscan::test::parallel_methods())
     for (const std::int64_t n : {std::int64_t(1) << 18, std::int64_t(1) << 20}) {
       const double hillis_steele = span_at(method, "hillis_steele", n);
       const double best = std::min(span_at(method, "ladner_fischer", n),
@@ -147,7 +148,7 @@ TEST(OperationCount, PaperLongSeriesFavourLadnerFischerAndSenguptaA) {
 // one parallel step of one combine, half the two steps per level of the tree it replaces, so
 // Sengupta B is never slower than Sengupta A.
 TEST(OperationCount, NarrowSenguptaBNeverLosesToSenguptaA) {
-  for (const Method method : {Method::pkf, Method::prts, Method::ptfs})
+  for (const Method method : kscan::test::parallel_methods())
     for (const std::int64_t n : {std::int64_t(17), std::int64_t(4096), std::int64_t(1) << 20})
       for (const int h : {1, 4, 13}) {
         const double b = count(method, {ScanAlgorithm::sengupta, h}, n, 15000).span;

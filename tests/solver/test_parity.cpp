@@ -62,7 +62,7 @@ void check_parity(int nx, int ny, int length) {
   const double tol = kscan::test::tolerance<T>(1e-2, 1e-9);
   KSCAN_SKIP_UNLESS_COMPILED(nx, ny);
   for (const auto form : kscan::forms)
-  for (Method method : {Method::pkf, Method::prts, Method::ptfs}) {
+  for (Method method : kscan::test::parallel_methods()) {
     const auto& ref = reference(nx, ny, length, kscan::sequential_counterpart(method));
     for (const auto& scan : kscan::test::all_scans()) {
       const auto& p = problem(nx, ny, length);

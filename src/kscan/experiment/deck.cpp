@@ -20,6 +20,7 @@
 #include "kscan/data/csv_measurements.hpp"
 #include "kscan/experiment/schema.hpp"
 #include "kscan/scan/scan_algorithm.hpp"
+#include "kscan/scan/scan_descriptor.hpp"
 
 namespace kscan {
 
@@ -1507,10 +1508,11 @@ Deck Parser::parse(const std::string& text) {
   // runs
   if (const auto v = read_choice_list("runs.methods")) deck.runs.methods = *v;
   if (const auto v = read_choice_list("runs.scans")) deck.runs.scans = *v;
-  if (const auto v = read_integer("runs.sengupta_threshold"))
-    deck.runs.sengupta_threshold = static_cast<int>(*v);
+  for (const ScanParameter* parameter : scan_parameters())
+    if (const auto v = read_integer(std::string("runs.") + parameter->key))
+      deck.runs.scan_parameters[parameter->key] = static_cast<int>(*v);
   for (const auto& scan : deck.runs.scans)
-    if (!parse_scan(scan, deck.runs.sengupta_threshold))
+    if (!parse_scan(scan, deck.runs.scan_parameters))
       error(where("runs.scans"), "runs.scans", "scan '" + scan + "' cannot be configured");
   if (const auto v = read_choice_list("runs.precision")) deck.runs.precision = *v;
   if (const auto v = read_choice_list("runs.form")) deck.runs.form = *v;

@@ -14,6 +14,7 @@
 #include "kscan/experiment/deck_error.hpp"
 #include "kscan/model/generators.hpp"
 #include "kscan/model/state_space_model.hpp"
+#include "kscan/scan/scan_algorithm.hpp"
 
 namespace kscan {
 
@@ -100,7 +101,7 @@ struct Deck {
   struct Runs {
     std::vector<std::string> methods;
     std::vector<std::string> scans;
-    int sengupta_threshold = 4;
+    ScanParameterValues scan_parameters;  // runs.<key> of each scan parameter the deck sets
     std::vector<std::string> precision;
     std::vector<std::string> form;  // standard | sqrt (solver/form.hpp)
     int warmup = 2;

@@ -4,6 +4,8 @@
 #include <iomanip>
 #include <sstream>
 
+#include "kscan/scan/scan_descriptor.hpp"
+
 namespace kscan {
 
 std::string PlannedDataset::member_name(std::int64_t b) const {
@@ -55,7 +57,7 @@ Plan make_plan(const Deck& deck) {
       for (const auto& scan_text : scans) {
         ScanOptions scan{};
         if (scan_text != "none") {
-          const auto parsed = parse_scan(scan_text, deck.runs.sengupta_threshold);
+          const auto parsed = parse_scan(scan_text, deck.runs.scan_parameters);
           if (!parsed) continue;  // validated
           scan = *parsed;
         }
@@ -152,8 +154,15 @@ std::string format_plan(const Deck& deck, const Plan& plan) {
     s << (i ? ", " : "") << plan.datasets[i].length;
   if (plan.datasets.empty()) s << "(from the data file)";
   s << "\nmethods     " << join(deck.runs.methods) << "\n"
-    << "scans       " << join(deck.runs.scans) << " (sengupta_b h = "
-    << deck.runs.sengupta_threshold << "; sequential methods: none)\n"
+    << "scans       " << join(deck.runs.scans) << " (";
+  for (const ScanDeckName& name : scan_deck_names())
+    if (const ScanParameter* parameter = name.parameter) {
+      const auto set = deck.runs.scan_parameters.find(parameter->key);
+      s << name.name << " " << parameter->symbol << " = "
+        << (set != deck.runs.scan_parameters.end() ? set->second : parameter->default_value)
+        << "; ";
+    }
+  s << "sequential methods: none)\n"
     << "precision   " << join(deck.runs.precision) << "\n";
   // The form line only when a deck asks for more than the standard form (the plans of older
   // decks read as before).

@@ -50,6 +50,38 @@ struct RunMetrics {
   bool finite = true;             // every estimate finite
 };
 
+/// A metric's name (its attribute on /runs/<id> and its name in analysis/registry.py) and unit.
+struct MetricName {
+  const char* name;
+  const char* unit;  // "s", "flop", "B", "1" (a ratio or a count), ...
+};
+
+/// The metric table: f(MetricName, member) for every metric of m, in the order files list
+/// them. The writer, the reader, the MPI codec and analysis/registry.py all iterate over this;
+/// a member's type says how it is stored: double (a real; NaN where a file lacks it),
+/// std::int64_t (an integer; 0 where missing), bool (an integer 0/1; true where missing), and
+/// std::optional of a real or an integer (written only when set).
+template <class Metrics, class F>
+void for_each_metric(Metrics& m, F&& f) {
+  f(MetricName{"median_seconds", "s"}, m.median_seconds);
+  f(MetricName{"min_seconds", "s"}, m.min_seconds);
+  f(MetricName{"mean_seconds", "s"}, m.mean_seconds);
+  f(MetricName{"throughput_msps", "Msample/s"}, m.throughput_msps);
+  f(MetricName{"flops", "flop"}, m.flops);
+  f(MetricName{"achieved_gflops", "Gflop/s"}, m.achieved_gflops);
+  f(MetricName{"mfu", "1"}, m.mfu);
+  f(MetricName{"flops_span", "flop"}, m.flops_span);
+  f(MetricName{"simulated_threads", "1"}, m.simulated_threads);
+  f(MetricName{"peak_memory_bytes", "B"}, m.peak_memory_bytes);
+  f(MetricName{"rmse_vs_truth", "1"}, m.rmse_vs_truth);
+  f(MetricName{"max_abs_diff_vs_reference", "1"}, m.max_abs_diff_vs_reference);
+  f(MetricName{"max_rel_diff_mean_vs_reference", "1"}, m.max_rel_diff_mean_vs_reference);
+  f(MetricName{"max_rel_diff_cov_vs_reference", "1"}, m.max_rel_diff_cov_vs_reference);
+  f(MetricName{"rel_diff_loglik_vs_reference", "1"}, m.rel_diff_loglik_vs_reference);
+  f(MetricName{"loglik", "1"}, m.loglik);
+  f(MetricName{"finite", "1"}, m.finite);
+}
+
 struct RunResult {
   RunKey key;
   std::string threads_or_device;  // "OpenMP x2", "NVIDIA H100 ..."

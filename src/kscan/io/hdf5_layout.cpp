@@ -3,8 +3,10 @@
 #include <algorithm>
 #include <array>
 #include <cmath>
+#include <cstdint>
 #include <cstring>
 #include <limits>
+#include <optional>
 #include <stdexcept>
 #include <utility>
 
@@ -127,6 +129,37 @@ void write_vector(hid_t group, const std::string& name, const std::vector<double
 
 double real_or_nan(hid_t obj, const char* name) {
   return h5::has_attribute(obj, name) ? h5::read_real_attribute(obj, name) : nan;
+}
+
+// A metric of the metric table (for_each_metric) as the attribute `name`, by its member's type.
+void write_metric(hid_t group, const char* name, double value) {
+  h5::write_real_attribute(group, name, value);
+}
+void write_metric(hid_t group, const char* name, std::int64_t value) {
+  h5::write_int_attribute(group, name, value);
+}
+void write_metric(hid_t group, const char* name, bool value) {
+  h5::write_int_attribute(group, name, value ? 1 : 0);
+}
+template <class T>
+void write_metric(hid_t group, const char* name, const std::optional<T>& value) {
+  if (value) write_metric(group, name, *value);
+}
+
+// What a file written before a metric existed reads as: NaN for a real, 0 for an integer (a
+// count), true for a flag (a check that found nothing), unset for an optional.
+void read_metric(hid_t group, const char* name, double& value) { value = real_or_nan(group, name); }
+void read_metric(hid_t group, const char* name, std::int64_t& value) {
+  value = h5::has_attribute(group, name) ? h5::read_int_attribute(group, name) : 0;
+}
+void read_metric(hid_t group, const char* name, bool& value) {
+  value = !h5::has_attribute(group, name) || h5::read_int_attribute(group, name) != 0;
+}
+void read_metric(hid_t group, const char* name, std::optional<double>& value) {
+  if (h5::has_attribute(group, name)) value = h5::read_real_attribute(group, name);
+}
+void read_metric(hid_t group, const char* name, std::optional<std::int64_t>& value) {
+  if (h5::has_attribute(group, name)) value = h5::read_int_attribute(group, name);
 }
 
 }  // namespace
@@ -401,26 +434,9 @@ void write_run(hid_t group, const RunResult& run) {
   h5::write_int_attribute(group, "repetitions",
                           static_cast<std::int64_t>(run.total_seconds.size()));
 
-  const RunMetrics& m = run.metrics;
-  h5::write_real_attribute(group, "median_seconds", m.median_seconds);
-  h5::write_real_attribute(group, "min_seconds", m.min_seconds);
-  h5::write_real_attribute(group, "mean_seconds", m.mean_seconds);
-  h5::write_real_attribute(group, "throughput_msps", m.throughput_msps);
-  h5::write_real_attribute(group, "flops", m.flops);
-  h5::write_real_attribute(group, "achieved_gflops", m.achieved_gflops);
-  if (m.mfu) h5::write_real_attribute(group, "mfu", *m.mfu);
-  if (m.flops_span) h5::write_real_attribute(group, "flops_span", *m.flops_span);
-  if (m.simulated_threads) h5::write_int_attribute(group, "simulated_threads", *m.simulated_threads);
-  h5::write_int_attribute(group, "peak_memory_bytes", m.peak_memory_bytes);
-  h5::write_real_attribute(group, "rmse_vs_truth", m.rmse_vs_truth);
-  h5::write_real_attribute(group, "max_abs_diff_vs_reference", m.max_abs_diff_vs_reference);
-  h5::write_real_attribute(group, "max_rel_diff_mean_vs_reference",
-                           m.max_rel_diff_mean_vs_reference);
-  h5::write_real_attribute(group, "max_rel_diff_cov_vs_reference",
-                           m.max_rel_diff_cov_vs_reference);
-  h5::write_real_attribute(group, "rel_diff_loglik_vs_reference", m.rel_diff_loglik_vs_reference);
-  h5::write_real_attribute(group, "loglik", m.loglik);
-  h5::write_int_attribute(group, "finite", m.finite ? 1 : 0);
+  for_each_metric(run.metrics, [&](const MetricName& metric, const auto& value) {
+    write_metric(group, metric.name, value);
+  });
 
   h5::Handle timing = h5::create_group(group, "timing");
   write_vector(timing.get(), "total_seconds", run.total_seconds);
@@ -468,26 +484,9 @@ RunResult read_run(hid_t file, const std::string& id, bool with_estimates) {
   run.key.dataset = text_or_empty(g, "dataset");
   run.threads_or_device = text_or_empty(g, "threads_or_device");
 
-  RunMetrics& m = run.metrics;
-  m.median_seconds = real_or_nan(g, "median_seconds");
-  m.min_seconds = real_or_nan(g, "min_seconds");
-  m.mean_seconds = real_or_nan(g, "mean_seconds");
-  m.throughput_msps = real_or_nan(g, "throughput_msps");
-  m.flops = real_or_nan(g, "flops");
-  m.achieved_gflops = real_or_nan(g, "achieved_gflops");
-  if (h5::has_attribute(g, "mfu")) m.mfu = h5::read_real_attribute(g, "mfu");
-  if (h5::has_attribute(g, "flops_span")) m.flops_span = h5::read_real_attribute(g, "flops_span");
-  if (h5::has_attribute(g, "simulated_threads"))
-    m.simulated_threads = h5::read_int_attribute(g, "simulated_threads");
-  m.peak_memory_bytes =
-      h5::has_attribute(g, "peak_memory_bytes") ? h5::read_int_attribute(g, "peak_memory_bytes") : 0;
-  m.rmse_vs_truth = real_or_nan(g, "rmse_vs_truth");
-  m.max_abs_diff_vs_reference = real_or_nan(g, "max_abs_diff_vs_reference");
-  m.max_rel_diff_mean_vs_reference = real_or_nan(g, "max_rel_diff_mean_vs_reference");
-  m.max_rel_diff_cov_vs_reference = real_or_nan(g, "max_rel_diff_cov_vs_reference");
-  m.rel_diff_loglik_vs_reference = real_or_nan(g, "rel_diff_loglik_vs_reference");
-  m.loglik = real_or_nan(g, "loglik");
-  m.finite = !h5::has_attribute(g, "finite") || h5::read_int_attribute(g, "finite") != 0;
+  for_each_metric(run.metrics, [&](const MetricName& metric, auto& value) {
+    read_metric(g, metric.name, value);
+  });
 
   if (h5::exists(g, "timing/total_seconds"))
     run.total_seconds = h5::read_array(g, "timing/total_seconds");

@@ -7,6 +7,7 @@
 // before its block (the earlier part); the left child receives it unchanged and the right child
 // receives parent ⊕ (reduction of the left child).
 #include "kscan/scan/prefix_combine.hpp"
+#include "kscan/scan/scan_descriptor.hpp"
 #include "kscan/scan/scan_common.hpp"
 #include "kscan/scan/tree_sweep.hpp"
 
@@ -42,5 +43,26 @@ void blelloch_scan(const ExecSpace& space, const Op& op, const Seq& x, index_t n
       "kscan::scan::blelloch::final", range(space, 0, n),
       KOKKOS_LAMBDA(index_t i) { x(i) = combine_maybe_prefix(op, i > 0, x(i), original(i)); });
 }
+
+/// Registry row (scan_registry.hpp).
+struct BlellochScan : ScanDefaults {
+  static constexpr ScanAlgorithm algorithm = ScanAlgorithm::blelloch;
+  static constexpr std::array<ScanDeckName, 1> deck_names{
+      {{"blelloch", "up-sweep, identity at the root, down-sweep, a final pass with the input"}}};
+  template <class ExecSpace, class Op, class Seq, class Buffer>
+  static void run(const ExecSpace& space, const ScanOptions&, const Op& op, const Seq& x,
+                  index_t n, int, const Buffer& buffer) {
+    blelloch_scan(space, op, x, n, buffer);
+  }
+  static void schedule(ScanSchedule& steps, const ScanOptions&, index_t n, int) {
+    tree_upsweep_steps(steps, n);
+    for (index_t d = top_stride(n); d >= 1; d /= 2) {
+      const index_t parents = tree_parents(n, d);
+      add_step(steps, parents, parents, 1, parents - 1);  // (block 0's parent is the identity)
+    }
+    add_step(steps, n, n, 1, n - 1);
+  }
+  static std::int64_t workspace(const ScanOptions&, std::int64_t n, int) { return n; }
+};
 
 }  // namespace kscan::scan_detail

@@ -27,6 +27,7 @@
 // reduced chunks store theirs during the reduction, for the rescan. Each element is built once.
 #include "kscan/scan/prefix_combine.hpp"
 #include "kscan/scan/scan_common.hpp"
+#include "kscan/scan/scan_descriptor.hpp"
 
 namespace kscan::scan_detail {
 
@@ -122,4 +123,62 @@ void blocked_scan(const ExecSpace& space, const Batch& batch, index_t n, int thr
       });
 }
 
+/// The steps of blocked_scan, level by level: the sums of a level are scanned like a sequence
+/// of their own.
+inline void blocked_steps(ScanSchedule& steps, index_t n, int threads) {
+  const index_t chunks = blocked_chunks(n, threads);
+  const auto length = [&](index_t c) {
+    return chunk_begin(c + 1, n, chunks) - chunk_begin(c, n, chunks);
+  };
+  if (chunks == 1) {
+    add_step(steps, 1, n - 1, n - 1, n - 1);
+    return;
+  }
+  // chunk 0's scan (prefix) and the reductions of chunks 1 .. chunks - 2 (general)
+  index_t first = length(0) - 1, reduction_chain = 0;
+  for (index_t c = 1; c + 1 < chunks; ++c) {
+    first += length(c) - 1;
+    reduction_chain = reduction_chain > length(c) - 1 ? reduction_chain : length(c) - 1;
+  }
+  if (first > 0) {
+    const index_t chain = length(0) - 1 > reduction_chain ? length(0) - 1 : reduction_chain;
+    steps.push_back(ScanStep{chunks - 1, first, chain, length(0) - 1, length(0) - 1,
+                             reduction_chain});
+  }
+  const index_t sums = chunks - 2;
+  const bool deeper = blocked_chunks(sums, threads) > 1;
+  const index_t here = deeper ? 1 : sums;  // the carry into the first sum, or all of them
+  add_step(steps, 1, here, here, here);
+  if (deeper) blocked_steps(steps, sums, threads);
+  index_t rescan = 0, rescan_chain = 0;
+  for (index_t c = 1; c < chunks; ++c) {
+    rescan += length(c);
+    rescan_chain = rescan_chain > length(c) ? rescan_chain : length(c);
+  }
+  add_step(steps, chunks - 1, rescan, rescan_chain, rescan);
+}
+
+/// Registry row (scan_registry.hpp): the one scan that takes batches.
+struct BlockedScan : ScanDefaults {
+  static constexpr ScanAlgorithm algorithm = ScanAlgorithm::blocked;
+  static constexpr std::array<ScanDeckName, 1> deck_names{
+      {{"blocked", "per-thread chunks: reduce, scan the partials, re-scan the chunks"}}};
+  static constexpr bool scans_batches = true;
+  template <class ExecSpace, class Batch, class Buffer>
+  static void run_batch(const ExecSpace& space, const Batch& batch, index_t n, int threads,
+                        const Buffer& buffer) {
+    blocked_scan(space, batch, n, threads, buffer);
+  }
+  template <class ExecSpace, class Op, class Seq, class Buffer>
+  static void run(const ExecSpace& space, const ScanOptions&, const Op& op, const Seq& x,
+                  index_t n, int threads, const Buffer& buffer) {
+    blocked_scan(space, UniformBatch<Op, SingleRow<Seq>>{{op}, {x}, {}, 1}, n, threads, buffer);
+  }
+  static void schedule(ScanSchedule& steps, const ScanOptions&, index_t n, int threads) {
+    blocked_steps(steps, n, threads);
+  }
+  static std::int64_t workspace(const ScanOptions&, std::int64_t n, int threads) {
+    return blocked_workspace(n, threads);
+  }
+};
 }  // namespace kscan::scan_detail

@@ -7,23 +7,9 @@
 #include <vector>
 
 #include "kscan/scan/scan_algorithm.hpp"
+#include "kscan/scan/scan_step.hpp"
 
 namespace kscan {
-
-/// One parallel step (a kernel launch) that performs combines.
-struct ScanStep {
-  std::int64_t items = 0;     // independent work items of this step (in a tree level, each
-                              // combines once; a blocked chunk of one element combines nothing)
-  std::int64_t combines = 0;  // combine calls in this step, all items together
-  std::int64_t chain = 0;     // longest run of dependent combines inside one item (1 in a tree level)
-  std::int64_t prefix_combines = 0;  // of `combines`, those with a full prefix on the left, which
-                                     // use the operator's combine_prefix (prefix_combine.hpp)
-  // The longest run of dependent combines inside one item made of prefix combines, and of
-  // general ones (a step of chains is one or the other per item; the blocked scan's first step
-  // has both: chunk 0's scan and the other chunks' reductions).
-  std::int64_t prefix_chain = 0;
-  std::int64_t general_chain = 0;
-};
 
 /// The combining steps of a scan of length n with `threads` workers (only `blocked` and `kokkos`
 /// depend on it), in execution order. Steps that only copy (Blelloch's input copy and root

@@ -6,6 +6,7 @@
 // Before level d, in(j) holds a_{max(0, j-d+1)} ⊕ … ⊕ a_j, so in(i - d) is a full prefix for
 // i < 2d.
 #include "kscan/scan/prefix_combine.hpp"
+#include "kscan/scan/scan_descriptor.hpp"
 #include "kscan/scan/scan_common.hpp"
 
 namespace kscan::scan_detail {
@@ -44,5 +45,28 @@ void hillis_steele_scan(const ExecSpace& space, const Op& op, const Seq& x, inde
         KOKKOS_LAMBDA(index_t i) { x(i) = buffer(i); });
   }
 }
+
+/// Hillis-Steele's levels, for its own row and Sengupta's top: out(i) = in(i - d) ⊕ in(i) has a
+/// full prefix on the left for d <= i < 2d.
+inline void hillis_steele_steps(ScanSchedule& steps, index_t n) {
+  for (index_t d = 1; d < n; d *= 2)
+    add_step(steps, n - d, n - d, 1, (n < 2 * d ? n : 2 * d) - d);
+}
+
+/// Registry row (scan_registry.hpp).
+struct HillisSteeleScan : ScanDefaults {
+  static constexpr ScanAlgorithm algorithm = ScanAlgorithm::hillis_steele;
+  static constexpr std::array<ScanDeckName, 1> deck_names{
+      {{"hillis_steele", "log2 T levels, T log2 T work, double-buffered"}}};
+  template <class ExecSpace, class Op, class Seq, class Buffer>
+  static void run(const ExecSpace& space, const ScanOptions&, const Op& op, const Seq& x,
+                  index_t n, int, const Buffer& buffer) {
+    hillis_steele_scan(space, op, x, n, buffer);
+  }
+  static void schedule(ScanSchedule& steps, const ScanOptions&, index_t n, int) {
+    hillis_steele_steps(steps, n);
+  }
+  static std::int64_t workspace(const ScanOptions&, std::int64_t n, int) { return n >= 2 ? n : 0; }
+};
 
 }  // namespace kscan::scan_detail

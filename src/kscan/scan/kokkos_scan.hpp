@@ -16,6 +16,7 @@
 
 #include "kscan/core/kokkos_compat.hpp"
 #include "kscan/scan/scan_common.hpp"
+#include "kscan/scan/scan_descriptor.hpp"
 
 namespace kscan {
 
@@ -119,5 +120,46 @@ bool kokkos_scan_keeps_order() {
   static const bool keeps_order = scan_detail::probe_kokkos_scan_order<ExecSpace>();
   return keeps_order;
 }
+
+namespace scan_detail {
+
+/// Registry row (scan_registry.hpp). Its schedule is nominal: Kokkos decides the real one.
+struct KokkosScan : ScanDefaults {
+  static constexpr ScanAlgorithm algorithm = ScanAlgorithm::kokkos;
+  static constexpr std::array<ScanDeckName, 1> deck_names{
+      {{"kokkos", "Kokkos::parallel_scan with the element as value type"}}};
+  /// Kokkos 3.4 performs n combines on Serial and 2n + P - 1 on OpenMP with P threads.
+  static constexpr bool count_is_exact = false;
+  template <class ExecSpace, class Op, class Seq, class Buffer>
+  static void run(const ExecSpace& space, const ScanOptions&, const Op& op, const Seq& x,
+                  index_t n, int, const Buffer&) {
+    kokkos_scan(space, op, x, n);
+  }
+  /// A two-pass scan: reduce per worker, join the worker sums, rescan. Its running sums start
+  /// from the identity, so no combine is known to have a full prefix.
+  static void schedule(ScanSchedule& steps, const ScanOptions&, index_t n, int threads) {
+    if (threads == 1) {
+      add_step(steps, 1, n, n, 0);
+      return;
+    }
+    const index_t p = threads < n ? threads : n;
+    const index_t per = (n + p - 1) / p;
+    add_step(steps, p, n, per, 0);
+    add_step(steps, 1, threads - 1, threads - 1, 0);
+    add_step(steps, p, n, per, 0);
+  }
+  template <class ExecSpace>
+  static void check(const ScanOptions&) {
+    if (!kokkos_scan_keeps_order<ExecSpace>())
+      throw ScanRefused(std::string("kscan: scan 'kokkos' refused on backend ") +
+                        ExecSpace::name() +
+                        ": Kokkos::parallel_scan on this backend does not apply join in operand "
+                        "order (earlier, later); a check with 2x2 integer matrix products gave "
+                        "wrong prefixes, so non-commutative Kalman operators would be wrong. Use "
+                        "another scan (ladner_fischer, sengupta_a, blelloch, blocked, ...).");
+  }
+};
+
+}  // namespace scan_detail
 
 }  // namespace kscan

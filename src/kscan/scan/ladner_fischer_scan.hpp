@@ -11,6 +11,7 @@
 // power of two is filled exactly once: work (n - 1) + (n - 2 - floor(log2(n - 1))) combines for
 // n >= 2, span 2 ceil(log2 n) - 1 (levels without any fill are skipped).
 #include "kscan/scan/prefix_combine.hpp"
+#include "kscan/scan/scan_descriptor.hpp"
 #include "kscan/scan/scan_common.hpp"
 #include "kscan/scan/tree_sweep.hpp"
 
@@ -32,5 +33,25 @@ void ladner_fischer_scan(const ExecSpace& space, const Op& op, const Seq& x, ind
         });
   }
 }
+
+/// Registry row (scan_registry.hpp).
+struct LadnerFischerScan : ScanDefaults {
+  static constexpr ScanAlgorithm algorithm = ScanAlgorithm::ladner_fischer;
+  static constexpr std::array<ScanDeckName, 1> deck_names{
+      {{"ladner_fischer",
+        "in place, 2 log2 T - 1 levels, no workspace (the paper's Inplace LaFi)"}}};
+  template <class ExecSpace, class Op, class Seq, class Buffer>
+  static void run(const ExecSpace& space, const ScanOptions&, const Op& op, const Seq& x,
+                  index_t n, int, const Buffer&) {
+    ladner_fischer_scan(space, op, x, n);
+  }
+  static void schedule(ScanSchedule& steps, const ScanOptions&, index_t n, int) {
+    tree_upsweep_steps(steps, n);
+    for (index_t d = top_stride(n) / 2; d >= 1; d /= 2) {
+      const index_t fills = ladner_fischer_fills(n, d);
+      add_step(steps, fills, fills, 1, fills);
+    }
+  }
+};
 
 }  // namespace kscan::scan_detail

@@ -21,39 +21,22 @@
 #include <string>
 #include <type_traits>
 
-#include "kscan/scan/blelloch_scan.hpp"
-#include "kscan/scan/blocked_scan.hpp"
 #include "kscan/scan/combine_count.hpp"
-#include "kscan/scan/hillis_steele_scan.hpp"
-#include "kscan/scan/kokkos_scan.hpp"
-#include "kscan/scan/ladner_fischer_scan.hpp"
 #include "kscan/scan/reverse_operator.hpp"
 #include "kscan/scan/scan_algorithm.hpp"
 #include "kscan/scan/scan_common.hpp"
+#include "kscan/scan/scan_registry.hpp"
 #include "kscan/scan/scan_workspace.hpp"
-#include "kscan/scan/sengupta_scan.hpp"
-#include "kscan/scan/sequential_scan.hpp"
 
 namespace kscan {
 
 namespace scan_detail {
 
-template <class ExecSpace, class Op, class Seq, class Buffer>
-void run_scan(const ExecSpace& space, const ScanOptions& options, const Op& op, const Seq& x,
-              index_t n, int threads, const Buffer& buffer) {
-  switch (options.algorithm) {
-    case ScanAlgorithm::sequential: sequential_scan(space, op, x, n); return;
-    case ScanAlgorithm::hillis_steele: hillis_steele_scan(space, op, x, n, buffer); return;
-    case ScanAlgorithm::blelloch: blelloch_scan(space, op, x, n, buffer); return;
-    case ScanAlgorithm::ladner_fischer: ladner_fischer_scan(space, op, x, n); return;
-    case ScanAlgorithm::sengupta:
-      sengupta_scan(space, op, x, n, options.sengupta_threshold, buffer);
-      return;
-    case ScanAlgorithm::kokkos: kokkos_scan(space, op, x, n); return;
-    case ScanAlgorithm::blocked:
-      blocked_scan(space, UniformBatch<Op, SingleRow<Seq>>{{op}, {x}, {}, 1}, n, threads, buffer);
-      return;
-  }
+/// Scan::check, or nothing for an unregistered algorithm.
+template <class ExecSpace>
+void check_scan(const ScanOptions& options) {
+  visit_scan(options.algorithm,
+             [&](auto scan) { decltype(scan)::template check<ExecSpace>(options); });
 }
 
 /// A row's elements in the order a reverse scan reads them.
@@ -63,26 +46,25 @@ ReversedSource<Source> back_to_front(const Source& source, index_t last) {
   return {source, last};
 }
 
-/// The blocked scan of every row of data in `direction`, each with `threads` workers, from the
+/// Scan::run_batch over every row of data in `direction`, each with `threads` workers, from the
 /// rows' own contents (Source = StoredRows) or from source(r, i), element i of row r in the row's
 /// own order.
-template <class ExecSpace, class Op, class View2, class Source, class Buffer>
-void blocked_scan_rows(const ExecSpace& space, ScanDirection direction, const Op& op,
-                       const View2& data, const Source& source, int threads,
-                       const Buffer& buffer) {
+template <class Scan, class ExecSpace, class Op, class View2, class Source, class Buffer>
+void batch_scan_rows(const ExecSpace& space, ScanDirection direction, const Op& op,
+                     const View2& data, const Source& source, int threads, const Buffer& buffer) {
   const auto rows = static_cast<index_t>(data.extent(0));
   const auto last = static_cast<index_t>(data.extent(1)) - 1;
   if (direction == ScanDirection::forward) {
-    blocked_scan(space, UniformBatch<Op, ViewRows<View2>, Source>{{op}, {data}, source, rows},
-                 last + 1, threads, buffer);
+    Scan::run_batch(space, UniformBatch<Op, ViewRows<View2>, Source>{{op}, {data}, source, rows},
+                    last + 1, threads, buffer);
     return;
   }
   const auto reversed_source = back_to_front(source, last);
-  blocked_scan(space,
-               UniformBatch<ReverseOperator<Op>, ReversedViewRows<View2>,
-                            std::decay_t<decltype(reversed_source)>>{
-                   {{op}}, {data, last}, reversed_source, rows},
-               last + 1, threads, buffer);
+  Scan::run_batch(space,
+                  UniformBatch<ReverseOperator<Op>, ReversedViewRows<View2>,
+                               std::decay_t<decltype(reversed_source)>>{
+                      {{op}}, {data, last}, reversed_source, rows},
+                  last + 1, threads, buffer);
 }
 
 }  // namespace scan_detail
@@ -90,9 +72,9 @@ void blocked_scan_rows(const ExecSpace& space, ScanDirection direction, const Op
 /// In-place inclusive scan of data(0..n-1), n = data.extent(0) (any n; n = 0 does nothing):
 ///   forward: data(k) <- a_0 ⊕ ... ⊕ a_k,   reverse: data(k) <- a_k ⊕ ... ⊕ a_{n-1},
 /// always with the earlier element on the left of ⊕. `workspace` grows when the scan needs more
-/// scratch than it holds (workspace_elements). Throws ScanRefused for `kokkos` where
-/// Kokkos::parallel_scan does not keep the operand order on ExecSpace, and std::invalid_argument
-/// for a negative Sengupta threshold.
+/// scratch than it holds (workspace_elements). Throws what the scan's row refuses (its `check`):
+/// ScanRefused for `kokkos` where Kokkos::parallel_scan does not keep the operand order on
+/// ExecSpace, std::invalid_argument for a negative Sengupta threshold.
 template <class ExecSpace, class Op, class View>
 void inclusive_scan(const ExecSpace& space, const ScanOptions& options, ScanDirection direction,
                     const Op& op, const View& data,
@@ -107,58 +89,31 @@ void inclusive_scan(const ExecSpace& space, const ScanOptions& options, ScanDire
 
   const scan_detail::index_t n = static_cast<scan_detail::index_t>(data.extent(0));
   if (n == 0) return;
-  if (options.algorithm == ScanAlgorithm::kokkos && !kokkos_scan_keeps_order<ExecSpace>()) {
-    throw ScanRefused(std::string("kscan: scan 'kokkos' refused on backend ") + ExecSpace::name() +
-                      ": Kokkos::parallel_scan on this backend does not apply join in operand "
-                      "order (earlier, later); a check with 2x2 integer matrix products gave "
-                      "wrong prefixes, so non-commutative Kalman operators would be wrong. Use "
-                      "another scan (ladner_fischer, sengupta_a, blelloch, blocked, ...).");
-  }
-  if (options.algorithm == ScanAlgorithm::sengupta && options.sengupta_threshold < 0) {
-    throw std::invalid_argument("kscan: scan 'sengupta' needs a threshold h >= 0, got " +
-                                std::to_string(options.sengupta_threshold));
-  }
+  scan_detail::check_scan<ExecSpace>(options);
   const int threads = space.concurrency();
   workspace.reserve(space, workspace_elements(options, n, threads));
   const auto& buffer = workspace.buffer();
-  if (direction == ScanDirection::forward) {
-    scan_detail::run_scan(space, options, op, data, n, threads, buffer);
-  } else {
-    scan_detail::run_scan(space, options, ReverseOperator<Op>{op},
-                          ReversedSequence<View>{data, n - 1}, n, threads, buffer);
-  }
+  scan_detail::visit_scan(options.algorithm, [&](auto scan) {
+    using Scan = decltype(scan);
+    if (direction == ScanDirection::forward)
+      Scan::run(space, options, op, data, n, threads, buffer);
+    else
+      Scan::run(space, options, ReverseOperator<Op>{op}, ReversedSequence<View>{data, n - 1}, n,
+                threads, buffer);
+  });
 }
 
 /// inclusive_scan of every row of data (data.extent(0) independent series of data.extent(1)
-/// elements each). The blocked scan runs the rows together, each with row_threads workers (a
-/// batch of at least P series is P sequential scans at a time, parallel over the series); the
-/// other algorithms scan the rows one after another, each with every worker.
+/// elements each). A scan that takes batches (the blocked scan) runs the rows together, each with
+/// row_threads workers (a batch of at least P series is P sequential scans at a time, parallel
+/// over the series); the other algorithms scan the rows one after another, each with every
+/// worker.
 template <class ExecSpace, class Op, class View2>
 void inclusive_scan_rows(
     const ExecSpace& space, const ScanOptions& options, ScanDirection direction, const Op& op,
     const View2& data,
     ScanWorkspace<typename Op::value_type, typename ExecSpace::memory_space>& workspace) {
-  static_assert(Kokkos::is_view<View2>::value && View2::rank == 2,
-                "inclusive_scan_rows: data must be a rank-2 Kokkos::View [rows, n]");
-  const auto rows = static_cast<scan_detail::index_t>(data.extent(0));
-  const auto n = static_cast<scan_detail::index_t>(data.extent(1));
-  if (rows == 0 || n == 0) return;
-  if (options.algorithm != ScanAlgorithm::blocked) {
-    for (scan_detail::index_t r = 0; r < rows; ++r)
-      inclusive_scan(space, options, direction, op, Kokkos::subview(data, r, Kokkos::ALL),
-                     workspace);
-    return;
-  }
-  const int threads = row_threads(options, rows, space.concurrency());
-  workspace.reserve(space, rows * workspace_elements(options, n, threads));
-  scan_detail::blocked_scan_rows(space, direction, op, data, scan_detail::StoredRows{}, threads,
-                                 workspace.buffer());
-}
-
-/// Whether inclusive_scan_rows from a source builds the elements inside the scan's own passes
-/// (the blocked scan) rather than storing them all before it.
-inline bool scan_fuses_elements(const ScanOptions& options) {
-  return options.algorithm == ScanAlgorithm::blocked;
+  inclusive_scan_rows(space, options, direction, op, scan_detail::StoredRows{}, data, workspace);
 }
 
 /// data(r, i) = source(r, i) for every row r and element i of data, in one kernel named `label`.
@@ -173,10 +128,11 @@ void store_elements(const std::string& label, const ExecSpace& space, const Sour
 
 /// inclusive_scan_rows of the elements source(r, i) -- element i of row r in the row's own order,
 /// r < data.extent(0), i < data.extent(1), any callable with that signature returning
-/// Op::value_type -- with the scanned values written to data. The blocked scan builds each
-/// element where it first combines it (blocked_scan.hpp); the other algorithms store them all
-/// first. Either way each element is built once and combined in the same order as by
-/// store_elements followed by inclusive_scan_rows, so the results are the same.
+/// Op::value_type, or scan_detail::StoredRows{} for data's own contents -- with the scanned values
+/// written to data. A scan that takes batches builds each element where it first combines it
+/// (blocked_scan.hpp); the other algorithms store them all first. Either way each element is
+/// built once and combined in the same order as by store_elements followed by
+/// inclusive_scan_rows, so the results are the same.
 template <class ExecSpace, class Op, class Source, class View2>
 void inclusive_scan_rows(
     const ExecSpace& space, const ScanOptions& options, ScanDirection direction, const Op& op,
@@ -184,17 +140,26 @@ void inclusive_scan_rows(
     ScanWorkspace<typename Op::value_type, typename ExecSpace::memory_space>& workspace) {
   static_assert(Kokkos::is_view<View2>::value && View2::rank == 2,
                 "inclusive_scan_rows: data must be a rank-2 Kokkos::View [rows, n]");
-  if (!scan_fuses_elements(options)) {
-    store_elements("kscan::scan::store_elements", space, source, data);
-    inclusive_scan_rows(space, options, direction, op, data, workspace);
-    return;
-  }
-  const auto rows = static_cast<scan_detail::index_t>(data.extent(0));
-  const auto n = static_cast<scan_detail::index_t>(data.extent(1));
+  using scan_detail::index_t;
+  constexpr bool stored = std::is_same<Source, scan_detail::StoredRows>::value;
+  const auto rows = static_cast<index_t>(data.extent(0));
+  const auto n = static_cast<index_t>(data.extent(1));
   if (rows == 0 || n == 0) return;
-  const int threads = row_threads(options, rows, space.concurrency());
-  workspace.reserve(space, rows * workspace_elements(options, n, threads));
-  scan_detail::blocked_scan_rows(space, direction, op, data, source, threads, workspace.buffer());
+  scan_detail::check_scan<ExecSpace>(options);
+  scan_detail::visit_scan(options.algorithm, [&](auto scan) {
+    using Scan = decltype(scan);
+    if constexpr (Scan::scans_batches) {
+      const int threads = row_threads(options, rows, space.concurrency());
+      workspace.reserve(space, rows * workspace_elements(options, n, threads));
+      scan_detail::batch_scan_rows<Scan>(space, direction, op, data, source, threads,
+                                         workspace.buffer());
+    } else {
+      if constexpr (!stored) store_elements("kscan::scan::store_elements", space, source, data);
+      for (index_t r = 0; r < rows; ++r)
+        inclusive_scan(space, options, direction, op, Kokkos::subview(data, r, Kokkos::ALL),
+                       workspace);
+    }
+  });
 }
 
 }  // namespace kscan

@@ -1,5 +1,8 @@
 #pragma once
-// Names and options of the scan algorithms (math note, "Scan algorithms").
+// Names and options of the scan algorithms (docs/kalman-scan-math.md, "Scan algorithms"). The
+// facts about each scan live in its registry row (scan_registry.hpp); these are the host-side
+// questions the deck, the plan and the reports ask of the registry.
+#include <map>
 #include <optional>
 #include <stdexcept>
 #include <string>
@@ -8,6 +11,7 @@
 
 namespace kscan {
 
+/// One enumerator per registered scan (scan_registry.hpp holds their rows).
 enum class ScanAlgorithm {
   sequential,      // one thread, T combines: the reference
   hillis_steele,   // log2 T levels, T log2 T work, double-buffered
@@ -29,13 +33,32 @@ enum class ScanDirection { forward, reverse };  // prefix a_0..a_k, or suffix a_
 
 struct ScanOptions {
   ScanAlgorithm algorithm = ScanAlgorithm::blocked;
-  int sengupta_threshold = 0;  // h: sengupta_a is h = 0, sengupta_b a configurable h > 0
+  int parameter = 0;  // the scan's own integer, where its row names one (Sengupta's threshold h)
 };
 
-/// Deck names: sequential, hillis_steele, blelloch, ladner_fischer, sengupta_a, sengupta_b,
-/// kokkos, blocked. sengupta_b takes its threshold from `sengupta_b_threshold`.
-std::optional<ScanOptions> parse_scan(std::string_view name, int sengupta_b_threshold);
+struct ScanParameter;
+struct ScanDeckName;
+
+/// Values of the scans' deck parameters by key (ScanParameter::key); a missing key takes the
+/// parameter's default.
+using ScanParameterValues = std::map<std::string, int, std::less<>>;
+
+/// The scan a deck names (scan_names()), with its parameter from `values`; nullopt for an unknown
+/// name or a parameter outside its bounds.
+std::optional<ScanOptions> parse_scan(std::string_view name,
+                                      const ScanParameterValues& values = {});
+/// The deck name of `options` (the inverse of parse_scan).
 std::string scan_name(const ScanOptions& options);
+/// Every deck name, in registry order: hillis_steele, blelloch, ladner_fischer, sengupta_a,
+/// sengupta_b, kokkos, blocked, sequential.
 const std::vector<std::string>& scan_names();
+/// Every deck name with its summary and parameter, in registry order.
+const std::vector<ScanDeckName>& scan_deck_names();
+/// The distinct deck parameters of the registered scans (each a key `runs.<key>`).
+const std::vector<const ScanParameter*>& scan_parameters();
+
+/// Whether the scan runs a batch's rows in the same launches and builds elements from a source
+/// inside its passes (the blocked scan) rather than scanning stored rows one after another.
+bool scans_batches(const ScanOptions& options);
 
 }  // namespace kscan

@@ -11,6 +11,7 @@
 // 2 log2 n - h steps; workspace n_1 + ... + n_top (+ n_top for the Hillis-Steele buffer).
 #include "kscan/scan/hillis_steele_scan.hpp"
 #include "kscan/scan/prefix_combine.hpp"
+#include "kscan/scan/scan_descriptor.hpp"
 #include "kscan/scan/scan_common.hpp"
 
 namespace kscan::scan_detail {
@@ -68,5 +69,47 @@ void sengupta_scan(const ExecSpace& space, const Op& op, const Seq& x, index_t n
     sengupta_expand_level(space, op, level(l), tree.size[l], level(l + 1));
   sengupta_expand_level(space, op, x, n, level(1));
 }
+
+/// The h of sengupta_b.
+inline constexpr ScanParameter sengupta_threshold{
+    "sengupta_threshold", "h", 4, 1, 30,
+    "The h of sengupta_b: the tree scan switches to Hillis-Steele below 2^h active nodes "
+    "(sengupta_a is h = 0)."};
+
+/// Registry row (scan_registry.hpp); ScanOptions::parameter is the threshold h.
+struct SenguptaScan : ScanDefaults {
+  static constexpr ScanAlgorithm algorithm = ScanAlgorithm::sengupta;
+  static constexpr std::array<ScanDeckName, 2> deck_names{
+      {{"sengupta_a", "tree scan down to one node (h = 0)", nullptr, 0},
+       {"sengupta_b",
+        "tree scan switching to Hillis-Steele below 2^h nodes (runs.sengupta_threshold)",
+        &sengupta_threshold}}};
+  template <class ExecSpace, class Op, class Seq, class Buffer>
+  static void run(const ExecSpace& space, const ScanOptions& options, const Op& op, const Seq& x,
+                  index_t n, int, const Buffer& buffer) {
+    sengupta_scan(space, op, x, n, options.parameter, buffer);
+  }
+  static void schedule(ScanSchedule& steps, const ScanOptions& options, index_t n, int) {
+    const SenguptaLevels tree(n, options.parameter);
+    for (int l = 0; l < tree.top; ++l) {
+      const index_t pairs = tree.size[l] / 2;
+      add_step(steps, pairs, pairs, 1, 1);
+    }
+    hillis_steele_steps(steps, tree.size[tree.top]);
+    for (int l = tree.top - 1; l >= 0; --l) {
+      const index_t evens = (tree.size[l] - 1) / 2;
+      add_step(steps, evens, evens, 1, evens);
+    }
+  }
+  static std::int64_t workspace(const ScanOptions& options, std::int64_t n, int) {
+    return SenguptaLevels(n, options.parameter).workspace_elements();
+  }
+  template <class ExecSpace>
+  static void check(const ScanOptions& options) {
+    if (options.parameter < 0)
+      throw std::invalid_argument("kscan: scan 'sengupta' needs a threshold h >= 0, got " +
+                                  std::to_string(options.parameter));
+  }
+};
 
 }  // namespace kscan::scan_detail

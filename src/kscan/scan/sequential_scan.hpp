@@ -2,6 +2,7 @@
 // Sequential inclusive scan: one work item on the execution space walks the whole sequence.
 // n - 1 combines (all with a full prefix on the left), span n - 1. The reference every parallel scan is checked against.
 #include "kscan/scan/prefix_combine.hpp"
+#include "kscan/scan/scan_descriptor.hpp"
 #include "kscan/scan/scan_common.hpp"
 
 namespace kscan::scan_detail {
@@ -18,5 +19,20 @@ void sequential_scan(const ExecSpace& space, const Op& op, const Seq& x, index_t
         }
       });
 }
+
+/// Registry row (scan_registry.hpp).
+struct SequentialScan : ScanDefaults {
+  static constexpr ScanAlgorithm algorithm = ScanAlgorithm::sequential;
+  static constexpr std::array<ScanDeckName, 1> deck_names{
+      {{"sequential", "one thread, T - 1 combines: the reference"}}};
+  template <class ExecSpace, class Op, class Seq, class Buffer>
+  static void run(const ExecSpace& space, const ScanOptions&, const Op& op, const Seq& x,
+                  index_t n, int, const Buffer&) {
+    sequential_scan(space, op, x, n);
+  }
+  static void schedule(ScanSchedule& steps, const ScanOptions&, index_t n, int) {
+    add_step(steps, 1, n - 1, n - 1, n - 1);
+  }
+};
 
 }  // namespace kscan::scan_detail

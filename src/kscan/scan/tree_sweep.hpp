@@ -7,6 +7,7 @@
 // left child, and a clipped right child shares its storage with its parent.
 #include "kscan/scan/prefix_combine.hpp"
 #include "kscan/scan/scan_common.hpp"
+#include "kscan/scan/scan_descriptor.hpp"
 
 namespace kscan::scan_detail {
 
@@ -23,6 +24,15 @@ void tree_upsweep(const ExecSpace& space, const Op& op, const Seq& x, index_t n,
       const index_t right = min_index(i + 2 * d, n) - 1;
       x(right) = combine_maybe_prefix(op, k == 0, x(left), x(right));  // block 0 is a prefix
     });
+  }
+}
+
+/// tree_upsweep's levels, for the scans built on it (the tree node of the block at 0 is a full
+/// prefix).
+inline void tree_upsweep_steps(ScanSchedule& steps, index_t n) {
+  for (index_t d = 1; d < n; d *= 2) {
+    const index_t parents = tree_parents(n, d);
+    add_step(steps, parents, parents, 1, 1);
   }
 }
 

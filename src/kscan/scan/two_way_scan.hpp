@@ -67,21 +67,26 @@ void inclusive_scan_rows_both_ways(
     ScanWorkspace<typename ForwardOp::value_type, typename ExecSpace::memory_space>& workspace) {
   static_assert(std::is_same<typename ForwardOp::value_type, typename BackwardOp::value_type>::value,
                 "inclusive_scan_rows_both_ways: the operators must combine the same elements");
-  if (options.algorithm != ScanAlgorithm::blocked) {
-    inclusive_scan_rows(space, options, ScanDirection::forward, forward_op, forward, workspace);
-    inclusive_scan_rows(space, options, ScanDirection::reverse, backward_op, backward, workspace);
-    return;
-  }
   using scan_detail::index_t;
   const auto rows = static_cast<index_t>(forward.extent(0));
   const auto n = static_cast<index_t>(forward.extent(1));
   if (rows == 0 || n == 0) return;
-  const int threads = row_threads(options, 2 * rows, space.concurrency());
-  workspace.reserve(space, 2 * rows * workspace_elements(options, n, threads));
-  scan_detail::blocked_scan(space,
-                            scan_detail::TwoWayBatch<ForwardOp, BackwardOp, View2>{
-                                {forward_op, backward_op, rows}, forward, backward, n - 1, 2 * rows},
-                            n, threads, workspace.buffer());
+  scan_detail::check_scan<ExecSpace>(options);
+  scan_detail::visit_scan(options.algorithm, [&](auto scan) {
+    using Scan = decltype(scan);
+    if constexpr (Scan::scans_batches) {
+      const int threads = row_threads(options, 2 * rows, space.concurrency());
+      workspace.reserve(space, 2 * rows * workspace_elements(options, n, threads));
+      Scan::run_batch(space,
+                      scan_detail::TwoWayBatch<ForwardOp, BackwardOp, View2>{
+                          {forward_op, backward_op, rows}, forward, backward, n - 1, 2 * rows},
+                      n, threads, workspace.buffer());
+    } else {
+      inclusive_scan_rows(space, options, ScanDirection::forward, forward_op, forward, workspace);
+      inclusive_scan_rows(space, options, ScanDirection::reverse, backward_op, backward,
+                          workspace);
+    }
+  });
 }
 
 }  // namespace kscan

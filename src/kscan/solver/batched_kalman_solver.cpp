@@ -42,11 +42,7 @@ BatchedKalmanSolver<Scalar, ExecSpace>::BatchedKalmanSolver(const SolverOptions&
       throw std::invalid_argument(std::string("kscan solver: the model's ") + name + " has " +
                                   std::to_string(stored) + " time slots; it must have 1 or one "
                                   "per measurement (" + std::to_string(length) + ")");
-  if (is_parallel(options.method) && options.scan.algorithm == ScanAlgorithm::kokkos &&
-      !kokkos_scan_keeps_order<ExecSpace>())
-    throw ScanRefused(std::string("scan 'kokkos' refused on backend ") + ExecSpace::name() +
-                      ": its parallel_scan does not keep the operand order of a non-commutative "
-                      "operator, so it would return wrong estimates; choose another scan");
+  if (is_parallel(options.method)) scan_detail::check_scan<ExecSpace>(options.scan);
   impl_->backend = dispatch_dims(nx, ny, [&](auto dims) {
     return options.form == Form::sqrt
                ? make_solver_backend<Scalar, ExecSpace, Form::sqrt>(dims, options, model, y, space)

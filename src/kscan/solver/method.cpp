@@ -3,16 +3,19 @@
 namespace kscan {
 
 const std::vector<std::string>& method_names() {
-  static const std::vector<std::string> names = {"kf", "rts", "tfs", "pkf", "prts", "ptfs"};
+  static const std::vector<std::string> names = [] {
+    std::vector<std::string> all;
+    for (const MethodRow& row : method_table) all.emplace_back(row.name);
+    return all;
+  }();
   return names;
 }
 
-std::string method_name(Method m) { return method_names()[static_cast<int>(m)]; }
+std::string method_name(Method m) { return method_row(m).name; }
 
 std::optional<Method> parse_method(std::string_view name) {
-  const auto& names = method_names();
-  for (size_t i = 0; i < names.size(); ++i)
-    if (names[i] == name) return static_cast<Method>(i);
+  for (const MethodRow& row : method_table)
+    if (name == row.name) return row.method;
   return std::nullopt;
 }
 

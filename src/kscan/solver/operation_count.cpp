@@ -151,7 +151,7 @@ OperationCount count_operations(const SolverOptions& options, int nx, int ny,
     case Method::ptfs: {
       // The backward suffixes of a_0..a_T; the blocked scan runs both scans as one, each on half
       // the workers (the elements are counted once, as their own parallel step).
-      if (options.scan.algorithm == ScanAlgorithm::blocked) {
+      if (scans_batches(options.scan)) {
         tally.parallel(n, cost.filter_element);
         tally.scans_together(options.scan, n + 1, std::max(1, scan_threads / 2),
                              cost.filter_combine, cost.filter_combine_prefix,

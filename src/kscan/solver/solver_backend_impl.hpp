@@ -50,8 +50,8 @@ class DimsSolver final : public SolverBackend<Scalar, ExecSpace> {
       forward_ = filter_elements("kscan::solver::filter_elements", batch_, length_ + 1);
       if (m == Method::ptfs) {
         backward_ = filter_elements("kscan::solver::backward_elements", batch_, length_ + 1);
-        // (the blocked scan runs both directions in one launch; the others need two lanes)
-        if (options.scan.algorithm != ScanAlgorithm::blocked) scan_lanes_ = concurrent_pair(space_);
+        // (a scan that takes batches runs both directions in one launch; the others need two lanes)
+        if (!scans_batches(options.scan)) scan_lanes_ = concurrent_pair(space_);
       }
       if (m == Method::prts)
         smooth_ = smooth_elements("kscan::solver::smooth_elements", batch_, length_);
@@ -271,7 +271,7 @@ class DimsSolver final : public SolverBackend<Scalar, ExecSpace> {
   // The blocked scan builds the filtering elements inside its passes (the elements phase is then
   // part of forward_scan); the other scans store them first.
   void run_pkf(PhaseTimer* timer, bool extract) {
-    if (scan_fuses_elements(options_.scan)) {
+    if (scans_batches(options_.scan)) {
       PhaseScope<ExecSpace> phase(timer, Phase::forward_scan, space_);
       inclusive_scan_rows(space_, options_.scan, ScanDirection::forward, filter_op{dims_},
                           filter_source(), forward_, forward_workspace_);
@@ -327,7 +327,7 @@ class DimsSolver final : public SolverBackend<Scalar, ExecSpace> {
   // forward one, so the phases still add up to the run.
   void run_ptfs(PhaseTimer* timer) {
     store_ptfs_elements(timer);
-    if (options_.scan.algorithm == ScanAlgorithm::blocked) {
+    if (scans_batches(options_.scan)) {
       PhaseScope<ExecSpace> phase(timer, Phase::forward_scan, space_);
       inclusive_scan_rows_both_ways(space_, options_.scan, filter_op{dims_}, backward_op{dims_},
                                     forward_, backward_, forward_workspace_);
