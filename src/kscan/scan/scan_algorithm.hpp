@@ -1,5 +1,5 @@
 #pragma once
-// Names and options of the scan algorithms (math note, "Scan algorithms").
+// Names and options of the scan algorithms (docs/kalman-scan-math.md, "Scan algorithms").
 #include <optional>
 #include <stdexcept>
 #include <string>
