@@ -35,8 +35,35 @@ if(NOT Kokkos_FOUND)
 endif()
 message(STATUS "kscan: Kokkos ${Kokkos_VERSION} from ${Kokkos_DIR}")
 
+# The Kokkos found (or bootstrapped) must have the devices KSCAN_KOKKOS_BACKENDS stands for:
+# Serial always (kscan instantiates its solvers for Kokkos::Serial, the reference every test
+# compares with), OpenMP for openmp, CUDA for cuda. kokkos_check is Kokkos' own CMake function
+# (KokkosConfigCommon.cmake, Kokkos 3.x and 4.x); RETURN_VALUE lets kscan say what to change.
+if(KSCAN_KOKKOS_BACKENDS STREQUAL "openmp")
+  set(_kscan_kokkos_devices Serial OpenMP)
+elseif(KSCAN_KOKKOS_BACKENDS STREQUAL "serial")
+  set(_kscan_kokkos_devices Serial)
+elseif(KSCAN_KOKKOS_BACKENDS STREQUAL "cuda")
+  set(_kscan_kokkos_devices Serial CUDA)
+else()
+  message(FATAL_ERROR "kscan: KSCAN_KOKKOS_BACKENDS must be openmp, serial or cuda, "
+                      "not '${KSCAN_KOKKOS_BACKENDS}'")
+endif()
+kokkos_check(DEVICES ${_kscan_kokkos_devices} RETURN_VALUE _kscan_kokkos_has_devices)
+string(REPLACE ";" " + " _kscan_wanted "${_kscan_kokkos_devices}")
+if(NOT _kscan_kokkos_has_devices)
+  string(REPLACE ";" " + " _kscan_provided "${Kokkos_DEVICES}")
+  message(FATAL_ERROR
+    "kscan: KSCAN_KOKKOS_BACKENDS=${KSCAN_KOKKOS_BACKENDS} needs a Kokkos with the devices "
+    "${_kscan_wanted}, but the Kokkos in ${Kokkos_DIR} has ${_kscan_provided}. Configure with "
+    "the KSCAN_KOKKOS_BACKENDS of that Kokkos (openmp: Serial + OpenMP, serial: Serial, cuda: "
+    "Serial + CUDA), or point Kokkos_ROOT at a Kokkos built with ${_kscan_wanted}.")
+endif()
+message(STATUS "kscan: Kokkos has the devices KSCAN_KOKKOS_BACKENDS=${KSCAN_KOKKOS_BACKENDS} "
+               "needs (${_kscan_wanted})")
+
 find_package(KokkosKernels REQUIRED)
-message(STATUS "kscan: KokkosKernels from ${KokkosKernels_DIR}")
+message(STATUS "kscan: KokkosKernels ${KokkosKernels_VERSION} from ${KokkosKernels_DIR}")
 
 if(KSCAN_ENABLE_APP)
   find_package(HDF5 REQUIRED COMPONENTS C)

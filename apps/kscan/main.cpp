@@ -14,10 +14,10 @@
 #include <string>
 #include <vector>
 
-#include "kscan/bench/environment.hpp"
 #include "kscan/core/dims.hpp"
 #include "kscan/experiment/deck.hpp"
 #include "kscan/experiment/plan.hpp"
+#include "kscan/experiment/run_environment.hpp"
 #include "kscan/experiment/runner.hpp"
 #include "kscan/experiment/schema.hpp"
 #include "kscan/io/hdf5_reader.hpp"

@@ -119,7 +119,8 @@ TEST(Deck, OverridesApplyBeforeValidation) {
 TEST(Deck, BadOverridesNameTheOverride) {
   const auto message = error_of("experiment: {name: o}\n", {"model.state_dim=40"});
   EXPECT_NE(message.find("--set model.state_dim=40"), std::string::npos) << message;
-  EXPECT_NE(message.find("1..32"), std::string::npos) << message;
+  EXPECT_NE(message.find("1.." + std::to_string(kscan::dimension_limit)), std::string::npos)
+      << message;
   EXPECT_NE(error_of("{}\n", {"model.stat_dim=4"}).find("did you mean 'state_dim'"),
             std::string::npos);
   EXPECT_NE(error_of("{}\n", {"runs.warmup"}).find("expected key.path=value"), std::string::npos);
@@ -162,7 +163,7 @@ TEST(Deck, TrackingModelHasFixedDimensions) {
 TEST(Deck, DimensionsUpToTheBuildsLargest) {
   const std::string largest = std::to_string(kscan::max_dimension);
   EXPECT_EQ(error_of("model: {kind: random, state_dim: " + largest + ", obs_dim: 2}\n"), "");
-  if (kscan::max_dimension < 32) {
+  if (kscan::max_dimension < kscan::dimension_limit) {
     const std::string above = std::to_string(kscan::max_dimension + 1);
     const std::string message =
         error_of("model: {kind: random, state_dim: 2, obs_dim: " + above + "}\n");

@@ -13,8 +13,8 @@
 #include <string>
 #include <vector>
 
-#include "kscan/bench/environment.hpp"
 #include "kscan/data/simulate.hpp"
+#include "kscan/experiment/run_environment.hpp"
 #include "kscan/experiment/run_result.hpp"
 #include "kscan/io/hdf5_layout.hpp"
 #include "kscan/model/state_space_model.hpp"

@@ -337,12 +337,14 @@ TEST(Hdf5Reader, ShapeAndValueErrors) {
         {"'/datasets/m/x_true' has shape [3, 3], expected [3, 2]"});
   check([&](RawFile& f) { f.valid(3); f.put("c", {1, 3}); },
         {"'/datasets/m/c' has shape [1, 3], expected [1, 2]"});
-  // Dimensions out of 1..32.
+  // Dimensions out of 1..dimension_limit.
+  constexpr hsize_t above = kscan::dimension_limit + 1;
   check([&](RawFile& f) {
-          f.put("F", {1, 33, 33});
-          f.put("H", {1, 1, 33});
+          f.put("F", {1, above, above});
+          f.put("H", {1, 1, above});
         },
-        {"state dimension nx = 33", "outside 1..32"});
+        {"state dimension nx = " + std::to_string(above),
+         "outside 1.." + std::to_string(kscan::dimension_limit)});
   check([&](RawFile& f) {
           f.put("F", {1, 0, 0});
           f.put("H", {1, 1, 0});

@@ -9,13 +9,18 @@
 
 namespace kscan {
 
+/// Largest state or observation dimension kscan handles anywhere (KSCAN_DIMENSION_LIMIT, set once
+/// in CMake): the ceiling of max_dimension, of the deck's dimensions and of an HDF5 file's.
+inline constexpr int dimension_limit = KSCAN_DIMENSION_LIMIT;
+
 /// Largest state or observation dimension the general path supports: the build's
-/// KSCAN_MAX_DIMENSION (CMake sets it on kscan::kscan), 32 unless a build lowered it.
+/// KSCAN_MAX_DIMENSION (CMake sets it on kscan::kscan), dimension_limit unless a build lowered it.
 #ifndef KSCAN_MAX_DIMENSION
-#define KSCAN_MAX_DIMENSION 32
+#define KSCAN_MAX_DIMENSION KSCAN_DIMENSION_LIMIT
 #endif
 inline constexpr int max_dimension = KSCAN_MAX_DIMENSION;
-static_assert(max_dimension >= 8 && max_dimension <= 32, "KSCAN_MAX_DIMENSION must be in 8..32");
+static_assert(max_dimension >= 8 && max_dimension <= dimension_limit,
+              "KSCAN_MAX_DIMENSION must be in 8..KSCAN_DIMENSION_LIMIT");
 
 template <int NX, int NY>
 struct FixedDims {

@@ -980,14 +980,16 @@ void Parser::read_lti(Deck& deck) {
   }
   if (failed_since(before) || !m.count("F") || !m.count("H")) return;
   const int nx = m["F"].rows, ny = m["H"].rows;
-  if (nx < 1 || nx > 32) {
+  if (nx < 1 || nx > dimension_limit) {
     error(where("model.F"), "model.F",
-          "the state dimension (rows of F) must be in 1..32, got " + std::to_string(nx));
+          "the state dimension (rows of F) must be in 1.." KSCAN_DIMENSION_LIMIT_TEXT ", got " +
+              std::to_string(nx));
     return;
   }
-  if (ny < 1 || ny > 32) {
+  if (ny < 1 || ny > dimension_limit) {
     error(where("model.H"), "model.H",
-          "the measurement dimension (rows of H) must be in 1..32, got " + std::to_string(ny));
+          "the measurement dimension (rows of H) must be in 1.." KSCAN_DIMENSION_LIMIT_TEXT
+          ", got " + std::to_string(ny));
     return;
   }
   auto shape = [&](const char* name, int rows, int cols, const char* dims) {
@@ -1299,10 +1301,11 @@ void Parser::read_file_inputs(Deck& deck) {
       deck.model.state_dim = m.nx();
       deck.model.obs_dim = m.ny();
       deck.model.time_varying = m.time_varying();
-      if (m.nx() < 1 || m.nx() > 32 || m.ny() < 1 || m.ny() > 32)
+      if (m.nx() < 1 || m.nx() > dimension_limit || m.ny() < 1 || m.ny() > dimension_limit)
         error(where("model.file"), "model.file",
               "the model in '" + deck.model.file + "' has nx = " + std::to_string(m.nx()) +
-                  ", ny = " + std::to_string(m.ny()) + "; both must be in 1..32");
+                  ", ny = " + std::to_string(m.ny()) +
+                  "; both must be in 1.." KSCAN_DIMENSION_LIMIT_TEXT);
       else
         check_model_covariances(deck, m);
     } catch (const std::exception& e) {
@@ -1552,13 +1555,14 @@ Deck Parser::parse(const std::string& text) {
   // 4. Files: inputs exist (and are read when a reader is given); the output can be written.
   read_file_inputs(deck);
   refuse_singular_r_for_standard_tfs(deck);
-  // The deck format allows dimensions up to 32; a build may hold fewer (KSCAN_MAX_DIMENSION), or
-  // only its fixed sizes (KSCAN_GENERAL_PATH=OFF).
+  // The deck format allows dimensions up to dimension_limit; a build may hold fewer
+  // (KSCAN_MAX_DIMENSION), or only its fixed sizes (KSCAN_GENERAL_PATH=OFF).
   const int nx = deck.model.state_dim, ny = deck.model.obs_dim;
   std::string unbuilt;
   if (nx > max_dimension || ny > max_dimension)
     unbuilt = "this kscan was built for dimensions up to " + std::to_string(max_dimension) +
-              " (KSCAN_MAX_DIMENSION); configure with -DKSCAN_MAX_DIMENSION=32 for larger ones";
+              " (KSCAN_MAX_DIMENSION); configure with -DKSCAN_MAX_DIMENSION="
+              KSCAN_DIMENSION_LIMIT_TEXT " for larger ones";
   else if (nx > 0 && ny > 0 && !dims_compiled(nx, ny))
     unbuilt = "this kscan holds solvers only for " + compiled_dims_text() +
               " (built with KSCAN_GENERAL_PATH=OFF); configure with -DKSCAN_GENERAL_PATH=ON";

@@ -14,10 +14,10 @@
 #include <stdexcept>
 #include <type_traits>
 
-#include "kscan/bench/environment.hpp"
 #include "kscan/data/simulate.hpp"
 #include "kscan/experiment/device_peaks.hpp"
 #include "kscan/experiment/diffuse_split.hpp"
+#include "kscan/experiment/run_environment.hpp"
 #include "kscan/solver/batched_kalman_solver.hpp"
 #include "kscan/solver/kalman_solver.hpp"
 #include "kscan/solver/operation_count.hpp"

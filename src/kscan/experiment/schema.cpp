@@ -4,6 +4,7 @@
 #include <cmath>
 #include <sstream>
 
+#include "kscan/core/dims.hpp"
 #include "kscan/scan/scan_algorithm.hpp"
 #include "kscan/scan/scan_descriptor.hpp"
 #include "kscan/solver/form.hpp"
@@ -102,7 +103,7 @@ std::vector<DeckKey> build_schema() {
     DeckKey key = make_key("model.state_dim", DeckType::integer, "4");
     key.when = random;
     key.min = 1;
-    key.max = 32;
+    key.max = dimension_limit;
     key.description = "State dimension nx.";
     add(key);
   }
@@ -110,7 +111,7 @@ std::vector<DeckKey> build_schema() {
     DeckKey key = make_key("model.obs_dim", DeckType::integer, "2");
     key.when = random;
     key.min = 1;
-    key.max = 32;
+    key.max = dimension_limit;
     key.description = "Measurement dimension ny.";
     add(key);
   }
@@ -169,11 +170,13 @@ std::vector<DeckKey> build_schema() {
     const char* description;
   };
   const LtiField lti_fields[] = {
-      {"F", DeckType::matrix, true, "Transition matrix, nx x nx; nx (1..32) is read from it."},
+      {"F", DeckType::matrix, true,
+       "Transition matrix, nx x nx; nx (1.." KSCAN_DIMENSION_LIMIT_TEXT ") is read from it."},
       {"c", DeckType::vector, false, "Transition offset, nx entries."},
       {"Q", DeckType::matrix, true,
        "Process noise covariance, nx x nx, symmetric positive semi-definite."},
-      {"H", DeckType::matrix, true, "Observation matrix, ny x nx; ny (1..32) is read from it."},
+      {"H", DeckType::matrix, true,
+       "Observation matrix, ny x nx; ny (1.." KSCAN_DIMENSION_LIMIT_TEXT ") is read from it."},
       {"d", DeckType::vector, false, "Observation offset, ny entries."},
       {"R", DeckType::matrix, true,
        "Measurement noise covariance, ny x ny, symmetric positive definite."},
@@ -616,7 +619,8 @@ std::string deck_reference_markdown() {
         "required; a key that only applies to some model kind or data source (the \"only when\" "
         "column) is an error elsewhere. Unknown keys are errors, with a \"did you mean\" hint.\n\n"
      << "Errors name the file, line and column, the key path and what was expected, e.g.\n\n"
-     << "    inputs/bad.yaml:7:14: model.state_dim: expected an integer in 1..32, got '40'\n\n"
+     << "    inputs/bad.yaml:7:14: model.state_dim: expected an integer in "
+        "1.." KSCAN_DIMENSION_LIMIT_TEXT ", got '40'\n\n"
      << "`kscan run` and `kscan validate` accept `--set key.path=value` (repeatable): the value "
         "is parsed as YAML and replaces (or adds) that key before validation, e.g. `--set "
         "data.lengths=[256,512]` or `--set runs.precision=[float64]`. The resolved deck, every "

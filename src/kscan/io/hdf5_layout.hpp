@@ -45,8 +45,9 @@
 #include <string>
 #include <vector>
 
-#include "kscan/bench/environment.hpp"
+#include "kscan/core/dims.hpp"
 #include "kscan/data/simulate.hpp"
+#include "kscan/experiment/run_environment.hpp"
 #include "kscan/experiment/run_result.hpp"
 #include "kscan/io/hdf5_handles.hpp"
 #include "kscan/io/summary.hpp"
@@ -75,7 +76,7 @@ struct StoredDataset {
 
 namespace layout {
 
-inline constexpr int max_dim = 32;  // nx and ny a file may hold: 1..32
+inline constexpr int max_dim = dimension_limit;  // nx and ny a file may hold: 1..max_dim
 
 /// "[1024, 2]", as messages about array shapes write them.
 std::string shape_text(const std::vector<hsize_t>& dims);

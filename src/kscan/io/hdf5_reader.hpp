@@ -3,7 +3,7 @@
 // series (decks with `model.kind: file` / `data.source: file`), the root attributes, and the runs
 // (for --resume, the summary and tests). Files are opened read-only; every failure is an
 // IoError naming the file and what is wrong (missing file, not HDF5, missing group or array,
-// wrong rank or shape, nx or ny outside 1..32, non-finite values).
+// wrong rank or shape, nx or ny outside 1..dimension_limit, non-finite values).
 #include <string>
 #include <vector>
 
@@ -19,7 +19,7 @@ StoredDataset read_dataset(const std::string& path, const std::string& name,
                            bool require_measurements = true);
 
 /// Reads measurements from any HDF5 dataset: floating-point, shape [T, ny] or [T] (ny = 1),
-/// T >= 1, ny in 1..32, NaN = missing (inf is refused). IoError for a missing path, a group, a
+/// T >= 1, ny in 1..dimension_limit, NaN = missing (inf is refused). IoError for a missing path, a group, a
 /// wrong rank or size, and a non-float type (integers cannot mark a missing value).
 HostSeries read_measurement_array(const std::string& path, const std::string& dataset_path);
 

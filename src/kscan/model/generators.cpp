@@ -4,6 +4,7 @@
 #include <stdexcept>
 #include <string>
 
+#include "kscan/core/dims.hpp"
 #include "kscan/data/random_stream.hpp"
 
 namespace kscan {
@@ -59,8 +60,10 @@ void require(bool ok, const std::string& what) {
 }  // namespace
 
 HostModel make_random_model(const RandomModelOptions& o) {
-  require(o.nx >= 1 && o.nx <= 32, "random model: state_dim must be in 1..32");
-  require(o.ny >= 1 && o.ny <= 32, "random model: obs_dim must be in 1..32");
+  require(o.nx >= 1 && o.nx <= dimension_limit,
+          "random model: state_dim must be in 1.." KSCAN_DIMENSION_LIMIT_TEXT);
+  require(o.ny >= 1 && o.ny <= dimension_limit,
+          "random model: obs_dim must be in 1.." KSCAN_DIMENSION_LIMIT_TEXT);
   require(o.length >= 1, "random model: length must be >= 1");
   require(o.ridge > 0.0, "random model: ridge must be > 0");
   const int stored = o.time_varying ? o.length : 1;
@@ -105,8 +108,10 @@ HostModel make_tracking_model(const TrackingModelOptions& o) {
 }
 
 HostModel make_lti_model(const LtiModelMatrices& u) {
-  require(u.nx >= 1 && u.nx <= 32, "lti model: state_dim must be in 1..32");
-  require(u.ny >= 1 && u.ny <= 32, "lti model: obs_dim must be in 1..32");
+  require(u.nx >= 1 && u.nx <= dimension_limit,
+          "lti model: state_dim must be in 1.." KSCAN_DIMENSION_LIMIT_TEXT);
+  require(u.ny >= 1 && u.ny <= dimension_limit,
+          "lti model: obs_dim must be in 1.." KSCAN_DIMENSION_LIMIT_TEXT);
   const auto nx = static_cast<size_t>(u.nx), ny = static_cast<size_t>(u.ny);
   const ModelSlots& slots = u.slots;
   auto check = [](const std::vector<double>& v, size_t n, const char* name, bool optional) {

@@ -1,5 +1,5 @@
 #pragma once
-// A linear-Gaussian state-space model (math note, "Storage convention"):
+// A linear-Gaussian state-space model (docs/kalman-scan-math.md, "Storage convention"):
 //   x_{i+1} = F[i] x_i + c[i] + q,    q ~ N(0, Q[i])        i = 0..T-1,  x_0 ~ N(m0, P0)
 //   y[i]    = H[i] x_{i+1} + d[i] + r, r ~ N(0, R[i])
 // Each array stores 1 slot (time-invariant) or T slots, independently of the others: a model

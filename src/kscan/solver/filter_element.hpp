@@ -1,5 +1,6 @@
 #pragma once
-// Filtering elements and their associative operator (math note, "Filtering elements (PKF)").
+// Filtering elements and their associative operator (docs/kalman-scan-math.md,
+// "Filtering elements (PKF)").
 // The inclusive prefix a_0 ⊗ … ⊗ a_k carries (b, C) = (m_k, P_k); the suffix a_{k+1} ⊗ … ⊗ a_T
 // carries (η, J), the information-form likelihood of y_{k+1..T} given x_k (used by PTFS).
 #include <type_traits>

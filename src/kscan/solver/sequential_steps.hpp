@@ -1,8 +1,8 @@
 #pragma once
-// The steps of the sequential references (math note, "Sequential references"): Kalman predict and
-// update with the innovation log-likelihood, the RTS backward step, and the backward information
-// filter step of the two-filter smoother. The parallel methods reuse the innovation for their
-// log-likelihood.
+// The steps of the sequential references (docs/kalman-scan-math.md, "Sequential references"):
+// Kalman predict and update with the innovation log-likelihood, the RTS backward step, and the
+// backward information filter step of the two-filter smoother. The parallel methods reuse the
+// innovation for their log-likelihood.
 #include "kscan/core/small_matrix.hpp"
 #include "kscan/solver/observation.hpp"
 #include "kscan/solver/prediction.hpp"

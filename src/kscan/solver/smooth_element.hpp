@@ -1,6 +1,6 @@
 #pragma once
-// Smoothing elements and their operator (math note, "Smoothing elements (PRTS)"), and the
-// two-filter combination shared by TFS and PTFS.
+// Smoothing elements and their operator (docs/kalman-scan-math.md, "Smoothing elements (PRTS)"),
+// and the two-filter combination shared by TFS and PTFS.
 #include "kscan/core/small_matrix.hpp"
 #include "kscan/solver/observation.hpp"
 #include "kscan/solver/prediction.hpp"

@@ -1,4 +1,4 @@
-#include "kscan/bench/environment.hpp"
+#include "kscan/experiment/run_environment.hpp"
 
 #include <hdf5.h>
 #include <unistd.h>
