@@ -10,6 +10,7 @@
 
 #include "kscan/core/dims.hpp"
 #include "kscan/experiment/deck.hpp"
+#include "kscan/experiment/scalar_text.hpp"
 #include "kscan/experiment/schema.hpp"
 
 #ifndef KSCAN_SOURCE_DIR

@@ -157,7 +157,4 @@ LoadedDataset to_loaded_dataset(const CsvMeasurements& table);
 /// `text` as a dataset name: '/' and white space become '_'; "" or only dots: "data".
 std::string sanitized_dataset_name(const std::string& text);
 
-/// A length written 16 or "2^4": its value, or nullopt when the text is neither.
-std::optional<std::int64_t> parse_length_text(const std::string& text);
-
 }  // namespace kscan
