@@ -9,9 +9,6 @@
 #include <cstring>
 #include <filesystem>
 #include <fstream>
-#include <functional>
-#include <limits>
-#include <set>
 #include <sstream>
 #include <utility>
 
@@ -19,6 +16,7 @@
 #include "kscan/data/csv_measurements.hpp"
 #include "kscan/experiment/scalar_text.hpp"
 #include "kscan/experiment/schema.hpp"
+#include "kscan/experiment/yaml_reader.hpp"
 #include "kscan/scan/scan_algorithm.hpp"
 
 namespace kscan {
@@ -26,59 +24,13 @@ namespace kscan {
 namespace fs = std::filesystem;
 
 DeckLocation Deck::location_of(const std::string& path) const {
-  for (std::string p = path;;) {
-    const auto it = locations.find(p);
-    if (it != locations.end()) return it->second;
-    const auto dot = p.rfind('.');
-    if (dot == std::string::npos) break;
-    p = p.substr(0, dot);
-  }
+  if (const auto it = find_key_or_parent(locations, path); it != locations.end()) return it->second;
   DeckLocation where;
   where.file = source;
   return where;
 }
 
-// ---------------------------------------------------------------------------------------------
-// Scalars
-
 namespace {
-
-std::string describe(const YAML::Node& node) {
-  switch (node.Type()) {
-    case YAML::NodeType::Null: return "nothing";
-    case YAML::NodeType::Sequence: return "a list";
-    case YAML::NodeType::Map: return "a mapping";
-    case YAML::NodeType::Scalar: return "'" + node.Scalar() + "'";
-    default: return "an undefined value";
-  }
-}
-
-std::string quoted_list(const std::vector<std::string>& words) {
-  std::string out;
-  for (std::size_t i = 0; i < words.size(); ++i) out += (i ? ", " : "") + words[i];
-  return out;
-}
-
-/// What the values of a choice key are called in messages.
-std::string noun_of(const std::string& path) {
-  static const std::map<std::string, std::string> nouns = {
-      {"model.kind", "model kind"},        {"data.source", "data source"},
-      {"data.format", "data format"},
-      {"runs.methods", "method"},          {"runs.scans", "scan"},
-      {"runs.precision", "precision"},     {"runs.reference", "reference method"},
-      {"runs.form", "form"},               {"runs.distributed", "distribution"},
-      {"output.estimates", "estimates policy"}, {"output.summary", "summary format"},
-      {"output.diagnostics", "diagnostic"}};
-  const auto it = nouns.find(path);
-  return it == nouns.end() ? "value" : it->second;
-}
-
-std::string range_text(const DeckKey& key) {
-  const std::string allowed = deck_allowed_text(key);
-  if (allowed.empty()) return "";
-  if (allowed.find("..") != std::string::npos) return " in " + allowed;
-  return " " + allowed;
-}
 
 bool has_hdf5_signature(const std::string& path) {
   static const unsigned char signature[8] = {0x89, 'H', 'D', 'F', '\r', '\n', 0x1a, '\n'};
@@ -103,142 +55,16 @@ bool has_hdf5_signature(const std::string& path) {
 
 namespace {
 
-struct Entry {
-  YAML::Node node;
-  DeckLocation key_where;
-  DeckLocation value_where;
-};
-
-class Parser {
+/// The deck's keys, read by the YAML reader, bound to the fields of a Deck; the checks between
+/// keys that the key table cannot express (which keys another key's value excludes or needs).
+class Parser : public YamlReader {
  public:
   Parser(std::string source, std::string base_dir, const DeckOptions& options)
-      : source_(std::move(source)), base_dir_(std::move(base_dir)), options_(options) {}
+      : YamlReader(std::move(source)), base_dir_(std::move(base_dir)), options_(options) {}
 
   Deck parse(const std::string& text);
 
  private:
-  // --- issues and locations
-  DeckLocation file_location(int line = 1, int column = 1) const {
-    DeckLocation w;
-    w.file = source_;
-    w.line = line;
-    w.column = column;
-    return w;
-  }
-  DeckLocation at(const YAML::Mark& mark) const {
-    if (mark.is_null()) return file_location(0, 0);
-    return file_location(mark.line + 1, mark.column + 1);
-  }
-  /// The --set that produced `path` (or one of its parents), if any.
-  const std::string* override_of(const std::string& path) const {
-    for (std::string p = path;;) {
-      const auto it = overrides_.find(p);
-      if (it != overrides_.end()) return &it->second;
-      const auto dot = p.rfind('.');
-      if (dot == std::string::npos) return nullptr;
-      p = p.substr(0, dot);
-    }
-  }
-  DeckLocation node_location(const std::string& path, const YAML::Node& node) const {
-    if (const auto* text = override_of(path)) {
-      DeckLocation w;
-      w.file = "--set";
-      w.override = *text;
-      return w;
-    }
-    return at(node.Mark());
-  }
-  /// Where to report a problem with `path`: its value, its key, or the nearest given parent.
-  DeckLocation where(const std::string& path) const {
-    for (std::string p = path;;) {
-      const auto it = entries_.find(p);
-      if (it != entries_.end()) return it->second.value_where;
-      const auto dot = p.rfind('.');
-      if (dot == std::string::npos) break;
-      p = p.substr(0, dot);
-    }
-    return file_location();
-  }
-  DeckLocation key_where(const std::string& path) const {
-    for (std::string p = path;;) {
-      const auto it = entries_.find(p);
-      if (it != entries_.end()) return it->second.key_where;
-      const auto dot = p.rfind('.');
-      if (dot == std::string::npos) break;
-      p = p.substr(0, dot);
-    }
-    return file_location();
-  }
-  void error(const DeckLocation& w, const std::string& path, std::string message) {
-    issues_.push_back(DeckIssue{w, path, std::move(message)});
-  }
-  bool failed_since(std::size_t count) const { return issues_.size() > count; }
-
-  // --- the document
-  void apply_override(YAML::Node& root, const std::string& assignment);
-  void collect(const YAML::Node& map, const std::string& prefix);
-
-  // --- typed values
-  struct Value {
-    YAML::Node node;
-    bool given = false;
-    std::string path;
-  };
-  std::optional<Value> fetch(const std::string& path);
-  bool condition_known(const DeckCondition& c) const { return choices_.count(c.key) > 0; }
-  bool condition_holds(const DeckCondition& c) const {
-    const auto it = choices_.find(c.key);
-    return it != choices_.end() &&
-           std::find(c.values.begin(), c.values.end(), it->second) != c.values.end();
-  }
-  DeckLocation value_location(const Value& v) const {
-    return v.given ? node_location(v.path, v.node) : where(v.path);
-  }
-
-  std::optional<std::int64_t> to_integer(const Value& v, const DeckKey& key);
-  std::optional<double> to_number(const Value& v, const DeckKey& key);
-  std::optional<std::int64_t> to_length(const Value& v, const YAML::Node& node,
-                                        const DeckKey& key);
-  std::optional<std::string> to_scalar_text(const Value& v, const char* expected);
-
-  std::optional<std::int64_t> read_integer(const std::string& path);
-  std::optional<double> read_number(const std::string& path);
-  std::optional<bool> read_bool(const std::string& path);
-  std::optional<std::string> read_string(const std::string& path);
-  std::optional<std::string> read_choice(const std::string& path);
-  std::optional<std::vector<std::string>> read_choice_list(const std::string& path);
-  std::optional<std::vector<std::string>> read_string_list(const std::string& path);
-  /// What a list of names is called in the messages of read_name_list.
-  struct NameListText {
-    std::string noun;      // "method", "name": in "duplicate <noun> 'x'"
-    std::string expected;  // what the whole value should be
-    std::string empty;     // the message for an empty list
-    bool allow_empty = false;
-  };
-  /// A list of distinct names (a single one stands for a list of one), resolved as given;
-  /// `check` reports an item that is not an acceptable name and returns false.
-  std::optional<std::vector<std::string>> read_name_list(
-      const Value& v, const NameListText& text,
-      const std::function<bool(const YAML::Node&, const DeckLocation&)>& check);
-  std::optional<std::vector<std::int64_t>> read_lengths(const std::string& path);
-  struct Dense {
-    int rows = 0, cols = 0;
-    int slots = 1;  // time steps given (each rows x cols)
-    std::vector<double> values;
-    YAML::Node node;
-    std::string path;
-  };
-  /// A vector or matrix key; with `per_step`, also a list of them, one per time step.
-  std::optional<Dense> read_dense(const std::string& path, bool per_step = false);
-  std::optional<Dense> parse_dense(const std::string& path, const YAML::Node& node, bool matrix,
-                                   const DeckLocation& where_given, YAML::Node& resolved);
-
-  void resolve(const std::string& path, const YAML::Node& value);
-  static YAML::Node flow(YAML::Node node) {
-    node.SetStyle(YAML::EmitterStyle::Flow);
-    return node;
-  }
-
   // --- semantic checks
   std::string resolve_input_path(const std::string& written) const;
   bool check_input_file(const std::string& path_key, const std::string& resolved,
@@ -249,7 +75,7 @@ class Parser {
   /// Whether model.initial describes a state: a1, P1 or diffuse components given. (A resolved
   /// deck spells out `diffuse: false`, which alone is the default and leaves m0, P0 in charge.)
   bool initial_given() const {
-    for (const auto& [path, entry] : entries_) {
+    for (const auto& [path, entry] : entries()) {
       if (path.rfind("model.initial.", 0) != 0 || entry.node.IsNull()) continue;
       if (path != "model.initial.diffuse") return true;
       if (entry.node.IsScalar() && entry.node.Scalar() == "true") return true;
@@ -268,527 +94,11 @@ class Parser {
   void refuse_singular_r_for_standard_tfs(const Deck& deck);
   void read_csv_series(Deck& deck);
 
-  std::string source_;
   std::string base_dir_;
   const DeckOptions& options_;
-  std::vector<DeckIssue> issues_;
-  std::map<std::string, std::string> overrides_;  // path -> "path=value"
-  std::map<std::string, Entry> entries_;           // every given key, by path
-  std::map<std::string, std::string> choices_;     // resolved model.kind, data.source
   CsvOptions csv_options_;                         // data.time_column and data.columns as given
   std::string singular_r_;  // where the model's R is singular ("model.R (step 3)"), if it is
-  YAML::Node resolved_ = YAML::Node(YAML::NodeType::Map);
 };
-
-void Parser::apply_override(YAML::Node& root, const std::string& assignment) {
-  DeckLocation w;
-  w.file = "--set";
-  w.override = assignment;
-  const auto eq = assignment.find('=');
-  if (eq == std::string::npos || eq == 0) {
-    error(w, "", "expected key.path=value");
-    return;
-  }
-  const std::string path = trim(assignment.substr(0, eq));
-  const std::string text = assignment.substr(eq + 1);
-  std::vector<std::string> segments;
-  for (std::size_t start = 0;;) {
-    const auto dot = path.find('.', start);
-    segments.push_back(path.substr(start, dot == std::string::npos ? dot : dot - start));
-    if (dot == std::string::npos) break;
-    start = dot + 1;
-  }
-  for (const auto& s : segments)
-    if (s.empty()) {
-      error(w, path, "empty component in the key path");
-      return;
-    }
-  YAML::Node value;
-  try {
-    value = YAML::Load(text);
-  } catch (const YAML::Exception& e) {
-    error(w, path, "the value is not valid YAML: " + e.msg);
-    return;
-  }
-  YAML::Node current = root;
-  std::string walked;
-  for (std::size_t i = 0; i + 1 < segments.size(); ++i) {
-    walked += (i ? "." : "") + segments[i];
-    YAML::Node child = current[segments[i]];
-    if (!child.IsDefined() || child.IsNull()) {
-      current[segments[i]] = YAML::Node(YAML::NodeType::Map);
-      child.reset(current[segments[i]]);
-    } else if (!child.IsMap()) {
-      error(w, path, "cannot set a key inside " + walked + ", which is " + describe(child) +
-                         ", not a mapping");
-      return;
-    }
-    current.reset(child);
-  }
-  current[segments.back()] = value;
-  overrides_[path] = path + "=" + text;
-}
-
-void Parser::collect(const YAML::Node& map, const std::string& prefix) {
-  std::map<std::string, DeckLocation> seen;
-  const auto children = deck_children(prefix);
-  for (auto it = map.begin(); it != map.end(); ++it) {
-    const YAML::Node key = it->first;  // copies: the iterator hands out a temporary pair
-    const YAML::Node value = it->second;
-    if (!key.IsScalar()) {
-      error(at(key.Mark()), prefix, "keys must be plain names, got " + describe(key));
-      continue;
-    }
-    const std::string name = key.Scalar();
-    const std::string path = prefix.empty() ? name : prefix + "." + name;
-    const DeckLocation kw = node_location(path, key);
-    if (const auto first = seen.find(name); first != seen.end()) {
-      error(kw, path, "duplicate key '" + name + "' (first given at " + first->second.format() +
-                          ")");
-      continue;
-    }
-    seen[name] = kw;
-    const DeckKey* spec = find_deck_key(path);
-    if (!spec || std::find(children.begin(), children.end(), name) == children.end()) {
-      std::string message = "unknown key '" + name + "'" +
-                            (prefix.empty() ? std::string() : " in " + prefix);
-      std::string elsewhere;
-      for (const auto& k : deck_schema()) {
-        const auto dot = k.path.rfind('.');
-        if (k.type != DeckType::section && dot != std::string::npos &&
-            k.path.substr(dot + 1) == name && k.path != path &&
-            k.path.find('.') == dot) {
-          elsewhere = k.path;
-          break;
-        }
-      }
-      if (const auto best = closest_match(name, children))
-        message += " (did you mean '" + *best + "'?)";
-      else if (!elsewhere.empty())
-        message += " (did you mean '" + elsewhere + "'?)";
-      else if (!children.empty())
-        message += "; expected one of: " + quoted_list(children);
-      error(kw, path, message);
-      continue;
-    }
-    Entry entry;
-    entry.node = value;
-    entry.key_where = kw;
-    entry.value_where = value.IsNull() ? kw : node_location(path, value);
-    if (value.Mark().is_null() && !override_of(path)) entry.value_where = kw;
-    entries_[path] = entry;
-    if (spec->type == DeckType::section) {
-      if (value.IsMap())
-        collect(value, path);
-      else if (!value.IsNull())
-        error(entry.value_where, path,
-              "expected a mapping of keys (" + quoted_list(deck_children(path)) + "), got " +
-                  describe(value));
-    } else if (spec->type == DeckType::lengths && value.IsMap()) {
-      collect(value, path);
-    }
-  }
-}
-
-std::optional<Parser::Value> Parser::fetch(const std::string& path) {
-  const DeckKey* spec = find_deck_key(path);
-  const auto it = entries_.find(path);
-  const bool given = it != entries_.end() && !it->second.node.IsNull();
-  if (spec->when) {
-    if (!condition_known(*spec->when)) return std::nullopt;  // its condition failed already
-    if (!condition_holds(*spec->when)) {
-      if (given)
-        error(it->second.key_where, path,
-              "only used when " + spec->when->key + " is " + quoted_list(spec->when->values) +
-                  " (here " + spec->when->key + " is " + choices_.at(spec->when->key) + ")");
-      return std::nullopt;
-    }
-  }
-  if (given) return Value{it->second.node, true, path};
-  if (!spec->default_yaml.empty()) return Value{YAML::Load(spec->default_yaml), false, path};
-  if (spec->required) {
-    const auto dot = path.rfind('.');
-    const std::string parent = dot == std::string::npos ? "" : path.substr(0, dot);
-    std::string message = "missing required key '" + path.substr(dot + 1) + "'";
-    if (spec->when) message += " (" + spec->when->key + " is " + choices_.at(spec->when->key) + ")";
-    error(parent.empty() ? file_location() : key_where(parent), path, message);
-  }
-  return std::nullopt;
-}
-
-void Parser::resolve(const std::string& path, const YAML::Node& value) {
-  YAML::Node current = resolved_;
-  for (std::size_t start = 0;;) {
-    const auto dot = path.find('.', start);
-    const std::string segment = path.substr(start, dot == std::string::npos ? dot : dot - start);
-    if (dot == std::string::npos) {
-      current[segment] = value;
-      return;
-    }
-    if (!current[segment].IsDefined() || !current[segment].IsMap())
-      current[segment] = YAML::Node(YAML::NodeType::Map);
-    YAML::Node next = current[segment];
-    current.reset(next);
-    start = dot + 1;
-  }
-}
-
-std::optional<std::string> Parser::to_scalar_text(const Value& v, const char* expected) {
-  if (!v.node.IsScalar()) {
-    error(value_location(v), v.path, std::string("expected ") + expected + ", got " +
-                                         describe(v.node));
-    return std::nullopt;
-  }
-  return v.node.Scalar();
-}
-
-std::optional<std::int64_t> Parser::to_integer(const Value& v, const DeckKey& key) {
-  const std::string expected = "an integer" + range_text(key);
-  const auto text = to_scalar_text(v, expected.c_str());
-  if (!text) return std::nullopt;
-  const auto value = parse_integer_text(*text);
-  const bool below = value && key.min && (key.min_exclusive ? *value <= *key.min : *value < *key.min);
-  const bool above = value && key.max && (key.max_exclusive ? *value >= *key.max : *value > *key.max);
-  if (!value || below || above) {
-    error(value_location(v), v.path, "expected " + expected + ", got " + describe(v.node));
-    return std::nullopt;
-  }
-  return value;
-}
-
-std::optional<double> Parser::to_number(const Value& v, const DeckKey& key) {
-  const std::string expected = "a number" + range_text(key);
-  const auto text = to_scalar_text(v, expected.c_str());
-  if (!text) return std::nullopt;
-  const auto value = parse_number_text(*text);
-  const bool below = value && key.min && (key.min_exclusive ? *value <= *key.min : *value < *key.min);
-  const bool above = value && key.max && (key.max_exclusive ? *value >= *key.max : *value > *key.max);
-  if (!value || below || above) {
-    error(value_location(v), v.path, "expected " + expected + ", got " + describe(v.node));
-    return std::nullopt;
-  }
-  return value;
-}
-
-std::optional<std::int64_t> Parser::to_length(const Value& v, const YAML::Node& node,
-                                              const DeckKey& key) {
-  const DeckLocation w = v.given ? node_location(v.path, node) : where(v.path);
-  const std::string expected =
-      "a positive length (an integer in 1.." + std::to_string(static_cast<std::int64_t>(*key.max)) +
-      " or \"2^k\")";
-  if (!node.IsScalar()) {
-    error(w, v.path, "expected " + expected + ", got " + describe(node));
-    return std::nullopt;
-  }
-  const auto value = parse_length_text(node.Scalar());
-  if (!value || *value < 1 || *value > static_cast<std::int64_t>(*key.max)) {
-    std::string message = "expected " + expected + ", got " + describe(node);
-    if (value && *value <= 0) message = "lengths must be positive, got " + describe(node);
-    error(w, v.path, message);
-    return std::nullopt;
-  }
-  return value;
-}
-
-std::optional<std::int64_t> Parser::read_integer(const std::string& path) {
-  const auto v = fetch(path);
-  if (!v) return std::nullopt;
-  const auto value = to_integer(*v, *find_deck_key(path));
-  if (value) resolve(path, YAML::Node(*value));
-  return value;
-}
-
-std::optional<double> Parser::read_number(const std::string& path) {
-  const auto v = fetch(path);
-  if (!v) return std::nullopt;
-  const auto value = to_number(*v, *find_deck_key(path));
-  if (value) resolve(path, YAML::Node(trim(v->node.Scalar())));
-  return value;
-}
-
-std::optional<bool> Parser::read_bool(const std::string& path) {
-  const auto v = fetch(path);
-  if (!v) return std::nullopt;
-  const auto text = to_scalar_text(*v, "true or false");
-  if (!text) return std::nullopt;
-  const auto value = parse_bool_text(*text);
-  if (!value) {
-    error(value_location(*v), path, "expected true or false, got " + describe(v->node));
-    return std::nullopt;
-  }
-  resolve(path, YAML::Node(*value));
-  return value;
-}
-
-std::optional<std::string> Parser::read_string(const std::string& path) {
-  const auto v = fetch(path);
-  if (!v) return std::nullopt;
-  const DeckKey& key = *find_deck_key(path);
-  const auto text = to_scalar_text(*v, key.type == DeckType::path ? "a file name" : "a string");
-  if (!text) return std::nullopt;
-  if (key.type == DeckType::path && trim(*text).empty()) {
-    error(value_location(*v), path, "expected a file name, got an empty string");
-    return std::nullopt;
-  }
-  resolve(path, YAML::Node(*text));
-  return text;
-}
-
-std::optional<std::string> Parser::read_choice(const std::string& path) {
-  const auto v = fetch(path);
-  if (!v) return std::nullopt;
-  const DeckKey& key = *find_deck_key(path);
-  const std::string expected = "one of: " + quoted_list(key.choices);
-  const auto text = to_scalar_text(*v, expected.c_str());
-  if (!text) return std::nullopt;
-  const std::string name = trim(*text);
-  if (std::find(key.choices.begin(), key.choices.end(), name) == key.choices.end()) {
-    std::string message = "unknown " + noun_of(path) + " '" + name + "'";
-    if (const auto best = closest_match(name, key.choices))
-      message += " (did you mean '" + *best + "'?)";
-    error(value_location(*v), path, message + "; expected " + expected);
-    return std::nullopt;
-  }
-  resolve(path, YAML::Node(name));
-  return name;
-}
-
-std::optional<std::vector<std::string>> Parser::read_name_list(
-    const Value& v, const NameListText& text,
-    const std::function<bool(const YAML::Node&, const DeckLocation&)>& check) {
-  const std::string& path = v.path;
-  std::vector<YAML::Node> items;
-  if (v.node.IsScalar()) {
-    items.push_back(v.node);  // a single name stands for a list of one
-  } else if (v.node.IsSequence()) {
-    for (const auto& item : v.node) items.push_back(item);
-  } else {
-    error(value_location(v), path, "expected " + text.expected + ", got " + describe(v.node));
-    return std::nullopt;
-  }
-  if (items.empty() && !text.allow_empty) {
-    error(value_location(v), path, text.empty);
-    return std::nullopt;
-  }
-  const std::size_t before = issues_.size();
-  std::vector<std::string> names;
-  std::map<std::string, DeckLocation> seen;
-  YAML::Node out(YAML::NodeType::Sequence);
-  for (const auto& item : items) {
-    const DeckLocation w = v.given ? node_location(path, item) : where(path);
-    if (!check(item, w)) continue;
-    const std::string name = trim(item.Scalar());
-    if (const auto first = seen.find(name); first != seen.end()) {
-      error(w, path, "duplicate " + text.noun + " '" + name + "' (first given at " +
-                         first->second.format() + ")");
-      continue;
-    }
-    seen[name] = w;
-    names.push_back(name);
-    out.push_back(name);
-  }
-  if (failed_since(before)) return std::nullopt;
-  resolve(path, flow(out));
-  return names;
-}
-
-std::optional<std::vector<std::string>> Parser::read_choice_list(const std::string& path) {
-  const auto v = fetch(path);
-  if (!v) return std::nullopt;
-  const DeckKey& key = *find_deck_key(path);
-  const std::string noun = noun_of(path);
-  const NameListText text{noun,
-                          "a list of " + noun + "s, each one of: " + quoted_list(key.choices),
-                          "expected at least one " + noun + " (" + quoted_list(key.choices) +
-                              "), got an empty list",
-                          key.allow_empty};
-  return read_name_list(*v, text, [&](const YAML::Node& item, const DeckLocation& w) {
-    if (!item.IsScalar()) {
-      error(w, path, "expected a " + noun + " name, got " + describe(item));
-      return false;
-    }
-    const std::string name = trim(item.Scalar());
-    if (std::find(key.choices.begin(), key.choices.end(), name) != key.choices.end()) return true;
-    std::string message = "unknown " + noun + " '" + name + "'";
-    if (const auto best = closest_match(name, key.choices))
-      message += " (did you mean '" + *best + "'?)";
-    error(w, path, message + "; expected one of: " + quoted_list(key.choices));
-    return false;
-  });
-}
-
-std::optional<std::vector<std::string>> Parser::read_string_list(const std::string& path) {
-  const auto v = fetch(path);
-  if (!v) return std::nullopt;
-  const NameListText text{"name", "a list of names",
-                          "expected at least one name, got an empty list", false};
-  return read_name_list(*v, text, [&](const YAML::Node& item, const DeckLocation& w) {
-    if (item.IsScalar() && !trim(item.Scalar()).empty()) return true;
-    error(w, path, "expected a non-empty name, got " + describe(item));
-    return false;
-  });
-}
-
-std::optional<std::vector<std::int64_t>> Parser::read_lengths(const std::string& path) {
-  const auto v = fetch(path);
-  if (!v) return std::nullopt;
-  const DeckKey& key = *find_deck_key(path);
-  const std::size_t before = issues_.size();
-  std::vector<std::int64_t> lengths;
-  if (v->node.IsMap()) {
-    const auto start_v = fetch(path + ".start");
-    const auto stop_v = fetch(path + ".stop");
-    const auto factor = read_integer(path + ".factor");
-    std::optional<std::int64_t> start, stop;
-    if (start_v) start = to_length(*start_v, start_v->node, *find_deck_key(path + ".start"));
-    if (stop_v) stop = to_length(*stop_v, stop_v->node, *find_deck_key(path + ".stop"));
-    if (failed_since(before) || !start || !stop || !factor) return std::nullopt;
-    if (*stop < *start) {
-      error(value_location(*stop_v), path + ".stop",
-            "the range is empty: stop (" + std::to_string(*stop) + ") is below start (" +
-                std::to_string(*start) + ")");
-      return std::nullopt;
-    }
-    for (std::int64_t t = *start; t <= *stop; t *= *factor) {
-      lengths.push_back(t);
-      if (t > std::numeric_limits<std::int64_t>::max() / *factor) break;
-    }
-    resolved_[path.substr(0, path.find('.'))].remove("lengths");  // the range becomes a list
-  } else {
-    std::vector<YAML::Node> items;
-    if (v->node.IsScalar()) {
-      items.push_back(v->node);
-    } else if (v->node.IsSequence()) {
-      for (const auto& item : v->node) items.push_back(item);
-    } else {
-      error(value_location(*v), path,
-            "expected a list of lengths or a range {start, stop, factor}, got " +
-                describe(v->node));
-      return std::nullopt;
-    }
-    if (items.empty()) {
-      error(value_location(*v), path, "expected at least one length, got an empty list");
-      return std::nullopt;
-    }
-    std::map<std::int64_t, DeckLocation> seen;
-    for (const auto& item : items) {
-      const auto t = to_length(*v, item, key);
-      if (!t) continue;
-      const DeckLocation w = v->given ? node_location(path, item) : where(path);
-      if (const auto first = seen.find(*t); first != seen.end()) {
-        error(w, path, "duplicate length " + std::to_string(*t) + " (first given at " +
-                           first->second.format() + ")");
-        continue;
-      }
-      seen[*t] = w;
-      lengths.push_back(*t);
-    }
-    if (failed_since(before)) return std::nullopt;
-  }
-  YAML::Node out(YAML::NodeType::Sequence);
-  for (const auto t : lengths) out.push_back(t);
-  resolve(path, flow(out));
-  return lengths;
-}
-
-std::optional<Parser::Dense> Parser::read_dense(const std::string& path, bool per_step) {
-  const auto v = fetch(path);
-  if (!v) return std::nullopt;
-  const bool matrix = find_deck_key(path)->type == DeckType::matrix;
-  // One value per time step: a list of matrices (three levels of lists) or of vectors (two).
-  const YAML::Node& node = v->node;
-  const bool steps = per_step && node.IsSequence() && node.size() > 0 && node[0].IsSequence() &&
-                     (!matrix || (node[0].size() > 0 && node[0][0].IsSequence()));
-  if (!steps) {
-    YAML::Node out;
-    auto d = parse_dense(path, node, matrix, value_location(*v), out);
-    if (d) resolve(path, out);
-    return d;
-  }
-  Dense all;
-  all.path = path;
-  all.slots = static_cast<int>(node.size());
-  YAML::Node out(YAML::NodeType::Sequence);
-  int index = 0;
-  for (const auto& item : node) {
-    ++index;
-    YAML::Node item_out;
-    const auto d = parse_dense(path, item, matrix, node_location(path, item), item_out);
-    if (!d) return std::nullopt;
-    if (index > 1 && (d->rows != all.rows || d->cols != all.cols)) {
-      error(node_location(path, item), path,
-            "step " + std::to_string(index) + " is " + std::to_string(d->rows) + " x " +
-                std::to_string(d->cols) + ", step 1 is " + std::to_string(all.rows) + " x " +
-                std::to_string(all.cols));
-      return std::nullopt;
-    }
-    all.rows = d->rows;
-    all.cols = d->cols;
-    all.values.insert(all.values.end(), d->values.begin(), d->values.end());
-    out.push_back(item_out);
-  }
-  all.node = node;
-  resolve(path, out);
-  return all;
-}
-
-std::optional<Parser::Dense> Parser::parse_dense(const std::string& path, const YAML::Node& node,
-                                                 bool matrix, const DeckLocation& where_given,
-                                                 YAML::Node& resolved) {
-  const std::string expected =
-      matrix ? "a matrix (a list of rows, each a list of numbers)" : "a list of numbers";
-  if (!node.IsSequence() || node.size() == 0) {
-    error(where_given, path, "expected " + expected + ", got " +
-                                 (node.IsSequence() ? "an empty list" : describe(node)));
-    return std::nullopt;
-  }
-  Dense d;
-  d.path = path;
-  const std::size_t before = issues_.size();
-  YAML::Node out(YAML::NodeType::Sequence);
-  auto number = [&](const YAML::Node& item, YAML::Node& into) {
-    const auto value = item.IsScalar() ? parse_number_text(item.Scalar()) : std::nullopt;
-    if (!value) {
-      error(node_location(path, item), path, "expected a number, got " + describe(item));
-      return;
-    }
-    d.values.push_back(*value);
-    into.push_back(YAML::Node(trim(item.Scalar())));
-  };
-  if (!matrix) {
-    for (const auto& item : node) number(item, out);
-    d.rows = static_cast<int>(node.size());
-    d.cols = 1;
-  } else {
-    d.rows = static_cast<int>(node.size());
-    int row_index = 0;
-    for (const auto& row : node) {
-      ++row_index;
-      if (!row.IsSequence()) {
-        error(node_location(path, row), path,
-              "expected " + expected + "; row " + std::to_string(row_index) + " is " +
-                  describe(row));
-        continue;
-      }
-      if (row_index == 1) d.cols = static_cast<int>(row.size());
-      if (static_cast<int>(row.size()) != d.cols) {
-        error(node_location(path, row), path,
-              "row " + std::to_string(row_index) + " has " + std::to_string(row.size()) +
-                  " entries, row 1 has " + std::to_string(d.cols));
-        continue;
-      }
-      YAML::Node out_row(YAML::NodeType::Sequence);
-      for (const auto& item : row) number(item, out_row);
-      out.push_back(flow(out_row));
-    }
-    if (d.cols == 0 && !failed_since(before))
-      error(where_given, path, "expected " + expected + ", got an empty row");
-  }
-  if (failed_since(before)) return std::nullopt;
-  d.node = node;
-  resolved = flow(out);
-  return d;
-}
 
 std::string Parser::resolve_input_path(const std::string& written) const {
   fs::path p(written);
@@ -890,7 +200,7 @@ bool positive_definite(const std::vector<double>& a, int n, double jitter) {
 }
 
 void Parser::read_lti(Deck& deck) {
-  const std::size_t before = issues_.size();
+  const std::size_t before = issue_count();
   std::map<std::string, Dense> m;
   for (const char* name : {"F", "c", "Q", "H", "d", "R", "m0", "P0"}) {
     const bool per_step = name[0] != 'm' && name[0] != 'P';  // not the initial state
@@ -1035,7 +345,7 @@ void Parser::check_initial(const Deck& deck) {
   const auto& init = deck.model.initial;
   const int nx = deck.model.state_dim;
   if (!init.given || nx < 1) return;
-  const std::size_t before = issues_.size();
+  const std::size_t before = issue_count();
   if (!init.a1.empty() && static_cast<int>(init.a1.size()) != nx)
     error(where("model.initial.a1"), "model.initial.a1",
           "expected nx = " + std::to_string(nx) + " entries, got " +
@@ -1070,11 +380,10 @@ void Parser::check_initial(const Deck& deck) {
 }
 
 void Parser::refuse_for_format(const Deck& deck, const std::string& path, const char* format) {
-  const auto it = entries_.find(path);
-  if (it == entries_.end() || it->second.node.IsNull() || deck.data.source != "file" ||
+  if (!has_value(path) || deck.data.source != "file" ||
       deck.data.format.empty())  // (an unknown format is reported already)
     return;
-  error(it->second.key_where, path,
+  error(key_where(path), path,
         std::string("only used when data.format is ") + format + " (here data.format is " +
             deck.data.format + ")");
 }
@@ -1082,8 +391,8 @@ void Parser::refuse_for_format(const Deck& deck, const std::string& path, const 
 void Parser::read_file_source(Deck& deck) {
   if (const auto v = read_string("data.file")) {
     deck.data.file = resolve_input_path(*v);
-  } else if (deck.data.source == "file" && !entries_.count("data.file") &&
-             choices_.count("data.source") && choices_.count("model.kind")) {
+  } else if (deck.data.source == "file" && !has_key("data.file") &&
+             choice_known("data.source") && choice_known("model.kind")) {
     if (deck.model.kind == "file") {
       deck.data.file = deck.model.file;
       if (!deck.data.file.empty()) resolve("data.file", YAML::Node(deck.data.file));
@@ -1096,8 +405,8 @@ void Parser::read_file_source(Deck& deck) {
   // data.format: csv by the file's extension unless given.
   if (const auto v = read_choice("data.format")) {
     deck.data.format = *v;
-  } else if (deck.data.source == "file" && choices_.count("data.source") &&
-             !entries_.count("data.format")) {
+  } else if (deck.data.source == "file" && choice_known("data.source") &&
+             !has_key("data.format")) {
     std::string extension = fs::path(deck.data.file).extension().string();
     std::transform(extension.begin(), extension.end(), extension.begin(),
                    [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
@@ -1124,16 +433,16 @@ void Parser::read_file_source(Deck& deck) {
   } else {
     refuse_for_format(deck, "data.time_column", "csv");
     refuse_for_format(deck, "data.columns", "csv");
-    if (dataset && entries_.count("data.path") && !entries_.at("data.path").node.IsNull())
+    if (dataset && has_value("data.path"))
       error(key_where("data.dataset"), "data.dataset",
             "data.dataset (a dataset in kscan's layout) and data.path (any dataset) are "
             "mutually exclusive: give one");
   }
   if (dataset || csv || !deck.data.path.empty()) {
     // given, or not needed
-  } else if (deck.data.source == "file" && !entries_.count("data.dataset") &&
-             !entries_.count("data.path") && choices_.count("data.source") &&
-             choices_.count("model.kind")) {
+  } else if (deck.data.source == "file" && !has_key("data.dataset") &&
+             !has_key("data.path") && choice_known("data.source") &&
+             choice_known("model.kind")) {
     if (deck.model.kind == "file") {
       deck.data.dataset = deck.model.dataset;
       if (!deck.data.dataset.empty()) resolve("data.dataset", YAML::Node(deck.data.dataset));
@@ -1281,7 +590,7 @@ void Parser::read_file_inputs(Deck& deck) {
     } else if (!deck.data.path.empty()) {
       what += " (dataset " + deck.data.path + ")";
     }
-    const std::string key = deck.data.format == "csv" && entries_.count("data.columns")
+    const std::string key = deck.data.format == "csv" && has_key("data.columns")
                                 ? "data.columns"
                                 : "data.file";
     error(where(key), key,
@@ -1317,48 +626,22 @@ void Parser::read_csv_series(Deck& deck) {
 
 Deck Parser::parse(const std::string& text) {
   Deck deck;
-  deck.source = source_;
+  deck.source = source();
   deck.base_dir = base_dir_;
 
-  // 1. YAML.
-  YAML::Node root;
-  try {
-    const auto documents = YAML::LoadAll(text);
-    if (documents.size() > 1) {
-      error(at(documents[1].Mark()), "",
-            "a deck is one YAML document, found " + std::to_string(documents.size()));
-      throw DeckError(issues_);
-    }
-    if (!documents.empty()) root = documents[0];
-  } catch (const YAML::Exception& e) {
-    error(at(e.mark), "", "YAML syntax error: " + e.msg);
-    throw DeckError(issues_);
-  }
-  if (!root.IsDefined() || root.IsNull()) {
-    error(file_location(), "", "the deck is empty; expected a mapping with sections " +
-                                   quoted_list(deck_children("")));
-    throw DeckError(issues_);
-  }
-  if (!root.IsMap()) {
-    error(at(root.Mark()), "", "expected a mapping with sections " +
-                                   quoted_list(deck_children("")) + ", got " + describe(root));
-    throw DeckError(issues_);
-  }
+  // 1. YAML, the overrides, then the keys.
+  load(text, options_.overrides);
+  for (const auto& [path, entry] : entries()) deck.locations[path] = entry.key_where;
 
-  // 2. Overrides, then the keys.
-  for (const auto& assignment : options_.overrides) apply_override(root, assignment);
-  collect(root, "");
-  for (const auto& [path, entry] : entries_) deck.locations[path] = entry.key_where;
-
-  // 3. Values, section by section (conditions refer to keys read before them).
+  // 2. Values, section by section (conditions refer to keys read before them).
   if (const auto name = read_string("experiment.name")) {
     deck.experiment.name = trim(*name);
     if (deck.experiment.name.empty() || deck.experiment.name.find('/') != std::string::npos) {
       error(where("experiment.name"), "experiment.name",
             "expected a non-empty name without '/', got " + describe(YAML::Node(*name)));
     }
-  } else if (!entries_.count("experiment.name")) {
-    std::string stem = fs::path(source_).stem().string();
+  } else if (!has_key("experiment.name")) {
+    std::string stem = fs::path(source()).stem().string();
     if (stem.empty() || stem.find('/') != std::string::npos) stem = "experiment";
     deck.experiment.name = stem;
     resolve("experiment.name", YAML::Node(stem));
@@ -1371,7 +654,6 @@ Deck Parser::parse(const std::string& text) {
   // model
   if (const auto kind = read_choice("model.kind")) {
     deck.model.kind = *kind;
-    choices_["model.kind"] = *kind;
   }
   if (const auto v = read_integer("model.state_dim")) deck.model.state_dim = static_cast<int>(*v);
   if (const auto v = read_integer("model.obs_dim")) deck.model.obs_dim = static_cast<int>(*v);
@@ -1382,7 +664,7 @@ Deck Parser::parse(const std::string& text) {
   if (const auto v = read_number("model.process_noise")) deck.model.tracking.process_noise = *v;
   if (const auto v = read_number("model.measurement_std"))
     deck.model.tracking.measurement_std = *v;
-  if (choices_.count("model.kind")) {
+  if (choice_known("model.kind")) {
     if (deck.model.kind == "lti") {
       read_lti(deck);
     } else {
@@ -1411,14 +693,13 @@ Deck Parser::parse(const std::string& text) {
   // data
   if (const auto source = read_choice("data.source")) {
     deck.data.source = *source;
-    choices_["data.source"] = *source;
   }
   if (const auto v = read_lengths("data.lengths")) deck.data.lengths = *v;
   if (const auto v = read_integer("data.batch")) deck.data.batch = *v;
   if (const auto v = read_number("data.missing")) deck.data.missing = *v;
   if (const auto v = read_number("data.missing_components")) deck.data.missing_components = *v;
   read_file_source(deck);
-  if (deck.data.source == "file" && deck.data.batch != 1 && choices_.count("data.source"))
+  if (deck.data.source == "file" && deck.data.batch != 1 && choice_known("data.source"))
     error(where("data.batch"), "data.batch",
           "a series read from a file is one series: batch must be 1, got " +
               std::to_string(deck.data.batch));
@@ -1450,7 +731,7 @@ Deck Parser::parse(const std::string& text) {
   // output
   if (const auto v = read_string("output.file")) {
     deck.output.file = trim(*v);
-  } else if (!entries_.count("output.file") || entries_.at("output.file").node.IsNull()) {
+  } else if (!has_value("output.file")) {
     deck.output.file = "results/" + deck.experiment.name + ".h5";
     resolve("output.file", YAML::Node(deck.output.file));
   }
@@ -1466,7 +747,7 @@ Deck Parser::parse(const std::string& text) {
               " (its filters spread over ranks keep only the estimates); use sweep");
   if (const auto v = read_choice_list("output.summary")) deck.output.summary = *v;
 
-  // 4. Files: inputs exist (and are read when a reader is given); the output can be written.
+  // 3. Files: inputs exist (and are read when a reader is given); the output can be written.
   read_file_inputs(deck);
   refuse_singular_r_for_standard_tfs(deck);
   // The deck format allows dimensions up to 32; a build may hold fewer (KSCAN_MAX_DIMENSION), or
@@ -1512,11 +793,8 @@ Deck Parser::parse(const std::string& text) {
   check_initial(deck);
   if (options_.check_output && !deck.output.file.empty()) check_output(deck.output.file);
 
-  if (!issues_.empty()) throw DeckError(issues_);
-
-  YAML::Emitter out;
-  out << resolved_;
-  deck.resolved_yaml = std::string(out.c_str()) + "\n";
+  throw_if_failed();
+  deck.resolved_yaml = resolved_text();
   return deck;
 }
 
