@@ -1,6 +1,9 @@
+// Parsing a deck: which key goes to which field of a Deck. The YAML reader (yaml_reader.hpp)
+// reads every key by its type from the key table, the checks (deck_checks.hpp) test the model
+// and the files; here are the binding, the defaults computed from other keys, and the rules
+// between keys that the table cannot express.
 #include "kscan/experiment/deck.hpp"
 
-#include <unistd.h>
 #include <yaml-cpp/yaml.h>
 
 #include <algorithm>
@@ -12,8 +15,8 @@
 #include <sstream>
 #include <utility>
 
-#include "kscan/core/dims.hpp"
 #include "kscan/data/csv_measurements.hpp"
+#include "kscan/experiment/deck_checks.hpp"
 #include "kscan/experiment/scalar_text.hpp"
 #include "kscan/experiment/schema.hpp"
 #include "kscan/experiment/yaml_reader.hpp"
@@ -30,33 +33,12 @@ DeckLocation Deck::location_of(const std::string& path) const {
   return where;
 }
 
-namespace {
-
-bool has_hdf5_signature(const std::string& path) {
-  static const unsigned char signature[8] = {0x89, 'H', 'D', 'F', '\r', '\n', 0x1a, '\n'};
-  std::ifstream in(path, std::ios::binary);
-  if (!in) return false;
-  in.seekg(0, std::ios::end);
-  const auto size = static_cast<std::uint64_t>(in.tellg());
-  // The superblock is at 0 or at 512, 1024, 2048, ... (a user block in front of it).
-  for (std::uint64_t offset = 0; offset + 8 <= size; offset = offset ? offset * 2 : 512) {
-    unsigned char buffer[8] = {};
-    in.seekg(static_cast<std::streamoff>(offset));
-    if (!in.read(reinterpret_cast<char*>(buffer), 8)) return false;
-    if (std::memcmp(buffer, signature, 8) == 0) return true;
-  }
-  return false;
-}
-
-}  // namespace
-
 // ---------------------------------------------------------------------------------------------
 // The parser
 
 namespace {
 
-/// The deck's keys, read by the YAML reader, bound to the fields of a Deck; the checks between
-/// keys that the key table cannot express (which keys another key's value excludes or needs).
+/// The reader of a deck's YAML that binds what it reads to a Deck.
 class Parser : public YamlReader {
  public:
   Parser(std::string source, std::string base_dir, const DeckOptions& options)
@@ -65,12 +47,13 @@ class Parser : public YamlReader {
   Deck parse(const std::string& text);
 
  private:
-  // --- semantic checks
+  /// A file name as given in the deck, relative to its directory: an absolute, normal path.
   std::string resolve_input_path(const std::string& written) const;
-  bool check_input_file(const std::string& path_key, const std::string& resolved,
-                        bool hdf5 = true);
-  void check_output(const std::string& file);
+  /// model.kind lti: the arrays, checked, as the model's matrices (placeholder m0, P0 when
+  /// model.initial replaces them).
   void read_lti(Deck& deck);
+  /// model.initial, checked against nx later (check_initial_state): a file model's nx is known
+  /// only once the file is read.
   void read_initial(Deck& deck);
   /// Whether model.initial describes a state: a1, P1 or diffuse components given. (A resolved
   /// deck spells out `diffuse: false`, which alone is the default and leaves m0, P0 in charge.)
@@ -82,13 +65,15 @@ class Parser : public YamlReader {
     }
     return false;
   }
-  void check_initial(const Deck& deck);
+  /// data.file and how it is read (format, path or dataset, CSV columns), the defaults a file
+  /// model gives them, and the dataset's name in the output.
   void read_file_source(Deck& deck);
   /// A key of another data.format than the deck's, given: an error (as fetch reports keys of
   /// another data.source).
   void refuse_for_format(const Deck& deck, const std::string& path, const char* format);
+  /// The model and data files: checked, and read when DeckOptions has the readers (dims, length
+  /// and the loaded data then known).
   void read_file_inputs(Deck& deck);
-  void check_model_covariances(const Deck& deck, const HostModel& model);
   /// A singular R (found by either model reader) is exact for every method and form but the
   /// standard-form tfs, whose backward information filter needs R⁻¹: refused there, named.
   void refuse_singular_r_for_standard_tfs(const Deck& deck);
@@ -96,7 +81,7 @@ class Parser : public YamlReader {
 
   std::string base_dir_;
   const DeckOptions& options_;
-  CsvOptions csv_options_;                         // data.time_column and data.columns as given
+  CsvOptions csv_options_;  // data.time_column and data.columns as given
   std::string singular_r_;  // where the model's R is singular ("model.R (step 3)"), if it is
 };
 
@@ -108,190 +93,17 @@ std::string Parser::resolve_input_path(const std::string& written) const {
   return (ec ? p : absolute).lexically_normal().string();
 }
 
-bool Parser::check_input_file(const std::string& path_key, const std::string& resolved,
-                              bool hdf5) {
-  const DeckLocation w = where(path_key);
-  std::error_code ec;
-  const auto status = fs::status(resolved, ec);
-  if (ec || !fs::exists(status)) {
-    error(w, path_key, "file '" + resolved + "' does not exist");
-    return false;
-  }
-  if (!fs::is_regular_file(status)) {
-    error(w, path_key, "'" + resolved + "' is not a regular file");
-    return false;
-  }
-  if (::access(resolved.c_str(), R_OK) != 0) {
-    error(w, path_key, "file '" + resolved + "' cannot be read: " + std::strerror(errno));
-    return false;
-  }
-  if (hdf5 && !has_hdf5_signature(resolved)) {
-    error(w, path_key, "file '" + resolved + "' is not an HDF5 file (no HDF5 signature)");
-    return false;
-  }
-  return true;
-}
-
-void Parser::check_output(const std::string& file) {
-  const std::string key = "output.file";
-  const DeckLocation w = where(key);
-  fs::path p(file);
-  if (!p.has_filename() || p.filename() == "." || p.filename() == "..") {
-    error(w, key, "'" + file + "' names a directory, expected a file name");
-    return;
-  }
-  std::error_code ec;
-  if (fs::is_directory(p, ec)) {
-    error(w, key, "'" + file + "' is a directory, expected a file name");
-    return;
-  }
-  fs::path dir = p.parent_path();
-  if (dir.empty()) dir = ".";
-  while (!fs::exists(dir, ec)) {  // missing directories are created: check the first that exists
-    const fs::path up = dir.parent_path();
-    if (up.empty()) {
-      dir = ".";  // a relative path: the working directory
-      break;
-    }
-    if (up == dir) break;
-    dir = up;
-  }
-  if (!fs::exists(dir, ec)) {
-    error(w, key, "cannot write '" + file + "': no existing directory above it");
-  } else if (!fs::is_directory(dir, ec)) {
-    error(w, key, "cannot write '" + file + "': '" + dir.string() + "' is not a directory");
-  } else if (::access(dir.c_str(), W_OK | X_OK) != 0) {
-    error(w, key, "cannot write '" + file + "': directory '" + dir.string() +
-                      "' is not writable (" + std::strerror(errno) + ")");
-  }
-}
-
-bool symmetric(const std::vector<double>& a, int n) {
-  double scale = 0.0;
-  for (double x : a) scale = std::max(scale, std::abs(x));
-  for (int i = 0; i < n; ++i)
-    for (int j = 0; j < i; ++j)
-      if (std::abs(a[i * n + j] - a[j * n + i]) > 1e-12 * std::max(1.0, scale)) return false;
-  return true;
-}
-
-/// Cholesky with `jitter` x trace on the diagonal: false when a pivot is not positive.
-bool positive_definite(const std::vector<double>& a, int n, double jitter) {
-  double trace = 0.0;
-  for (int i = 0; i < n; ++i) trace += a[i * n + i];
-  // semi-definite: the zero matrix is (a deterministic transition, an exact observation)
-  if (jitter > 0 && trace == 0.0)
-    return std::all_of(a.begin(), a.end(), [](double x) { return x == 0.0; });
-  std::vector<double> l(a);
-  for (int i = 0; i < n; ++i) l[i * n + i] += jitter * std::abs(trace);
-  for (int j = 0; j < n; ++j) {
-    double pivot = l[j * n + j];
-    for (int k = 0; k < j; ++k) pivot -= l[j * n + k] * l[j * n + k];
-    if (!(pivot > 0.0)) return false;
-    const double root = std::sqrt(pivot);
-    l[j * n + j] = root;
-    for (int i = j + 1; i < n; ++i) {
-      double s = l[i * n + j];
-      for (int k = 0; k < j; ++k) s -= l[i * n + k] * l[j * n + k];
-      l[i * n + j] = s / root;
-    }
-  }
-  return true;
-}
-
 void Parser::read_lti(Deck& deck) {
   const std::size_t before = issue_count();
-  std::map<std::string, Dense> m;
+  LtiArrays m;
   for (const char* name : {"F", "c", "Q", "H", "d", "R", "m0", "P0"}) {
     const bool per_step = name[0] != 'm' && name[0] != 'P';  // not the initial state
     if (auto d = read_dense(std::string("model.") + name, per_step)) m[name] = std::move(*d);
   }
   if (failed_since(before) || !m.count("F") || !m.count("H")) return;
-  const int nx = m["F"].rows, ny = m["H"].rows;
-  if (nx < 1 || nx > 32) {
-    error(where("model.F"), "model.F",
-          "the state dimension (rows of F) must be in 1..32, got " + std::to_string(nx));
-    return;
-  }
-  if (ny < 1 || ny > 32) {
-    error(where("model.H"), "model.H",
-          "the measurement dimension (rows of H) must be in 1..32, got " + std::to_string(ny));
-    return;
-  }
-  auto shape = [&](const char* name, int rows, int cols, const char* dims) {
-    const auto it = m.find(name);
-    if (it == m.end()) return;
-    const Dense& d = it->second;
-    if (d.rows != rows || d.cols != cols) {
-      const bool vec = find_deck_key(d.path)->type == DeckType::vector;
-      error(where(d.path), d.path,
-            std::string("expected ") + dims + " = " +
-                (vec ? std::to_string(rows) + " entries"
-                     : std::to_string(rows) + " x " + std::to_string(cols)) +
-                ", got " +
-                (vec ? std::to_string(d.rows) + " entries"
-                     : std::to_string(d.rows) + " x " + std::to_string(d.cols)));
-    }
-  };
-  shape("F", nx, nx, "nx x nx");
-  shape("Q", nx, nx, "nx x nx");
-  shape("H", ny, nx, "ny x nx");
-  shape("R", ny, ny, "ny x ny");
-  shape("P0", nx, nx, "nx x nx");
-  shape("m0", nx, 1, "nx");
-  shape("c", nx, 1, "nx");
-  shape("d", ny, 1, "ny");
-  if (failed_since(before)) return;
-  struct Covariance {
-    const char* name;
-    int n;
-    bool definite;
-  };
-  for (const Covariance c : {Covariance{"Q", nx, false}, Covariance{"R", ny, false},
-                             Covariance{"P0", nx, true}}) {
-    const auto it = m.find(c.name);
-    if (it == m.end()) continue;
-    const std::string path = std::string("model.") + c.name;
-    const Dense& value = it->second;
-    const std::size_t size = static_cast<std::size_t>(c.n) * c.n;
-    for (int slot = 0; slot < value.slots; ++slot) {
-      const std::vector<double> one(value.values.begin() + slot * size,
-                                    value.values.begin() + (slot + 1) * size);
-      const std::string step = value.slots > 1 ? " (step " + std::to_string(slot + 1) + ")" : "";
-      if (!symmetric(one, c.n)) {
-        error(where(path), path, "a covariance must be symmetric" + step);
-        break;
-      }
-      if (!positive_definite(one, c.n, c.definite ? 0.0 : 1e-12)) {
-        error(where(path), path,
-              std::string("a covariance must be positive ") +
-                  (c.definite ? "definite" : "semi-definite") + step);
-        break;
-      }
-      if (c.name[0] == 'R' && singular_r_.empty() && !positive_definite(one, c.n, 0.0))
-        singular_r_ = path + step;
-    }
-  }
-  // Arrays given per time step: as many steps as the longest, and 1 for the others.
-  int steps = 1;
-  for (const auto& [name, value] : m) steps = std::max(steps, value.slots);
-  for (const auto& [name, value] : m)
-    if (value.slots != 1 && value.slots != steps)
-      error(where(value.path), value.path,
-            "gives " + std::to_string(value.slots) + " time steps, another array gives " +
-                std::to_string(steps) + "; each array has 1 or the same number T");
   const bool initial = initial_given();
-  for (const char* name : {"m0", "P0"}) {
-    const std::string path = std::string("model.") + name;
-    if (initial && m.count(name))
-      error(key_where(path), path,
-            "give either m0 and P0 (the prior before the first step) or model.initial, not both");
-    else if (!initial && !m.count(name))
-      error(key_where("model"), path,
-            std::string("missing required key '") + name + "' (model.kind is lti and no "
-            "model.initial is given)");
-  }
-  if (failed_since(before)) return;
+  if (!check_lti_arrays(*this, m, initial, singular_r_)) return;
+  const int nx = m["F"].rows, ny = m["H"].rows;
   if (initial) {  // placeholders: model.initial replaces them (build_model)
     m["m0"].values.assign(nx, 0.0);
     m["P0"].values.assign(static_cast<std::size_t>(nx) * nx, 0.0);
@@ -338,45 +150,6 @@ void Parser::read_initial(Deck& deck) {
       error(where("model.initial.diffuse_states"), "model.initial.diffuse_states",
             "only used with model.initial.diffuse: true");
   }
-}
-
-// Once nx is known (for a file model: after the file was read).
-void Parser::check_initial(const Deck& deck) {
-  const auto& init = deck.model.initial;
-  const int nx = deck.model.state_dim;
-  if (!init.given || nx < 1) return;
-  const std::size_t before = issue_count();
-  if (!init.a1.empty() && static_cast<int>(init.a1.size()) != nx)
-    error(where("model.initial.a1"), "model.initial.a1",
-          "expected nx = " + std::to_string(nx) + " entries, got " +
-              std::to_string(init.a1.size()));
-  if (!init.P1.empty()) {
-    const std::string path = "model.initial.P1";
-    if (static_cast<int>(init.P1.size()) != nx * nx)
-      error(where(path), path,
-            "expected nx x nx = " + std::to_string(nx) + " x " + std::to_string(nx) +
-                ", got " + std::to_string(init.P1.size()) + " entries");
-    else if (!symmetric(init.P1, nx))
-      error(where(path), path, "a covariance must be symmetric");
-    else if (!positive_definite(init.P1, nx, 1e-12))
-      error(where(path), path, "a covariance must be positive semi-definite");
-  }
-  for (const int i : init.diffuse_states)
-    if (i >= nx)
-      error(where("model.initial.diffuse_states"), "model.initial.diffuse_states",
-            "state index " + std::to_string(i) + " is outside 0.." + std::to_string(nx - 1));
-  if (init.diffuse && deck.data.batch != 1)
-    error(where("data.batch"), "data.batch",
-          "model.initial.diffuse runs one series at a time: data.batch must be 1");
-  if (failed_since(before) || init.P1.empty()) return;
-  for (const int i : diffuse_components(deck, nx))
-    for (int j = 0; j < nx; ++j)
-      if (init.P1[static_cast<std::size_t>(i) * nx + j] != 0.0) {
-        error(where("model.initial.P1"), "model.initial.P1",
-              "row and column " + std::to_string(i) + " belong to a diffuse component and must "
-              "be zero (its variance is infinite; P1 is the finite part)");
-        return;
-      }
 }
 
 void Parser::refuse_for_format(const Deck& deck, const std::string& path, const char* format) {
@@ -468,40 +241,6 @@ void Parser::read_file_source(Deck& deck) {
   deck.data.name = sanitized_dataset_name(name);
 }
 
-// A file model's covariances, slot by slot: symmetric and positive semi-definite (Q, R, P0); a
-// singular R is noted for refuse_singular_r_for_standard_tfs.
-void Parser::check_model_covariances(const Deck& deck, const HostModel& m) {
-  const std::string origin = "the model in '" + deck.model.file + "': ";
-  auto slot_values = [](const auto& view, std::size_t slot) {
-    const std::size_t n = view.extent(1) * view.extent(2);
-    return std::vector<double>(view.data() + slot * n, view.data() + (slot + 1) * n);
-  };
-  struct Covariance {
-    const char* name;
-    const HostModel::matrices& view;
-  };
-  for (const Covariance c : {Covariance{"Q", m.Q}, Covariance{"R", m.R}}) {
-    const int n = static_cast<int>(c.view.extent(1));
-    for (std::size_t slot = 0; slot < c.view.extent(0); ++slot) {
-      const auto values = slot_values(c.view, slot);
-      const std::string where_text = std::string(c.name) + (c.view.extent(0) > 1
-                                         ? " at step " + std::to_string(slot + 1) : "");
-      if (!symmetric(values, n) || !positive_definite(values, n, 1e-12)) {
-        error(where("model.file"), "model.file",
-              origin + where_text + " is not a covariance (symmetric, positive semi-definite)");
-        return;
-      }
-      if (c.name[0] == 'R' && singular_r_.empty() && !positive_definite(values, n, 0.0))
-        singular_r_ = origin + where_text;
-    }
-  }
-  const int nx = m.nx();
-  const std::vector<double> p0(m.P0.data(), m.P0.data() + static_cast<std::size_t>(nx) * nx);
-  if (!symmetric(p0, nx) || !positive_definite(p0, nx, 1e-12))
-    error(where("model.file"), "model.file",
-          origin + "P0 is not a covariance (symmetric, positive semi-definite)");
-}
-
 void Parser::refuse_singular_r_for_standard_tfs(const Deck& deck) {
   const auto has = [](const std::vector<std::string>& list, const char* value) {
     return std::find(list.begin(), list.end(), value) != list.end();
@@ -518,7 +257,7 @@ void Parser::refuse_singular_r_for_standard_tfs(const Deck& deck) {
 void Parser::read_file_inputs(Deck& deck) {
   // Model file.
   if (deck.model.kind == "file" && !deck.model.file.empty() &&
-      check_input_file("model.file", deck.model.file) && options_.reader) {
+      check_input_file(*this, "model.file", deck.model.file) && options_.reader) {
     try {
       deck.model_data = std::make_shared<const LoadedDataset>(
           options_.reader(deck.model.file, deck.model.dataset));
@@ -526,12 +265,7 @@ void Parser::read_file_inputs(Deck& deck) {
       deck.model.state_dim = m.nx();
       deck.model.obs_dim = m.ny();
       deck.model.time_varying = m.time_varying();
-      if (m.nx() < 1 || m.nx() > 32 || m.ny() < 1 || m.ny() > 32)
-        error(where("model.file"), "model.file",
-              "the model in '" + deck.model.file + "' has nx = " + std::to_string(m.nx()) +
-                  ", ny = " + std::to_string(m.ny()) + "; both must be in 1..32");
-      else
-        check_model_covariances(deck, m);
+      check_file_model(*this, deck, m, singular_r_);
     } catch (const std::exception& e) {
       error(where("model.file"), "model.file",
             "cannot read dataset '" + deck.model.dataset + "' from '" + deck.model.file +
@@ -544,7 +278,7 @@ void Parser::read_file_inputs(Deck& deck) {
   if (deck.data.format == "csv") {
     read_csv_series(deck);
   } else if (!deck.data.path.empty()) {
-    if (!check_input_file("data.file", file) || !options_.measurement_reader) return;
+    if (!check_input_file(*this, "data.file", file) || !options_.measurement_reader) return;
     try {
       LoadedDataset loaded;
       loaded.series = options_.measurement_reader(file, deck.data.path);
@@ -559,7 +293,7 @@ void Parser::read_file_inputs(Deck& deck) {
     if (same && deck.model_data) {
       deck.series_data = deck.model_data;
     } else if (!(same && deck.model.kind == "file")) {  // (already checked and reported)
-      if (!check_input_file("data.file", file) || !options_.reader) return;
+      if (!check_input_file(*this, "data.file", file) || !options_.reader) return;
       try {
         deck.series_data = std::make_shared<const LoadedDataset>(
             options_.reader(file, deck.data.dataset));
@@ -579,33 +313,11 @@ void Parser::read_file_inputs(Deck& deck) {
     return;
   }
   deck.data.lengths = {s.series.length()};
-  const int ny = static_cast<int>(s.series.y.extent(1));
-  if (deck.model.obs_dim > 0 && ny != deck.model.obs_dim) {
-    std::string what = "'" + file + "'";
-    if (!deck.data.columns.empty()) {
-      what += " (columns ";
-      for (std::size_t i = 0; i < deck.data.columns.size(); ++i)
-        what += (i ? ", " : "") + deck.data.columns[i];
-      what += ")";
-    } else if (!deck.data.path.empty()) {
-      what += " (dataset " + deck.data.path + ")";
-    }
-    const std::string key = deck.data.format == "csv" && has_key("data.columns")
-                                ? "data.columns"
-                                : "data.file";
-    error(where(key), key,
-          "the measurements in " + what + " have ny = " + std::to_string(ny) +
-              (ny == 1 ? " component" : " components") + ", the model observes ny = " +
-              std::to_string(deck.model.obs_dim) +
-              (deck.model.kind == "random" ? " (model.obs_dim)"
-               : deck.model.kind == "lti"  ? " (rows of model.H)"
-                                           : "") +
-              "; they must match");
-  }
+  check_series_matches_model(*this, deck);
 }
 
 void Parser::read_csv_series(Deck& deck) {
-  if (!check_input_file("data.file", deck.data.file, /*hdf5=*/false)) return;
+  if (!check_input_file(*this, "data.file", deck.data.file, /*hdf5=*/false)) return;
   CsvMeasurements table;
   try {
     table = read_csv_measurements(deck.data.file, csv_options_);
@@ -750,48 +462,11 @@ Deck Parser::parse(const std::string& text) {
   // 3. Files: inputs exist (and are read when a reader is given); the output can be written.
   read_file_inputs(deck);
   refuse_singular_r_for_standard_tfs(deck);
-  // The deck format allows dimensions up to 32; a build may hold fewer (KSCAN_MAX_DIMENSION), or
-  // only its fixed sizes (KSCAN_GENERAL_PATH=OFF).
-  const int nx = deck.model.state_dim, ny = deck.model.obs_dim;
-  std::string unbuilt;
-  if (nx > max_dimension || ny > max_dimension)
-    unbuilt = "this kscan was built for dimensions up to " + std::to_string(max_dimension) +
-              " (KSCAN_MAX_DIMENSION); configure with -DKSCAN_MAX_DIMENSION=32 for larger ones";
-  else if (nx > 0 && ny > 0 && !dims_compiled(nx, ny))
-    unbuilt = "this kscan holds solvers only for " + compiled_dims_text() +
-              " (built with KSCAN_GENERAL_PATH=OFF); configure with -DKSCAN_GENERAL_PATH=ON";
-  if (!unbuilt.empty()) {
-    const std::string path = deck.model.kind == "random" ? "model.state_dim" : "model";
-    error(where(path), path,
-          "nx = " + std::to_string(nx) + ", ny = " + std::to_string(ny) + ": " + unbuilt);
-  }
-  // A model with arrays given per step (a file model, or lti lists of matrices) fixes T.
-  std::int64_t model_steps = 1;
-  std::string model_origin;
-  if (deck.model.kind == "file" && deck.model_data) {
-    model_steps = deck.model_data->model.stored();
-    model_origin = "the time-varying model in '" + deck.model.file + "'";
-  } else if (deck.model.kind == "lti") {
-    model_steps = deck.model.lti.slots.most();
-    model_origin = "the model (arrays given per step)";
-  }
-  if (model_steps > 1 && deck.data.source == "simulate") {
-    for (const auto t : deck.data.lengths)
-      if (t != model_steps) {
-        error(where("data.lengths"), "data.lengths",
-              model_origin + " has " + std::to_string(model_steps) +
-                  " steps; every length must be " + std::to_string(model_steps) + ", got " +
-                  std::to_string(t));
-        break;
-      }
-  }
-  if (model_steps > 1 && deck.series_data && deck.data.source == "file" &&
-      model_steps != deck.series_data->series.length())
-    error(where("data.file"), "data.file",
-          model_origin + " has " + std::to_string(model_steps) + " steps but the series has " +
-              std::to_string(deck.series_data->series.length()));
-  check_initial(deck);
-  if (options_.check_output && !deck.output.file.empty()) check_output(deck.output.file);
+  check_dims_built(*this, deck);
+  check_model_steps(*this, deck);
+  check_initial_state(*this, deck);
+  if (options_.check_output && !deck.output.file.empty())
+    check_output_file(*this, deck.output.file);
 
   throw_if_failed();
   deck.resolved_yaml = resolved_text();

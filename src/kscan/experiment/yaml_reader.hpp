@@ -147,6 +147,10 @@ class YamlReader {
   void error(const DeckLocation& w, const std::string& path, std::string message) {
     issues_.push_back(DeckIssue{w, path, std::move(message)});
   }
+  /// A problem with the value of `path`, reported where it was given.
+  void report(const std::string& path, std::string message) {
+    error(where(path), path, std::move(message));
+  }
   std::size_t issue_count() const { return issues_.size(); }
   bool failed_since(std::size_t count) const { return issues_.size() > count; }
   /// Throws every recorded problem as one DeckError, if there are any.
