@@ -51,13 +51,13 @@ TEST(Deck, DefaultsFillAMinimalDeck) {
   const auto deck = parse("experiment: {name: tiny}\n");
   EXPECT_EQ(deck.experiment.name, "tiny");
   EXPECT_EQ(deck.experiment.seed, 1u);
-  EXPECT_EQ(deck.model.kind, "random");
+  EXPECT_EQ(kscan::deck_name(deck.model.kind), "random");
   EXPECT_EQ(deck.model.state_dim, 4);
   EXPECT_EQ(deck.model.obs_dim, 2);
   EXPECT_TRUE(deck.model.time_varying);
   EXPECT_DOUBLE_EQ(deck.model.random.transition_scale, 0.99);
   EXPECT_DOUBLE_EQ(deck.model.random.ridge, 0.1);
-  EXPECT_EQ(deck.data.source, "simulate");
+  EXPECT_EQ(kscan::deck_name(deck.data.source), "simulate");
   EXPECT_EQ(deck.data.lengths, (std::vector<std::int64_t>{1024}));
   EXPECT_EQ(deck.data.batch, 1);
   EXPECT_EQ(deck.data.missing, 0.0);
@@ -71,7 +71,7 @@ TEST(Deck, DefaultsFillAMinimalDeck) {
   EXPECT_EQ(deck.runs.reference, "kf");
   EXPECT_FALSE(deck.runs.simulate_threads.has_value());
   EXPECT_EQ(deck.output.file, "results/tiny.h5");
-  EXPECT_EQ(deck.output.estimates, "last");
+  EXPECT_EQ(kscan::deck_name(deck.output.estimates), "last");
   EXPECT_EQ(deck.output.summary, (std::vector<std::string>{"table", "csv"}));
 }
 
@@ -110,7 +110,7 @@ TEST(Deck, OverridesApplyBeforeValidation) {
   EXPECT_EQ(deck.model.state_dim, 6);
   EXPECT_EQ(deck.data.lengths, (std::vector<std::int64_t>{8, 32}));
   EXPECT_EQ(deck.runs.precision, (std::vector<std::string>{"float64"}));
-  EXPECT_EQ(deck.output.estimates, "none");
+  EXPECT_EQ(kscan::deck_name(deck.output.estimates), "none");
   EXPECT_EQ(deck.experiment.description, "from the command line");
   // A section that is not in the deck is created.
   EXPECT_EQ(parse("experiment: {name: o}\n", {"runs.warmup=0"}).runs.warmup, 0);

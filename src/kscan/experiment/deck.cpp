@@ -47,6 +47,13 @@ class Parser : public YamlReader {
   Deck parse(const std::string& text);
 
  private:
+  /// A choice key as its enum. The key's choices are the enum's names (schema.cpp), so that a
+  /// name read_choice accepts always maps.
+  template <class E>
+  std::optional<E> read_enum(const std::string& path) {
+    const auto name = read_choice(path);
+    return name ? parse_deck_choice<E>(*name) : std::nullopt;
+  }
   /// A file name as given in the deck, relative to its directory: an absolute, normal path.
   std::string resolve_input_path(const std::string& written) const;
   /// model.kind lti: the arrays, checked, as the model's matrices (placeholder m0, P0 when
@@ -153,7 +160,7 @@ void Parser::read_initial(Deck& deck) {
 }
 
 void Parser::refuse_for_format(const Deck& deck, const std::string& path, const char* format) {
-  if (!has_value(path) || deck.data.source != "file" ||
+  if (!has_value(path) || deck.data.source != DataSource::file ||
       deck.data.format.empty())  // (an unknown format is reported already)
     return;
   error(key_where(path), path,
@@ -164,21 +171,21 @@ void Parser::refuse_for_format(const Deck& deck, const std::string& path, const 
 void Parser::read_file_source(Deck& deck) {
   if (const auto v = read_string("data.file")) {
     deck.data.file = resolve_input_path(*v);
-  } else if (deck.data.source == "file" && !has_key("data.file") &&
+  } else if (deck.data.source == DataSource::file && !has_key("data.file") &&
              choice_known("data.source") && choice_known("model.kind")) {
-    if (deck.model.kind == "file") {
+    if (deck.model.kind == ModelKind::file) {
       deck.data.file = deck.model.file;
       if (!deck.data.file.empty()) resolve("data.file", YAML::Node(deck.data.file));
     } else {
       error(key_where("data"), "data.file",
             "missing required key 'file' (data.source is file and model.kind is " +
-                deck.model.kind + ")");
+                std::string(deck_name(deck.model.kind)) + ")");
     }
   }
   // data.format: csv by the file's extension unless given.
   if (const auto v = read_choice("data.format")) {
     deck.data.format = *v;
-  } else if (deck.data.source == "file" && choice_known("data.source") &&
+  } else if (deck.data.source == DataSource::file && choice_known("data.source") &&
              !has_key("data.format")) {
     std::string extension = fs::path(deck.data.file).extension().string();
     std::transform(extension.begin(), extension.end(), extension.begin(),
@@ -213,21 +220,21 @@ void Parser::read_file_source(Deck& deck) {
   }
   if (dataset || csv || !deck.data.path.empty()) {
     // given, or not needed
-  } else if (deck.data.source == "file" && !has_key("data.dataset") &&
+  } else if (deck.data.source == DataSource::file && !has_key("data.dataset") &&
              !has_key("data.path") && choice_known("data.source") &&
              choice_known("model.kind")) {
-    if (deck.model.kind == "file") {
+    if (deck.model.kind == ModelKind::file) {
       deck.data.dataset = deck.model.dataset;
       if (!deck.data.dataset.empty()) resolve("data.dataset", YAML::Node(deck.data.dataset));
     } else {
       error(key_where("data"), "data.dataset",
             "missing required key 'dataset' or 'path' (data.source is file, data.format is "
-            "hdf5 and model.kind is " + deck.model.kind + ")");
+            "hdf5 and model.kind is " + std::string(deck_name(deck.model.kind)) + ")");
     }
   }
 
   // The dataset's name in the output follows its source.
-  if (deck.data.source != "file") return;
+  if (deck.data.source != DataSource::file) return;
   std::string name;
   if (csv) {
     name = fs::path(deck.data.file).stem().string();
@@ -256,7 +263,7 @@ void Parser::refuse_singular_r_for_standard_tfs(const Deck& deck) {
 
 void Parser::read_file_inputs(Deck& deck) {
   // Model file.
-  if (deck.model.kind == "file" && !deck.model.file.empty() &&
+  if (deck.model.kind == ModelKind::file && !deck.model.file.empty() &&
       check_input_file(*this, "model.file", deck.model.file) && options_.reader) {
     try {
       deck.model_data = std::make_shared<const LoadedDataset>(
@@ -273,7 +280,7 @@ void Parser::read_file_inputs(Deck& deck) {
     }
   }
   // Measurement file.
-  if (deck.data.source != "file" || deck.data.file.empty()) return;
+  if (deck.data.source != DataSource::file || deck.data.file.empty()) return;
   const std::string& file = deck.data.file;
   if (deck.data.format == "csv") {
     read_csv_series(deck);
@@ -292,7 +299,7 @@ void Parser::read_file_inputs(Deck& deck) {
     const bool same = file == deck.model.file && deck.data.dataset == deck.model.dataset;
     if (same && deck.model_data) {
       deck.series_data = deck.model_data;
-    } else if (!(same && deck.model.kind == "file")) {  // (already checked and reported)
+    } else if (!(same && deck.model.kind == ModelKind::file)) {  // (already checked and reported)
       if (!check_input_file(*this, "data.file", file) || !options_.reader) return;
       try {
         deck.series_data = std::make_shared<const LoadedDataset>(
@@ -364,9 +371,7 @@ Deck Parser::parse(const std::string& text) {
     deck.experiment.description = *description;
 
   // model
-  if (const auto kind = read_choice("model.kind")) {
-    deck.model.kind = *kind;
-  }
+  if (const auto kind = read_enum<ModelKind>("model.kind")) deck.model.kind = *kind;
   if (const auto v = read_integer("model.state_dim")) deck.model.state_dim = static_cast<int>(*v);
   if (const auto v = read_integer("model.obs_dim")) deck.model.obs_dim = static_cast<int>(*v);
   if (const auto v = read_bool("model.time_varying")) deck.model.time_varying = *v;
@@ -377,19 +382,20 @@ Deck Parser::parse(const std::string& text) {
   if (const auto v = read_number("model.measurement_std"))
     deck.model.tracking.measurement_std = *v;
   if (choice_known("model.kind")) {
-    if (deck.model.kind == "lti") {
+    if (deck.model.kind == ModelKind::lti) {
       read_lti(deck);
     } else {
       for (const char* name : {"F", "c", "Q", "H", "d", "R", "m0", "P0"})
         (void)fetch(std::string("model.") + name);  // reports keys given for another kind
     }
-    if (deck.model.kind != "random")
-      deck.model.time_varying = deck.model.kind == "lti" && deck.model.lti.slots.most() > 1;
-    if (deck.model.kind == "tracking") {
+    if (deck.model.kind != ModelKind::random)
+      deck.model.time_varying =
+          deck.model.kind == ModelKind::lti && deck.model.lti.slots.most() > 1;
+    if (deck.model.kind == ModelKind::tracking) {
       deck.model.state_dim = 4;
       deck.model.obs_dim = 2;
     }
-    if (deck.model.kind == "file") {
+    if (deck.model.kind == ModelKind::file) {
       deck.model.state_dim = 0;
       deck.model.obs_dim = 0;
     }
@@ -403,15 +409,13 @@ Deck Parser::parse(const std::string& text) {
   deck.model.random.seed = deck.experiment.seed;
 
   // data
-  if (const auto source = read_choice("data.source")) {
-    deck.data.source = *source;
-  }
+  if (const auto source = read_enum<DataSource>("data.source")) deck.data.source = *source;
   if (const auto v = read_lengths("data.lengths")) deck.data.lengths = *v;
   if (const auto v = read_integer("data.batch")) deck.data.batch = *v;
   if (const auto v = read_number("data.missing")) deck.data.missing = *v;
   if (const auto v = read_number("data.missing_components")) deck.data.missing_components = *v;
   read_file_source(deck);
-  if (deck.data.source == "file" && deck.data.batch != 1 && choice_known("data.source"))
+  if (deck.data.source == DataSource::file && deck.data.batch != 1 && choice_known("data.source"))
     error(where("data.batch"), "data.batch",
           "a series read from a file is one series: batch must be 1, got " +
               std::to_string(deck.data.batch));
@@ -430,13 +434,14 @@ Deck Parser::parse(const std::string& text) {
   if (const auto v = read_integer("runs.repetitions")) deck.runs.repetitions = static_cast<int>(*v);
   if (const auto v = read_choice("runs.reference")) deck.runs.reference = *v;
   if (const auto v = read_integer("runs.simulate_threads")) deck.runs.simulate_threads = *v;
-  if (const auto v = read_choice("runs.distributed")) deck.runs.distributed = *v;
+  if (const auto v = read_enum<DistributedMode>("runs.distributed")) deck.runs.distributed = *v;
   // The filters spread over ranks (distributed/*_impl.hpp) combine standard-form elements only.
   const bool sqrt_form = std::find(deck.runs.form.begin(), deck.runs.form.end(), "sqrt") !=
                          deck.runs.form.end();
-  if (sqrt_form && deck.runs.distributed != "sweep")
+  if (sqrt_form && deck.runs.distributed != DistributedMode::sweep)
     error(where("runs.form"), "runs.form",
-          "form sqrt is not available with runs.distributed: " + deck.runs.distributed +
+          "form sqrt is not available with runs.distributed: " +
+              std::string(deck_name(deck.runs.distributed)) +
               " (its filters spread over ranks are in standard form only); use sweep or form "
               "[standard]");
 
@@ -447,15 +452,15 @@ Deck Parser::parse(const std::string& text) {
     deck.output.file = "results/" + deck.experiment.name + ".h5";
     resolve("output.file", YAML::Node(deck.output.file));
   }
-  if (const auto v = read_choice("output.estimates")) deck.output.estimates = *v;
+  if (const auto v = read_enum<EstimatesOutput>("output.estimates")) deck.output.estimates = *v;
   if (const auto v = read_choice_list("output.diagnostics")) deck.output.diagnostics = *v;
-  if (!deck.output.diagnostics.empty() && deck.output.estimates == "none")
+  if (!deck.output.diagnostics.empty() && deck.output.estimates == EstimatesOutput::none)
     error(where("output.diagnostics"), "output.diagnostics",
           "kept with the estimates, and output.estimates is none: set it to last or all");
   // The backends spread over MPI ranks keep the estimates, not the filtering pass's steps.
-  if (!deck.output.diagnostics.empty() && deck.runs.distributed != "sweep")
+  if (!deck.output.diagnostics.empty() && deck.runs.distributed != DistributedMode::sweep)
     error(where("output.diagnostics"), "output.diagnostics",
-          "not available with runs.distributed: " + deck.runs.distributed +
+          "not available with runs.distributed: " + std::string(deck_name(deck.runs.distributed)) +
               " (its filters spread over ranks keep only the estimates); use sweep");
   if (const auto v = read_choice_list("output.summary")) deck.output.summary = *v;
 
@@ -535,23 +540,25 @@ HostModel with_initial_state(const Deck& deck, HostModel model) {
 
 HostModel build_deck_model(const Deck& deck, std::int64_t length, const DatasetReader& reader) {
   const auto& m = deck.model;
-  if (m.kind == "random") {
-    RandomModelOptions o = m.random;
-    o.nx = m.state_dim;
-    o.ny = m.obs_dim;
-    o.time_varying = m.time_varying;
-    o.seed = deck.experiment.seed;
-    o.length = static_cast<int>(length);
-    return make_random_model(o);
+  switch (m.kind) {
+    case ModelKind::random: {
+      RandomModelOptions o = m.random;
+      o.nx = m.state_dim;
+      o.ny = m.obs_dim;
+      o.time_varying = m.time_varying;
+      o.seed = deck.experiment.seed;
+      o.length = static_cast<int>(length);
+      return make_random_model(o);
+    }
+    case ModelKind::tracking: return make_tracking_model(m.tracking);
+    case ModelKind::lti: return make_lti_model(m.lti);
+    case ModelKind::file:
+      if (deck.model_data) return deck.model_data->model;
+      if (!reader)
+        throw std::runtime_error("model.kind is file but no dataset reader is available");
+      return reader(m.file, m.dataset).model;
   }
-  if (m.kind == "tracking") return make_tracking_model(m.tracking);
-  if (m.kind == "lti") return make_lti_model(m.lti);
-  if (m.kind == "file") {
-    if (deck.model_data) return deck.model_data->model;
-    if (!reader) throw std::runtime_error("model.kind is file but no dataset reader is available");
-    return reader(m.file, m.dataset).model;
-  }
-  throw std::invalid_argument("unknown model kind '" + m.kind + "'");
+  throw std::invalid_argument("unknown model kind '" + std::string(deck_name(m.kind)) + "'");
 }
 
 }  // namespace

@@ -218,9 +218,9 @@ void check_series_matches_model(YamlReader& reader, const Deck& deck) {
   reader.report(key, "the measurements in " + what + " have ny = " + std::to_string(ny) +
                          (ny == 1 ? " component" : " components") +
                          ", the model observes ny = " + std::to_string(deck.model.obs_dim) +
-                         (deck.model.kind == "random" ? " (model.obs_dim)"
-                          : deck.model.kind == "lti"  ? " (rows of model.H)"
-                                                      : "") +
+                         (deck.model.kind == ModelKind::random ? " (model.obs_dim)"
+                          : deck.model.kind == ModelKind::lti     ? " (rows of model.H)"
+                                                                  : "") +
                          "; they must match");
 }
 
@@ -274,7 +274,7 @@ void check_dims_built(YamlReader& reader, const Deck& deck) {
     unbuilt = "this kscan holds solvers only for " + compiled_dims_text() +
               " (built with KSCAN_GENERAL_PATH=OFF); configure with -DKSCAN_GENERAL_PATH=ON";
   if (!unbuilt.empty()) {
-    const std::string path = deck.model.kind == "random" ? "model.state_dim" : "model";
+    const std::string path = deck.model.kind == ModelKind::random ? "model.state_dim" : "model";
     reader.report(path,
                   "nx = " + std::to_string(nx) + ", ny = " + std::to_string(ny) + ": " + unbuilt);
   }
@@ -283,14 +283,14 @@ void check_dims_built(YamlReader& reader, const Deck& deck) {
 void check_model_steps(YamlReader& reader, const Deck& deck) {
   std::int64_t model_steps = 1;
   std::string model_origin;
-  if (deck.model.kind == "file" && deck.model_data) {
+  if (deck.model.kind == ModelKind::file && deck.model_data) {
     model_steps = deck.model_data->model.stored();
     model_origin = "the time-varying model in '" + deck.model.file + "'";
-  } else if (deck.model.kind == "lti") {
+  } else if (deck.model.kind == ModelKind::lti) {
     model_steps = deck.model.lti.slots.most();
     model_origin = "the model (arrays given per step)";
   }
-  if (model_steps > 1 && deck.data.source == "simulate") {
+  if (model_steps > 1 && deck.data.source == DataSource::simulate) {
     for (const auto t : deck.data.lengths)
       if (t != model_steps) {
         reader.report("data.lengths", model_origin + " has " + std::to_string(model_steps) +
@@ -300,7 +300,7 @@ void check_model_steps(YamlReader& reader, const Deck& deck) {
         break;
       }
   }
-  if (model_steps > 1 && deck.series_data && deck.data.source == "file" &&
+  if (model_steps > 1 && deck.series_data && deck.data.source == DataSource::file &&
       model_steps != deck.series_data->series.length())
     reader.report("data.file", model_origin + " has " + std::to_string(model_steps) +
                                    " steps but the series has " +
