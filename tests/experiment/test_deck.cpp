@@ -314,6 +314,39 @@ TEST(Deck, EditDistanceAndSuggestions) {
   EXPECT_FALSE(kscan::closest_match("completely_different", {"kf", "rts"}));
 }
 
+namespace {
+
+/// Each value of E has one name, the name maps back to it, and the key's allowed values (what
+/// docs/deck.md lists and the parser accepts) are those names, in table order.
+template <class E>
+void expect_choice_table(const std::string& key_path) {
+  const auto& table = kscan::deck_choices(E{});
+  for (const auto& choice : table) {
+    EXPECT_EQ(kscan::deck_name(choice.value), choice.name);
+    EXPECT_EQ(kscan::parse_deck_choice<E>(choice.name), choice.value) << choice.name;
+  }
+  EXPECT_FALSE(kscan::parse_deck_choice<E>("")) << key_path;
+  const kscan::DeckKey* key = kscan::find_deck_key(key_path);
+  ASSERT_NE(key, nullptr) << key_path;
+  EXPECT_EQ(key->choices, kscan::deck_choice_names<E>()) << key_path;
+  EXPECT_EQ(key->choices.size(), table.size()) << key_path;
+}
+
+}  // namespace
+
+TEST(Deck, ChoiceTablesAreTheKeysAllowedValues) {
+  expect_choice_table<kscan::ModelKind>("model.kind");
+  expect_choice_table<kscan::DataSource>("data.source");
+  expect_choice_table<kscan::EstimatesOutput>("output.estimates");
+  expect_choice_table<kscan::DistributedMode>("runs.distributed");
+  const auto deck = parse("model: {kind: tracking}\ndata: {source: simulate}\n"
+                          "runs: {distributed: ptfs_two_rank}\noutput: {estimates: all}\n");
+  EXPECT_EQ(deck.model.kind, kscan::ModelKind::tracking);
+  EXPECT_EQ(deck.data.source, kscan::DataSource::simulate);
+  EXPECT_EQ(deck.runs.distributed, kscan::DistributedMode::ptfs_two_rank);
+  EXPECT_EQ(deck.output.estimates, kscan::EstimatesOutput::all);
+}
+
 // Every deck of inputs/invalid fails with the message its "# expect:" line names, located at a
 // line and column of that deck.
 TEST(Deck, InvalidCorpus) {
