@@ -269,11 +269,12 @@ int run(const Arguments& a, const Ranks& ranks) {
       return kExitOk;
     }
 #ifndef KSCAN_HAVE_MPI
-    if (deck.runs.distributed != "sweep")
+    if (deck.runs.distributed != kscan::DistributedMode::sweep)
       throw kscan::DeckError({kscan::DeckIssue{
           deck.location_of("runs.distributed"), "runs.distributed",
-          "'" + deck.runs.distributed + "' runs over MPI ranks: this kscan was built without "
-          "MPI (configure with -DKSCAN_ENABLE_MPI=ON)"}});
+          "'" + std::string(kscan::deck_name(deck.runs.distributed)) +
+              "' runs over MPI ranks: this kscan was built without MPI (configure with "
+              "-DKSCAN_ENABLE_MPI=ON)"}});
 #endif
   } catch (const kscan::DeckError& e) {
     if (ranks.root()) print_deck_error(e);

@@ -10,6 +10,7 @@
 
 #include "kscan/core/dims.hpp"
 #include "kscan/experiment/deck.hpp"
+#include "kscan/experiment/scalar_text.hpp"
 #include "kscan/experiment/schema.hpp"
 
 #ifndef KSCAN_SOURCE_DIR
@@ -50,13 +51,13 @@ TEST(Deck, DefaultsFillAMinimalDeck) {
   const auto deck = parse("experiment: {name: tiny}\n");
   EXPECT_EQ(deck.experiment.name, "tiny");
   EXPECT_EQ(deck.experiment.seed, 1u);
-  EXPECT_EQ(deck.model.kind, "random");
+  EXPECT_EQ(kscan::deck_name(deck.model.kind), "random");
   EXPECT_EQ(deck.model.state_dim, 4);
   EXPECT_EQ(deck.model.obs_dim, 2);
   EXPECT_TRUE(deck.model.time_varying);
   EXPECT_DOUBLE_EQ(deck.model.random.transition_scale, 0.99);
   EXPECT_DOUBLE_EQ(deck.model.random.ridge, 0.1);
-  EXPECT_EQ(deck.data.source, "simulate");
+  EXPECT_EQ(kscan::deck_name(deck.data.source), "simulate");
   EXPECT_EQ(deck.data.lengths, (std::vector<std::int64_t>{1024}));
   EXPECT_EQ(deck.data.batch, 1);
   EXPECT_EQ(deck.data.missing, 0.0);
@@ -71,7 +72,7 @@ TEST(Deck, DefaultsFillAMinimalDeck) {
   EXPECT_EQ(deck.runs.reference, "kf");
   EXPECT_FALSE(deck.runs.simulate_threads.has_value());
   EXPECT_EQ(deck.output.file, "results/tiny.h5");
-  EXPECT_EQ(deck.output.estimates, "last");
+  EXPECT_EQ(kscan::deck_name(deck.output.estimates), "last");
   EXPECT_EQ(deck.output.summary, (std::vector<std::string>{"table", "csv"}));
 }
 
@@ -110,7 +111,7 @@ TEST(Deck, OverridesApplyBeforeValidation) {
   EXPECT_EQ(deck.model.state_dim, 6);
   EXPECT_EQ(deck.data.lengths, (std::vector<std::int64_t>{8, 32}));
   EXPECT_EQ(deck.runs.precision, (std::vector<std::string>{"float64"}));
-  EXPECT_EQ(deck.output.estimates, "none");
+  EXPECT_EQ(kscan::deck_name(deck.output.estimates), "none");
   EXPECT_EQ(deck.experiment.description, "from the command line");
   // A section that is not in the deck is created.
   EXPECT_EQ(parse("experiment: {name: o}\n", {"runs.warmup=0"}).runs.warmup, 0);
@@ -313,6 +314,39 @@ TEST(Deck, EditDistanceAndSuggestions) {
   EXPECT_EQ(kscan::closest_match("ladner_fisher", {"blelloch", "ladner_fischer"}),
             std::optional<std::string>("ladner_fischer"));
   EXPECT_FALSE(kscan::closest_match("completely_different", {"kf", "rts"}));
+}
+
+namespace {
+
+/// Each value of E has one name, the name maps back to it, and the key's allowed values (what
+/// docs/deck.md lists and the parser accepts) are those names, in table order.
+template <class E>
+void expect_choice_table(const std::string& key_path) {
+  const auto& table = kscan::deck_choices(E{});
+  for (const auto& choice : table) {
+    EXPECT_EQ(kscan::deck_name(choice.value), choice.name);
+    EXPECT_EQ(kscan::parse_deck_choice<E>(choice.name), choice.value) << choice.name;
+  }
+  EXPECT_FALSE(kscan::parse_deck_choice<E>("")) << key_path;
+  const kscan::DeckKey* key = kscan::find_deck_key(key_path);
+  ASSERT_NE(key, nullptr) << key_path;
+  EXPECT_EQ(key->choices, kscan::deck_choice_names<E>()) << key_path;
+  EXPECT_EQ(key->choices.size(), table.size()) << key_path;
+}
+
+}  // namespace
+
+TEST(Deck, ChoiceTablesAreTheKeysAllowedValues) {
+  expect_choice_table<kscan::ModelKind>("model.kind");
+  expect_choice_table<kscan::DataSource>("data.source");
+  expect_choice_table<kscan::EstimatesOutput>("output.estimates");
+  expect_choice_table<kscan::DistributedMode>("runs.distributed");
+  const auto deck = parse("model: {kind: tracking}\ndata: {source: simulate}\n"
+                          "runs: {distributed: ptfs_two_rank}\noutput: {estimates: all}\n");
+  EXPECT_EQ(deck.model.kind, kscan::ModelKind::tracking);
+  EXPECT_EQ(deck.data.source, kscan::DataSource::simulate);
+  EXPECT_EQ(deck.runs.distributed, kscan::DistributedMode::ptfs_two_rank);
+  EXPECT_EQ(deck.output.estimates, kscan::EstimatesOutput::all);
 }
 
 // Every deck of inputs/invalid fails with the message its "# expect:" line names, located at a

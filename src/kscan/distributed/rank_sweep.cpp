@@ -288,12 +288,12 @@ BackendFactory<Scalar> collective_factory(Method method, MPI_Comm comm) {
 RunnerReport run_plan_on_ranks(const Deck& deck, const Plan& plan, ResultSink* file,
                                RunnerOptions options, MPI_Comm comm) {
   const int rank = mpi::rank(comm), ranks = mpi::size(comm);
-  const std::string& mode = deck.runs.distributed;
-  if (mode == "ptfs_two_rank" && ranks != 2)
+  const DistributedMode mode = deck.runs.distributed;
+  if (mode == DistributedMode::ptfs_two_rank && ranks != 2)
     throw DeckError({DeckIssue{deck.location_of("runs.distributed"), "runs.distributed",
                                "ptfs_two_rank needs exactly 2 MPI ranks (mpirun -n 2), got " +
                                    std::to_string(ranks)}});
-  if (mode != "sweep" && deck.runs.simulate_threads)
+  if (mode != DistributedMode::sweep && deck.runs.simulate_threads)
     throw DeckError({DeckIssue{deck.location_of("runs.distributed"), "runs.distributed",
                                "operation-count mode (runs.simulate_threads) counts the scans of "
                                "one process; with it, runs.distributed must be sweep"}});
@@ -311,7 +311,7 @@ RunnerReport run_plan_on_ranks(const Deck& deck, const Plan& plan, ResultSink* f
   if (rank != 0) options.progress = nullptr;
   RunnerReport report;
   bool sum_counts = false;  // sweep: each rank counts its own runs
-  if (mode == "sweep") {
+  if (mode == DistributedMode::sweep) {
     // Round-robin over the runs still to do; those already in the file are rank 0's to skip.
     std::vector<int> owner(plan.runs.size(), 0);
     std::vector<std::size_t> order;
@@ -333,7 +333,7 @@ RunnerReport run_plan_on_ranks(const Deck& deck, const Plan& plan, ResultSink* f
     }
     sum_counts = true;
   } else {
-    const Method method = mode == "pkf_chunks" ? Method::pkf : Method::ptfs;
+    const Method method = mode == DistributedMode::pkf_chunks ? Method::pkf : Method::ptfs;
     options.assigned = [&plan, method, rank](std::size_t i) {
       return rank == 0 || plan.runs[i].method == method;
     };

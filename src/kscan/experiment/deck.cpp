@@ -1,24 +1,25 @@
+// Parsing a deck: which key goes to which field of a Deck. The YAML reader (yaml_reader.hpp)
+// reads every key by its type from the key table, the checks (deck_checks.hpp) test the model
+// and the files; here are the binding, the defaults computed from other keys, and the rules
+// between keys that the table cannot express.
 #include "kscan/experiment/deck.hpp"
 
-#include <unistd.h>
 #include <yaml-cpp/yaml.h>
 
 #include <algorithm>
 #include <cerrno>
 #include <cmath>
-#include <cstdlib>
 #include <cstring>
 #include <filesystem>
 #include <fstream>
-#include <functional>
-#include <limits>
-#include <set>
 #include <sstream>
 #include <utility>
 
-#include "kscan/core/dims.hpp"
 #include "kscan/data/csv_measurements.hpp"
+#include "kscan/experiment/deck_checks.hpp"
+#include "kscan/experiment/scalar_text.hpp"
 #include "kscan/experiment/schema.hpp"
+#include "kscan/experiment/yaml_reader.hpp"
 #include "kscan/scan/scan_algorithm.hpp"
 #include "kscan/scan/scan_descriptor.hpp"
 
@@ -26,158 +27,11 @@ namespace kscan {
 
 namespace fs = std::filesystem;
 
-// ---------------------------------------------------------------------------------------------
-// DeckError
-
-std::string DeckLocation::format() const {
-  if (!override.empty()) return "--set " + override;
-  std::string s = file.empty() ? "<deck>" : file;
-  if (line > 0) {
-    s += ":" + std::to_string(line);
-    if (column > 0) s += ":" + std::to_string(column);
-  }
-  return s;
-}
-
-std::string DeckIssue::format() const {
-  return where.format() + ": " + (path.empty() ? "" : path + ": ") + message;
-}
-
-namespace {
-
-std::string compose(const std::vector<DeckIssue>& issues) {
-  std::string out;
-  for (std::size_t i = 0; i < issues.size(); ++i) {
-    if (i) out += '\n';
-    out += issues[i].format();
-  }
-  return out.empty() ? "invalid deck" : out;
-}
-
-}  // namespace
-
-DeckError::DeckError(std::vector<DeckIssue> issues)
-    : std::runtime_error(compose(issues)), issues_(std::move(issues)) {}
-
 DeckLocation Deck::location_of(const std::string& path) const {
-  for (std::string p = path;;) {
-    const auto it = locations.find(p);
-    if (it != locations.end()) return it->second;
-    const auto dot = p.rfind('.');
-    if (dot == std::string::npos) break;
-    p = p.substr(0, dot);
-  }
+  if (const auto it = find_key_or_parent(locations, path); it != locations.end()) return it->second;
   DeckLocation where;
   where.file = source;
   return where;
-}
-
-// ---------------------------------------------------------------------------------------------
-// Scalars
-
-namespace {
-
-std::string trim(const std::string& s) {
-  const auto begin = s.find_first_not_of(" \t\r\n");
-  if (begin == std::string::npos) return "";
-  const auto end = s.find_last_not_of(" \t\r\n");
-  return s.substr(begin, end - begin + 1);
-}
-
-std::optional<std::int64_t> parse_integer_text(const std::string& raw) {
-  const std::string s = trim(raw);
-  if (s.empty()) return std::nullopt;
-  std::size_t i = (s[0] == '+' || s[0] == '-') ? 1 : 0;
-  if (i == s.size()) return std::nullopt;
-  for (std::size_t j = i; j < s.size(); ++j)
-    if (s[j] < '0' || s[j] > '9') return std::nullopt;
-  errno = 0;
-  const long long v = std::strtoll(s.c_str(), nullptr, 10);
-  if (errno == ERANGE) return std::nullopt;
-  return static_cast<std::int64_t>(v);
-}
-
-std::optional<double> parse_number_text(const std::string& raw) {
-  const std::string s = trim(raw);
-  if (s.empty()) return std::nullopt;
-  char* end = nullptr;
-  errno = 0;
-  const double v = std::strtod(s.c_str(), &end);
-  if (end != s.c_str() + s.size() || errno == ERANGE || !std::isfinite(v)) return std::nullopt;
-  return v;
-}
-
-std::optional<bool> parse_bool_text(const std::string& raw) {
-  std::string s = trim(raw);
-  std::transform(s.begin(), s.end(), s.begin(), [](unsigned char c) { return std::tolower(c); });
-  if (s == "true" || s == "yes" || s == "on") return true;
-  if (s == "false" || s == "no" || s == "off") return false;
-  return std::nullopt;
-}
-
-std::string describe(const YAML::Node& node) {
-  switch (node.Type()) {
-    case YAML::NodeType::Null: return "nothing";
-    case YAML::NodeType::Sequence: return "a list";
-    case YAML::NodeType::Map: return "a mapping";
-    case YAML::NodeType::Scalar: return "'" + node.Scalar() + "'";
-    default: return "an undefined value";
-  }
-}
-
-std::string quoted_list(const std::vector<std::string>& words) {
-  std::string out;
-  for (std::size_t i = 0; i < words.size(); ++i) out += (i ? ", " : "") + words[i];
-  return out;
-}
-
-/// What the values of a choice key are called in messages.
-std::string noun_of(const std::string& path) {
-  static const std::map<std::string, std::string> nouns = {
-      {"model.kind", "model kind"},        {"data.source", "data source"},
-      {"data.format", "data format"},
-      {"runs.methods", "method"},          {"runs.scans", "scan"},
-      {"runs.precision", "precision"},     {"runs.reference", "reference method"},
-      {"runs.form", "form"},               {"runs.distributed", "distribution"},
-      {"output.estimates", "estimates policy"}, {"output.summary", "summary format"},
-      {"output.diagnostics", "diagnostic"}};
-  const auto it = nouns.find(path);
-  return it == nouns.end() ? "value" : it->second;
-}
-
-std::string range_text(const DeckKey& key) {
-  const std::string allowed = deck_allowed_text(key);
-  if (allowed.empty()) return "";
-  if (allowed.find("..") != std::string::npos) return " in " + allowed;
-  return " " + allowed;
-}
-
-bool has_hdf5_signature(const std::string& path) {
-  static const unsigned char signature[8] = {0x89, 'H', 'D', 'F', '\r', '\n', 0x1a, '\n'};
-  std::ifstream in(path, std::ios::binary);
-  if (!in) return false;
-  in.seekg(0, std::ios::end);
-  const auto size = static_cast<std::uint64_t>(in.tellg());
-  // The superblock is at 0 or at 512, 1024, 2048, ... (a user block in front of it).
-  for (std::uint64_t offset = 0; offset + 8 <= size; offset = offset ? offset * 2 : 512) {
-    unsigned char buffer[8] = {};
-    in.seekg(static_cast<std::streamoff>(offset));
-    if (!in.read(reinterpret_cast<char*>(buffer), 8)) return false;
-    if (std::memcmp(buffer, signature, 8) == 0) return true;
-  }
-  return false;
-}
-
-}  // namespace
-
-std::optional<std::int64_t> parse_length_text(const std::string& raw) {
-  const std::string s = trim(raw);
-  const auto caret = s.find('^');
-  if (caret == std::string::npos) return parse_integer_text(s);
-  const auto base = parse_integer_text(s.substr(0, caret));
-  const auto exponent = parse_integer_text(s.substr(caret + 1));
-  if (!base || !exponent || *base != 2 || *exponent < 0 || *exponent > 62) return std::nullopt;
-  return std::int64_t{1} << *exponent;
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -185,692 +39,59 @@ std::optional<std::int64_t> parse_length_text(const std::string& raw) {
 
 namespace {
 
-struct Entry {
-  YAML::Node node;
-  DeckLocation key_where;
-  DeckLocation value_where;
-};
-
-class Parser {
+/// The reader of a deck's YAML that binds what it reads to a Deck.
+class Parser : public YamlReader {
  public:
   Parser(std::string source, std::string base_dir, const DeckOptions& options)
-      : source_(std::move(source)), base_dir_(std::move(base_dir)), options_(options) {}
+      : YamlReader(std::move(source)), base_dir_(std::move(base_dir)), options_(options) {}
 
   Deck parse(const std::string& text);
 
  private:
-  // --- issues and locations
-  DeckLocation file_location(int line = 1, int column = 1) const {
-    DeckLocation w;
-    w.file = source_;
-    w.line = line;
-    w.column = column;
-    return w;
+  /// A choice key as its enum. The key's choices are the enum's names (schema.cpp), so that a
+  /// name read_choice accepts always maps.
+  template <class E>
+  std::optional<E> read_enum(const std::string& path) {
+    const auto name = read_choice(path);
+    return name ? parse_deck_choice<E>(*name) : std::nullopt;
   }
-  DeckLocation at(const YAML::Mark& mark) const {
-    if (mark.is_null()) return file_location(0, 0);
-    return file_location(mark.line + 1, mark.column + 1);
-  }
-  /// The --set that produced `path` (or one of its parents), if any.
-  const std::string* override_of(const std::string& path) const {
-    for (std::string p = path;;) {
-      const auto it = overrides_.find(p);
-      if (it != overrides_.end()) return &it->second;
-      const auto dot = p.rfind('.');
-      if (dot == std::string::npos) return nullptr;
-      p = p.substr(0, dot);
-    }
-  }
-  DeckLocation node_location(const std::string& path, const YAML::Node& node) const {
-    if (const auto* text = override_of(path)) {
-      DeckLocation w;
-      w.file = "--set";
-      w.override = *text;
-      return w;
-    }
-    return at(node.Mark());
-  }
-  /// Where to report a problem with `path`: its value, its key, or the nearest given parent.
-  DeckLocation where(const std::string& path) const {
-    for (std::string p = path;;) {
-      const auto it = entries_.find(p);
-      if (it != entries_.end()) return it->second.value_where;
-      const auto dot = p.rfind('.');
-      if (dot == std::string::npos) break;
-      p = p.substr(0, dot);
-    }
-    return file_location();
-  }
-  DeckLocation key_where(const std::string& path) const {
-    for (std::string p = path;;) {
-      const auto it = entries_.find(p);
-      if (it != entries_.end()) return it->second.key_where;
-      const auto dot = p.rfind('.');
-      if (dot == std::string::npos) break;
-      p = p.substr(0, dot);
-    }
-    return file_location();
-  }
-  void error(const DeckLocation& w, const std::string& path, std::string message) {
-    issues_.push_back(DeckIssue{w, path, std::move(message)});
-  }
-  bool failed_since(std::size_t count) const { return issues_.size() > count; }
-
-  // --- the document
-  void apply_override(YAML::Node& root, const std::string& assignment);
-  void collect(const YAML::Node& map, const std::string& prefix);
-
-  // --- typed values
-  struct Value {
-    YAML::Node node;
-    bool given = false;
-    std::string path;
-  };
-  std::optional<Value> fetch(const std::string& path);
-  bool condition_known(const DeckCondition& c) const { return choices_.count(c.key) > 0; }
-  bool condition_holds(const DeckCondition& c) const {
-    const auto it = choices_.find(c.key);
-    return it != choices_.end() &&
-           std::find(c.values.begin(), c.values.end(), it->second) != c.values.end();
-  }
-  DeckLocation value_location(const Value& v) const {
-    return v.given ? node_location(v.path, v.node) : where(v.path);
-  }
-
-  std::optional<std::int64_t> to_integer(const Value& v, const DeckKey& key);
-  std::optional<double> to_number(const Value& v, const DeckKey& key);
-  std::optional<std::int64_t> to_length(const Value& v, const YAML::Node& node,
-                                        const DeckKey& key);
-  std::optional<std::string> to_scalar_text(const Value& v, const char* expected);
-
-  std::optional<std::int64_t> read_integer(const std::string& path);
-  std::optional<double> read_number(const std::string& path);
-  std::optional<bool> read_bool(const std::string& path);
-  std::optional<std::string> read_string(const std::string& path);
-  std::optional<std::string> read_choice(const std::string& path);
-  std::optional<std::vector<std::string>> read_choice_list(const std::string& path);
-  std::optional<std::vector<std::string>> read_string_list(const std::string& path);
-  /// What a list of names is called in the messages of read_name_list.
-  struct NameListText {
-    std::string noun;      // "method", "name": in "duplicate <noun> 'x'"
-    std::string expected;  // what the whole value should be
-    std::string empty;     // the message for an empty list
-    bool allow_empty = false;
-  };
-  /// A list of distinct names (a single one stands for a list of one), resolved as given;
-  /// `check` reports an item that is not an acceptable name and returns false.
-  std::optional<std::vector<std::string>> read_name_list(
-      const Value& v, const NameListText& text,
-      const std::function<bool(const YAML::Node&, const DeckLocation&)>& check);
-  std::optional<std::vector<std::int64_t>> read_lengths(const std::string& path);
-  struct Dense {
-    int rows = 0, cols = 0;
-    int slots = 1;  // time steps given (each rows x cols)
-    std::vector<double> values;
-    YAML::Node node;
-    std::string path;
-  };
-  /// A vector or matrix key; with `per_step`, also a list of them, one per time step.
-  std::optional<Dense> read_dense(const std::string& path, bool per_step = false);
-  std::optional<Dense> parse_dense(const std::string& path, const YAML::Node& node, bool matrix,
-                                   const DeckLocation& where_given, YAML::Node& resolved);
-
-  void resolve(const std::string& path, const YAML::Node& value);
-  static YAML::Node flow(YAML::Node node) {
-    node.SetStyle(YAML::EmitterStyle::Flow);
-    return node;
-  }
-
-  // --- semantic checks
+  /// A file name as given in the deck, relative to its directory: an absolute, normal path.
   std::string resolve_input_path(const std::string& written) const;
-  bool check_input_file(const std::string& path_key, const std::string& resolved,
-                        bool hdf5 = true);
-  void check_output(const std::string& file);
+  /// model.kind lti: the arrays, checked, as the model's matrices (placeholder m0, P0 when
+  /// model.initial replaces them).
   void read_lti(Deck& deck);
+  /// model.initial, checked against nx later (check_initial_state): a file model's nx is known
+  /// only once the file is read.
   void read_initial(Deck& deck);
   /// Whether model.initial describes a state: a1, P1 or diffuse components given. (A resolved
   /// deck spells out `diffuse: false`, which alone is the default and leaves m0, P0 in charge.)
   bool initial_given() const {
-    for (const auto& [path, entry] : entries_) {
+    for (const auto& [path, entry] : entries()) {
       if (path.rfind("model.initial.", 0) != 0 || entry.node.IsNull()) continue;
       if (path != "model.initial.diffuse") return true;
       if (entry.node.IsScalar() && entry.node.Scalar() == "true") return true;
     }
     return false;
   }
-  void check_initial(const Deck& deck);
+  /// data.file and how it is read (format, path or dataset, CSV columns), the defaults a file
+  /// model gives them, and the dataset's name in the output.
   void read_file_source(Deck& deck);
   /// A key of another data.format than the deck's, given: an error (as fetch reports keys of
   /// another data.source).
   void refuse_for_format(const Deck& deck, const std::string& path, const char* format);
+  /// The model and data files: checked, and read when DeckOptions has the readers (dims, length
+  /// and the loaded data then known).
   void read_file_inputs(Deck& deck);
-  void check_model_covariances(const Deck& deck, const HostModel& model);
   /// A singular R (found by either model reader) is exact for every method and form but the
   /// standard-form tfs, whose backward information filter needs R⁻¹: refused there, named.
   void refuse_singular_r_for_standard_tfs(const Deck& deck);
   void read_csv_series(Deck& deck);
 
-  std::string source_;
   std::string base_dir_;
   const DeckOptions& options_;
-  std::vector<DeckIssue> issues_;
-  std::map<std::string, std::string> overrides_;  // path -> "path=value"
-  std::map<std::string, Entry> entries_;           // every given key, by path
-  std::map<std::string, std::string> choices_;     // resolved model.kind, data.source
-  CsvOptions csv_options_;                         // data.time_column and data.columns as given
+  CsvOptions csv_options_;  // data.time_column and data.columns as given
   std::string singular_r_;  // where the model's R is singular ("model.R (step 3)"), if it is
-  YAML::Node resolved_ = YAML::Node(YAML::NodeType::Map);
 };
-
-void Parser::apply_override(YAML::Node& root, const std::string& assignment) {
-  DeckLocation w;
-  w.file = "--set";
-  w.override = assignment;
-  const auto eq = assignment.find('=');
-  if (eq == std::string::npos || eq == 0) {
-    error(w, "", "expected key.path=value");
-    return;
-  }
-  const std::string path = trim(assignment.substr(0, eq));
-  const std::string text = assignment.substr(eq + 1);
-  std::vector<std::string> segments;
-  for (std::size_t start = 0;;) {
-    const auto dot = path.find('.', start);
-    segments.push_back(path.substr(start, dot == std::string::npos ? dot : dot - start));
-    if (dot == std::string::npos) break;
-    start = dot + 1;
-  }
-  for (const auto& s : segments)
-    if (s.empty()) {
-      error(w, path, "empty component in the key path");
-      return;
-    }
-  YAML::Node value;
-  try {
-    value = YAML::Load(text);
-  } catch (const YAML::Exception& e) {
-    error(w, path, "the value is not valid YAML: " + e.msg);
-    return;
-  }
-  YAML::Node current = root;
-  std::string walked;
-  for (std::size_t i = 0; i + 1 < segments.size(); ++i) {
-    walked += (i ? "." : "") + segments[i];
-    YAML::Node child = current[segments[i]];
-    if (!child.IsDefined() || child.IsNull()) {
-      current[segments[i]] = YAML::Node(YAML::NodeType::Map);
-      child.reset(current[segments[i]]);
-    } else if (!child.IsMap()) {
-      error(w, path, "cannot set a key inside " + walked + ", which is " + describe(child) +
-                         ", not a mapping");
-      return;
-    }
-    current.reset(child);
-  }
-  current[segments.back()] = value;
-  overrides_[path] = path + "=" + text;
-}
-
-void Parser::collect(const YAML::Node& map, const std::string& prefix) {
-  std::map<std::string, DeckLocation> seen;
-  const auto children = deck_children(prefix);
-  for (auto it = map.begin(); it != map.end(); ++it) {
-    const YAML::Node key = it->first;  // copies: the iterator hands out a temporary pair
-    const YAML::Node value = it->second;
-    if (!key.IsScalar()) {
-      error(at(key.Mark()), prefix, "keys must be plain names, got " + describe(key));
-      continue;
-    }
-    const std::string name = key.Scalar();
-    const std::string path = prefix.empty() ? name : prefix + "." + name;
-    const DeckLocation kw = node_location(path, key);
-    if (const auto first = seen.find(name); first != seen.end()) {
-      error(kw, path, "duplicate key '" + name + "' (first given at " + first->second.format() +
-                          ")");
-      continue;
-    }
-    seen[name] = kw;
-    const DeckKey* spec = find_deck_key(path);
-    if (!spec || std::find(children.begin(), children.end(), name) == children.end()) {
-      std::string message = "unknown key '" + name + "'" +
-                            (prefix.empty() ? std::string() : " in " + prefix);
-      std::string elsewhere;
-      for (const auto& k : deck_schema()) {
-        const auto dot = k.path.rfind('.');
-        if (k.type != DeckType::section && dot != std::string::npos &&
-            k.path.substr(dot + 1) == name && k.path != path &&
-            k.path.find('.') == dot) {
-          elsewhere = k.path;
-          break;
-        }
-      }
-      if (const auto best = closest_match(name, children))
-        message += " (did you mean '" + *best + "'?)";
-      else if (!elsewhere.empty())
-        message += " (did you mean '" + elsewhere + "'?)";
-      else if (!children.empty())
-        message += "; expected one of: " + quoted_list(children);
-      error(kw, path, message);
-      continue;
-    }
-    Entry entry;
-    entry.node = value;
-    entry.key_where = kw;
-    entry.value_where = value.IsNull() ? kw : node_location(path, value);
-    if (value.Mark().is_null() && !override_of(path)) entry.value_where = kw;
-    entries_[path] = entry;
-    if (spec->type == DeckType::section) {
-      if (value.IsMap())
-        collect(value, path);
-      else if (!value.IsNull())
-        error(entry.value_where, path,
-              "expected a mapping of keys (" + quoted_list(deck_children(path)) + "), got " +
-                  describe(value));
-    } else if (spec->type == DeckType::lengths && value.IsMap()) {
-      collect(value, path);
-    }
-  }
-}
-
-std::optional<Parser::Value> Parser::fetch(const std::string& path) {
-  const DeckKey* spec = find_deck_key(path);
-  const auto it = entries_.find(path);
-  const bool given = it != entries_.end() && !it->second.node.IsNull();
-  if (spec->when) {
-    if (!condition_known(*spec->when)) return std::nullopt;  // its condition failed already
-    if (!condition_holds(*spec->when)) {
-      if (given)
-        error(it->second.key_where, path,
-              "only used when " + spec->when->key + " is " + quoted_list(spec->when->values) +
-                  " (here " + spec->when->key + " is " + choices_.at(spec->when->key) + ")");
-      return std::nullopt;
-    }
-  }
-  if (given) return Value{it->second.node, true, path};
-  if (!spec->default_yaml.empty()) return Value{YAML::Load(spec->default_yaml), false, path};
-  if (spec->required) {
-    const auto dot = path.rfind('.');
-    const std::string parent = dot == std::string::npos ? "" : path.substr(0, dot);
-    std::string message = "missing required key '" + path.substr(dot + 1) + "'";
-    if (spec->when) message += " (" + spec->when->key + " is " + choices_.at(spec->when->key) + ")";
-    error(parent.empty() ? file_location() : key_where(parent), path, message);
-  }
-  return std::nullopt;
-}
-
-void Parser::resolve(const std::string& path, const YAML::Node& value) {
-  YAML::Node current = resolved_;
-  for (std::size_t start = 0;;) {
-    const auto dot = path.find('.', start);
-    const std::string segment = path.substr(start, dot == std::string::npos ? dot : dot - start);
-    if (dot == std::string::npos) {
-      current[segment] = value;
-      return;
-    }
-    if (!current[segment].IsDefined() || !current[segment].IsMap())
-      current[segment] = YAML::Node(YAML::NodeType::Map);
-    YAML::Node next = current[segment];
-    current.reset(next);
-    start = dot + 1;
-  }
-}
-
-std::optional<std::string> Parser::to_scalar_text(const Value& v, const char* expected) {
-  if (!v.node.IsScalar()) {
-    error(value_location(v), v.path, std::string("expected ") + expected + ", got " +
-                                         describe(v.node));
-    return std::nullopt;
-  }
-  return v.node.Scalar();
-}
-
-std::optional<std::int64_t> Parser::to_integer(const Value& v, const DeckKey& key) {
-  const std::string expected = "an integer" + range_text(key);
-  const auto text = to_scalar_text(v, expected.c_str());
-  if (!text) return std::nullopt;
-  const auto value = parse_integer_text(*text);
-  const bool below = value && key.min && (key.min_exclusive ? *value <= *key.min : *value < *key.min);
-  const bool above = value && key.max && (key.max_exclusive ? *value >= *key.max : *value > *key.max);
-  if (!value || below || above) {
-    error(value_location(v), v.path, "expected " + expected + ", got " + describe(v.node));
-    return std::nullopt;
-  }
-  return value;
-}
-
-std::optional<double> Parser::to_number(const Value& v, const DeckKey& key) {
-  const std::string expected = "a number" + range_text(key);
-  const auto text = to_scalar_text(v, expected.c_str());
-  if (!text) return std::nullopt;
-  const auto value = parse_number_text(*text);
-  const bool below = value && key.min && (key.min_exclusive ? *value <= *key.min : *value < *key.min);
-  const bool above = value && key.max && (key.max_exclusive ? *value >= *key.max : *value > *key.max);
-  if (!value || below || above) {
-    error(value_location(v), v.path, "expected " + expected + ", got " + describe(v.node));
-    return std::nullopt;
-  }
-  return value;
-}
-
-std::optional<std::int64_t> Parser::to_length(const Value& v, const YAML::Node& node,
-                                              const DeckKey& key) {
-  const DeckLocation w = v.given ? node_location(v.path, node) : where(v.path);
-  const std::string expected =
-      "a positive length (an integer in 1.." + std::to_string(static_cast<std::int64_t>(*key.max)) +
-      " or \"2^k\")";
-  if (!node.IsScalar()) {
-    error(w, v.path, "expected " + expected + ", got " + describe(node));
-    return std::nullopt;
-  }
-  const auto value = parse_length_text(node.Scalar());
-  if (!value || *value < 1 || *value > static_cast<std::int64_t>(*key.max)) {
-    std::string message = "expected " + expected + ", got " + describe(node);
-    if (value && *value <= 0) message = "lengths must be positive, got " + describe(node);
-    error(w, v.path, message);
-    return std::nullopt;
-  }
-  return value;
-}
-
-std::optional<std::int64_t> Parser::read_integer(const std::string& path) {
-  const auto v = fetch(path);
-  if (!v) return std::nullopt;
-  const auto value = to_integer(*v, *find_deck_key(path));
-  if (value) resolve(path, YAML::Node(*value));
-  return value;
-}
-
-std::optional<double> Parser::read_number(const std::string& path) {
-  const auto v = fetch(path);
-  if (!v) return std::nullopt;
-  const auto value = to_number(*v, *find_deck_key(path));
-  if (value) resolve(path, YAML::Node(trim(v->node.Scalar())));
-  return value;
-}
-
-std::optional<bool> Parser::read_bool(const std::string& path) {
-  const auto v = fetch(path);
-  if (!v) return std::nullopt;
-  const auto text = to_scalar_text(*v, "true or false");
-  if (!text) return std::nullopt;
-  const auto value = parse_bool_text(*text);
-  if (!value) {
-    error(value_location(*v), path, "expected true or false, got " + describe(v->node));
-    return std::nullopt;
-  }
-  resolve(path, YAML::Node(*value));
-  return value;
-}
-
-std::optional<std::string> Parser::read_string(const std::string& path) {
-  const auto v = fetch(path);
-  if (!v) return std::nullopt;
-  const DeckKey& key = *find_deck_key(path);
-  const auto text = to_scalar_text(*v, key.type == DeckType::path ? "a file name" : "a string");
-  if (!text) return std::nullopt;
-  if (key.type == DeckType::path && trim(*text).empty()) {
-    error(value_location(*v), path, "expected a file name, got an empty string");
-    return std::nullopt;
-  }
-  resolve(path, YAML::Node(*text));
-  return text;
-}
-
-std::optional<std::string> Parser::read_choice(const std::string& path) {
-  const auto v = fetch(path);
-  if (!v) return std::nullopt;
-  const DeckKey& key = *find_deck_key(path);
-  const std::string expected = "one of: " + quoted_list(key.choices);
-  const auto text = to_scalar_text(*v, expected.c_str());
-  if (!text) return std::nullopt;
-  const std::string name = trim(*text);
-  if (std::find(key.choices.begin(), key.choices.end(), name) == key.choices.end()) {
-    std::string message = "unknown " + noun_of(path) + " '" + name + "'";
-    if (const auto best = closest_match(name, key.choices))
-      message += " (did you mean '" + *best + "'?)";
-    error(value_location(*v), path, message + "; expected " + expected);
-    return std::nullopt;
-  }
-  resolve(path, YAML::Node(name));
-  return name;
-}
-
-std::optional<std::vector<std::string>> Parser::read_name_list(
-    const Value& v, const NameListText& text,
-    const std::function<bool(const YAML::Node&, const DeckLocation&)>& check) {
-  const std::string& path = v.path;
-  std::vector<YAML::Node> items;
-  if (v.node.IsScalar()) {
-    items.push_back(v.node);  // a single name stands for a list of one
-  } else if (v.node.IsSequence()) {
-    for (const auto& item : v.node) items.push_back(item);
-  } else {
-    error(value_location(v), path, "expected " + text.expected + ", got " + describe(v.node));
-    return std::nullopt;
-  }
-  if (items.empty() && !text.allow_empty) {
-    error(value_location(v), path, text.empty);
-    return std::nullopt;
-  }
-  const std::size_t before = issues_.size();
-  std::vector<std::string> names;
-  std::map<std::string, DeckLocation> seen;
-  YAML::Node out(YAML::NodeType::Sequence);
-  for (const auto& item : items) {
-    const DeckLocation w = v.given ? node_location(path, item) : where(path);
-    if (!check(item, w)) continue;
-    const std::string name = trim(item.Scalar());
-    if (const auto first = seen.find(name); first != seen.end()) {
-      error(w, path, "duplicate " + text.noun + " '" + name + "' (first given at " +
-                         first->second.format() + ")");
-      continue;
-    }
-    seen[name] = w;
-    names.push_back(name);
-    out.push_back(name);
-  }
-  if (failed_since(before)) return std::nullopt;
-  resolve(path, flow(out));
-  return names;
-}
-
-std::optional<std::vector<std::string>> Parser::read_choice_list(const std::string& path) {
-  const auto v = fetch(path);
-  if (!v) return std::nullopt;
-  const DeckKey& key = *find_deck_key(path);
-  const std::string noun = noun_of(path);
-  const NameListText text{noun,
-                          "a list of " + noun + "s, each one of: " + quoted_list(key.choices),
-                          "expected at least one " + noun + " (" + quoted_list(key.choices) +
-                              "), got an empty list",
-                          key.allow_empty};
-  return read_name_list(*v, text, [&](const YAML::Node& item, const DeckLocation& w) {
-    if (!item.IsScalar()) {
-      error(w, path, "expected a " + noun + " name, got " + describe(item));
-      return false;
-    }
-    const std::string name = trim(item.Scalar());
-    if (std::find(key.choices.begin(), key.choices.end(), name) != key.choices.end()) return true;
-    std::string message = "unknown " + noun + " '" + name + "'";
-    if (const auto best = closest_match(name, key.choices))
-      message += " (did you mean '" + *best + "'?)";
-    error(w, path, message + "; expected one of: " + quoted_list(key.choices));
-    return false;
-  });
-}
-
-std::optional<std::vector<std::string>> Parser::read_string_list(const std::string& path) {
-  const auto v = fetch(path);
-  if (!v) return std::nullopt;
-  const NameListText text{"name", "a list of names",
-                          "expected at least one name, got an empty list", false};
-  return read_name_list(*v, text, [&](const YAML::Node& item, const DeckLocation& w) {
-    if (item.IsScalar() && !trim(item.Scalar()).empty()) return true;
-    error(w, path, "expected a non-empty name, got " + describe(item));
-    return false;
-  });
-}
-
-std::optional<std::vector<std::int64_t>> Parser::read_lengths(const std::string& path) {
-  const auto v = fetch(path);
-  if (!v) return std::nullopt;
-  const DeckKey& key = *find_deck_key(path);
-  const std::size_t before = issues_.size();
-  std::vector<std::int64_t> lengths;
-  if (v->node.IsMap()) {
-    const auto start_v = fetch(path + ".start");
-    const auto stop_v = fetch(path + ".stop");
-    const auto factor = read_integer(path + ".factor");
-    std::optional<std::int64_t> start, stop;
-    if (start_v) start = to_length(*start_v, start_v->node, *find_deck_key(path + ".start"));
-    if (stop_v) stop = to_length(*stop_v, stop_v->node, *find_deck_key(path + ".stop"));
-    if (failed_since(before) || !start || !stop || !factor) return std::nullopt;
-    if (*stop < *start) {
-      error(value_location(*stop_v), path + ".stop",
-            "the range is empty: stop (" + std::to_string(*stop) + ") is below start (" +
-                std::to_string(*start) + ")");
-      return std::nullopt;
-    }
-    for (std::int64_t t = *start; t <= *stop; t *= *factor) {
-      lengths.push_back(t);
-      if (t > std::numeric_limits<std::int64_t>::max() / *factor) break;
-    }
-    resolved_[path.substr(0, path.find('.'))].remove("lengths");  // the range becomes a list
-  } else {
-    std::vector<YAML::Node> items;
-    if (v->node.IsScalar()) {
-      items.push_back(v->node);
-    } else if (v->node.IsSequence()) {
-      for (const auto& item : v->node) items.push_back(item);
-    } else {
-      error(value_location(*v), path,
-            "expected a list of lengths or a range {start, stop, factor}, got " +
-                describe(v->node));
-      return std::nullopt;
-    }
-    if (items.empty()) {
-      error(value_location(*v), path, "expected at least one length, got an empty list");
-      return std::nullopt;
-    }
-    std::map<std::int64_t, DeckLocation> seen;
-    for (const auto& item : items) {
-      const auto t = to_length(*v, item, key);
-      if (!t) continue;
-      const DeckLocation w = v->given ? node_location(path, item) : where(path);
-      if (const auto first = seen.find(*t); first != seen.end()) {
-        error(w, path, "duplicate length " + std::to_string(*t) + " (first given at " +
-                           first->second.format() + ")");
-        continue;
-      }
-      seen[*t] = w;
-      lengths.push_back(*t);
-    }
-    if (failed_since(before)) return std::nullopt;
-  }
-  YAML::Node out(YAML::NodeType::Sequence);
-  for (const auto t : lengths) out.push_back(t);
-  resolve(path, flow(out));
-  return lengths;
-}
-
-std::optional<Parser::Dense> Parser::read_dense(const std::string& path, bool per_step) {
-  const auto v = fetch(path);
-  if (!v) return std::nullopt;
-  const bool matrix = find_deck_key(path)->type == DeckType::matrix;
-  // One value per time step: a list of matrices (three levels of lists) or of vectors (two).
-  const YAML::Node& node = v->node;
-  const bool steps = per_step && node.IsSequence() && node.size() > 0 && node[0].IsSequence() &&
-                     (!matrix || (node[0].size() > 0 && node[0][0].IsSequence()));
-  if (!steps) {
-    YAML::Node out;
-    auto d = parse_dense(path, node, matrix, value_location(*v), out);
-    if (d) resolve(path, out);
-    return d;
-  }
-  Dense all;
-  all.path = path;
-  all.slots = static_cast<int>(node.size());
-  YAML::Node out(YAML::NodeType::Sequence);
-  int index = 0;
-  for (const auto& item : node) {
-    ++index;
-    YAML::Node item_out;
-    const auto d = parse_dense(path, item, matrix, node_location(path, item), item_out);
-    if (!d) return std::nullopt;
-    if (index > 1 && (d->rows != all.rows || d->cols != all.cols)) {
-      error(node_location(path, item), path,
-            "step " + std::to_string(index) + " is " + std::to_string(d->rows) + " x " +
-                std::to_string(d->cols) + ", step 1 is " + std::to_string(all.rows) + " x " +
-                std::to_string(all.cols));
-      return std::nullopt;
-    }
-    all.rows = d->rows;
-    all.cols = d->cols;
-    all.values.insert(all.values.end(), d->values.begin(), d->values.end());
-    out.push_back(item_out);
-  }
-  all.node = node;
-  resolve(path, out);
-  return all;
-}
-
-std::optional<Parser::Dense> Parser::parse_dense(const std::string& path, const YAML::Node& node,
-                                                 bool matrix, const DeckLocation& where_given,
-                                                 YAML::Node& resolved) {
-  const std::string expected =
-      matrix ? "a matrix (a list of rows, each a list of numbers)" : "a list of numbers";
-  if (!node.IsSequence() || node.size() == 0) {
-    error(where_given, path, "expected " + expected + ", got " +
-                                 (node.IsSequence() ? "an empty list" : describe(node)));
-    return std::nullopt;
-  }
-  Dense d;
-  d.path = path;
-  const std::size_t before = issues_.size();
-  YAML::Node out(YAML::NodeType::Sequence);
-  auto number = [&](const YAML::Node& item, YAML::Node& into) {
-    const auto value = item.IsScalar() ? parse_number_text(item.Scalar()) : std::nullopt;
-    if (!value) {
-      error(node_location(path, item), path, "expected a number, got " + describe(item));
-      return;
-    }
-    d.values.push_back(*value);
-    into.push_back(YAML::Node(trim(item.Scalar())));
-  };
-  if (!matrix) {
-    for (const auto& item : node) number(item, out);
-    d.rows = static_cast<int>(node.size());
-    d.cols = 1;
-  } else {
-    d.rows = static_cast<int>(node.size());
-    int row_index = 0;
-    for (const auto& row : node) {
-      ++row_index;
-      if (!row.IsSequence()) {
-        error(node_location(path, row), path,
-              "expected " + expected + "; row " + std::to_string(row_index) + " is " +
-                  describe(row));
-        continue;
-      }
-      if (row_index == 1) d.cols = static_cast<int>(row.size());
-      if (static_cast<int>(row.size()) != d.cols) {
-        error(node_location(path, row), path,
-              "row " + std::to_string(row_index) + " has " + std::to_string(row.size()) +
-                  " entries, row 1 has " + std::to_string(d.cols));
-        continue;
-      }
-      YAML::Node out_row(YAML::NodeType::Sequence);
-      for (const auto& item : row) number(item, out_row);
-      out.push_back(flow(out_row));
-    }
-    if (d.cols == 0 && !failed_since(before))
-      error(where_given, path, "expected " + expected + ", got an empty row");
-  }
-  if (failed_since(before)) return std::nullopt;
-  d.node = node;
-  resolved = flow(out);
-  return d;
-}
 
 std::string Parser::resolve_input_path(const std::string& written) const {
   fs::path p(written);
@@ -880,192 +101,17 @@ std::string Parser::resolve_input_path(const std::string& written) const {
   return (ec ? p : absolute).lexically_normal().string();
 }
 
-bool Parser::check_input_file(const std::string& path_key, const std::string& resolved,
-                              bool hdf5) {
-  const DeckLocation w = where(path_key);
-  std::error_code ec;
-  const auto status = fs::status(resolved, ec);
-  if (ec || !fs::exists(status)) {
-    error(w, path_key, "file '" + resolved + "' does not exist");
-    return false;
-  }
-  if (!fs::is_regular_file(status)) {
-    error(w, path_key, "'" + resolved + "' is not a regular file");
-    return false;
-  }
-  if (::access(resolved.c_str(), R_OK) != 0) {
-    error(w, path_key, "file '" + resolved + "' cannot be read: " + std::strerror(errno));
-    return false;
-  }
-  if (hdf5 && !has_hdf5_signature(resolved)) {
-    error(w, path_key, "file '" + resolved + "' is not an HDF5 file (no HDF5 signature)");
-    return false;
-  }
-  return true;
-}
-
-void Parser::check_output(const std::string& file) {
-  const std::string key = "output.file";
-  const DeckLocation w = where(key);
-  fs::path p(file);
-  if (!p.has_filename() || p.filename() == "." || p.filename() == "..") {
-    error(w, key, "'" + file + "' names a directory, expected a file name");
-    return;
-  }
-  std::error_code ec;
-  if (fs::is_directory(p, ec)) {
-    error(w, key, "'" + file + "' is a directory, expected a file name");
-    return;
-  }
-  fs::path dir = p.parent_path();
-  if (dir.empty()) dir = ".";
-  while (!fs::exists(dir, ec)) {  // missing directories are created: check the first that exists
-    const fs::path up = dir.parent_path();
-    if (up.empty()) {
-      dir = ".";  // a relative path: the working directory
-      break;
-    }
-    if (up == dir) break;
-    dir = up;
-  }
-  if (!fs::exists(dir, ec)) {
-    error(w, key, "cannot write '" + file + "': no existing directory above it");
-  } else if (!fs::is_directory(dir, ec)) {
-    error(w, key, "cannot write '" + file + "': '" + dir.string() + "' is not a directory");
-  } else if (::access(dir.c_str(), W_OK | X_OK) != 0) {
-    error(w, key, "cannot write '" + file + "': directory '" + dir.string() +
-                      "' is not writable (" + std::strerror(errno) + ")");
-  }
-}
-
-bool symmetric(const std::vector<double>& a, int n) {
-  double scale = 0.0;
-  for (double x : a) scale = std::max(scale, std::abs(x));
-  for (int i = 0; i < n; ++i)
-    for (int j = 0; j < i; ++j)
-      if (std::abs(a[i * n + j] - a[j * n + i]) > 1e-12 * std::max(1.0, scale)) return false;
-  return true;
-}
-
-/// Cholesky with `jitter` x trace on the diagonal: false when a pivot is not positive.
-bool positive_definite(const std::vector<double>& a, int n, double jitter) {
-  double trace = 0.0;
-  for (int i = 0; i < n; ++i) trace += a[i * n + i];
-  // semi-definite: the zero matrix is (a deterministic transition, an exact observation)
-  if (jitter > 0 && trace == 0.0)
-    return std::all_of(a.begin(), a.end(), [](double x) { return x == 0.0; });
-  std::vector<double> l(a);
-  for (int i = 0; i < n; ++i) l[i * n + i] += jitter * std::abs(trace);
-  for (int j = 0; j < n; ++j) {
-    double pivot = l[j * n + j];
-    for (int k = 0; k < j; ++k) pivot -= l[j * n + k] * l[j * n + k];
-    if (!(pivot > 0.0)) return false;
-    const double root = std::sqrt(pivot);
-    l[j * n + j] = root;
-    for (int i = j + 1; i < n; ++i) {
-      double s = l[i * n + j];
-      for (int k = 0; k < j; ++k) s -= l[i * n + k] * l[j * n + k];
-      l[i * n + j] = s / root;
-    }
-  }
-  return true;
-}
-
 void Parser::read_lti(Deck& deck) {
-  const std::size_t before = issues_.size();
-  std::map<std::string, Dense> m;
+  const std::size_t before = issue_count();
+  LtiArrays m;
   for (const char* name : {"F", "c", "Q", "H", "d", "R", "m0", "P0"}) {
     const bool per_step = name[0] != 'm' && name[0] != 'P';  // not the initial state
     if (auto d = read_dense(std::string("model.") + name, per_step)) m[name] = std::move(*d);
   }
   if (failed_since(before) || !m.count("F") || !m.count("H")) return;
-  const int nx = m["F"].rows, ny = m["H"].rows;
-  if (nx < 1 || nx > dimension_limit) {
-    error(where("model.F"), "model.F",
-          "the state dimension (rows of F) must be in 1.." KSCAN_DIMENSION_LIMIT_TEXT ", got " +
-              std::to_string(nx));
-    return;
-  }
-  if (ny < 1 || ny > dimension_limit) {
-    error(where("model.H"), "model.H",
-          "the measurement dimension (rows of H) must be in 1.." KSCAN_DIMENSION_LIMIT_TEXT
-          ", got " + std::to_string(ny));
-    return;
-  }
-  auto shape = [&](const char* name, int rows, int cols, const char* dims) {
-    const auto it = m.find(name);
-    if (it == m.end()) return;
-    const Dense& d = it->second;
-    if (d.rows != rows || d.cols != cols) {
-      const bool vec = find_deck_key(d.path)->type == DeckType::vector;
-      error(where(d.path), d.path,
-            std::string("expected ") + dims + " = " +
-                (vec ? std::to_string(rows) + " entries"
-                     : std::to_string(rows) + " x " + std::to_string(cols)) +
-                ", got " +
-                (vec ? std::to_string(d.rows) + " entries"
-                     : std::to_string(d.rows) + " x " + std::to_string(d.cols)));
-    }
-  };
-  shape("F", nx, nx, "nx x nx");
-  shape("Q", nx, nx, "nx x nx");
-  shape("H", ny, nx, "ny x nx");
-  shape("R", ny, ny, "ny x ny");
-  shape("P0", nx, nx, "nx x nx");
-  shape("m0", nx, 1, "nx");
-  shape("c", nx, 1, "nx");
-  shape("d", ny, 1, "ny");
-  if (failed_since(before)) return;
-  struct Covariance {
-    const char* name;
-    int n;
-    bool definite;
-  };
-  for (const Covariance c : {Covariance{"Q", nx, false}, Covariance{"R", ny, false},
-                             Covariance{"P0", nx, true}}) {
-    const auto it = m.find(c.name);
-    if (it == m.end()) continue;
-    const std::string path = std::string("model.") + c.name;
-    const Dense& value = it->second;
-    const std::size_t size = static_cast<std::size_t>(c.n) * c.n;
-    for (int slot = 0; slot < value.slots; ++slot) {
-      const std::vector<double> one(value.values.begin() + slot * size,
-                                    value.values.begin() + (slot + 1) * size);
-      const std::string step = value.slots > 1 ? " (step " + std::to_string(slot + 1) + ")" : "";
-      if (!symmetric(one, c.n)) {
-        error(where(path), path, "a covariance must be symmetric" + step);
-        break;
-      }
-      if (!positive_definite(one, c.n, c.definite ? 0.0 : 1e-12)) {
-        error(where(path), path,
-              std::string("a covariance must be positive ") +
-                  (c.definite ? "definite" : "semi-definite") + step);
-        break;
-      }
-      if (c.name[0] == 'R' && singular_r_.empty() && !positive_definite(one, c.n, 0.0))
-        singular_r_ = path + step;
-    }
-  }
-  // Arrays given per time step: as many steps as the longest, and 1 for the others.
-  int steps = 1;
-  for (const auto& [name, value] : m) steps = std::max(steps, value.slots);
-  for (const auto& [name, value] : m)
-    if (value.slots != 1 && value.slots != steps)
-      error(where(value.path), value.path,
-            "gives " + std::to_string(value.slots) + " time steps, another array gives " +
-                std::to_string(steps) + "; each array has 1 or the same number T");
   const bool initial = initial_given();
-  for (const char* name : {"m0", "P0"}) {
-    const std::string path = std::string("model.") + name;
-    if (initial && m.count(name))
-      error(key_where(path), path,
-            "give either m0 and P0 (the prior before the first step) or model.initial, not both");
-    else if (!initial && !m.count(name))
-      error(key_where("model"), path,
-            std::string("missing required key '") + name + "' (model.kind is lti and no "
-            "model.initial is given)");
-  }
-  if (failed_since(before)) return;
+  if (!check_lti_arrays(*this, m, initial, singular_r_)) return;
+  const int nx = m["F"].rows, ny = m["H"].rows;
   if (initial) {  // placeholders: model.initial replaces them (build_model)
     m["m0"].values.assign(nx, 0.0);
     m["P0"].values.assign(static_cast<std::size_t>(nx) * nx, 0.0);
@@ -1114,51 +160,11 @@ void Parser::read_initial(Deck& deck) {
   }
 }
 
-// Once nx is known (for a file model: after the file was read).
-void Parser::check_initial(const Deck& deck) {
-  const auto& init = deck.model.initial;
-  const int nx = deck.model.state_dim;
-  if (!init.given || nx < 1) return;
-  const std::size_t before = issues_.size();
-  if (!init.a1.empty() && static_cast<int>(init.a1.size()) != nx)
-    error(where("model.initial.a1"), "model.initial.a1",
-          "expected nx = " + std::to_string(nx) + " entries, got " +
-              std::to_string(init.a1.size()));
-  if (!init.P1.empty()) {
-    const std::string path = "model.initial.P1";
-    if (static_cast<int>(init.P1.size()) != nx * nx)
-      error(where(path), path,
-            "expected nx x nx = " + std::to_string(nx) + " x " + std::to_string(nx) +
-                ", got " + std::to_string(init.P1.size()) + " entries");
-    else if (!symmetric(init.P1, nx))
-      error(where(path), path, "a covariance must be symmetric");
-    else if (!positive_definite(init.P1, nx, 1e-12))
-      error(where(path), path, "a covariance must be positive semi-definite");
-  }
-  for (const int i : init.diffuse_states)
-    if (i >= nx)
-      error(where("model.initial.diffuse_states"), "model.initial.diffuse_states",
-            "state index " + std::to_string(i) + " is outside 0.." + std::to_string(nx - 1));
-  if (init.diffuse && deck.data.batch != 1)
-    error(where("data.batch"), "data.batch",
-          "model.initial.diffuse runs one series at a time: data.batch must be 1");
-  if (failed_since(before) || init.P1.empty()) return;
-  for (const int i : diffuse_components(deck, nx))
-    for (int j = 0; j < nx; ++j)
-      if (init.P1[static_cast<std::size_t>(i) * nx + j] != 0.0) {
-        error(where("model.initial.P1"), "model.initial.P1",
-              "row and column " + std::to_string(i) + " belong to a diffuse component and must "
-              "be zero (its variance is infinite; P1 is the finite part)");
-        return;
-      }
-}
-
 void Parser::refuse_for_format(const Deck& deck, const std::string& path, const char* format) {
-  const auto it = entries_.find(path);
-  if (it == entries_.end() || it->second.node.IsNull() || deck.data.source != "file" ||
+  if (!has_value(path) || deck.data.source != DataSource::file ||
       deck.data.format.empty())  // (an unknown format is reported already)
     return;
-  error(it->second.key_where, path,
+  error(key_where(path), path,
         std::string("only used when data.format is ") + format + " (here data.format is " +
             deck.data.format + ")");
 }
@@ -1166,22 +172,22 @@ void Parser::refuse_for_format(const Deck& deck, const std::string& path, const 
 void Parser::read_file_source(Deck& deck) {
   if (const auto v = read_string("data.file")) {
     deck.data.file = resolve_input_path(*v);
-  } else if (deck.data.source == "file" && !entries_.count("data.file") &&
-             choices_.count("data.source") && choices_.count("model.kind")) {
-    if (deck.model.kind == "file") {
+  } else if (deck.data.source == DataSource::file && !has_key("data.file") &&
+             choice_known("data.source") && choice_known("model.kind")) {
+    if (deck.model.kind == ModelKind::file) {
       deck.data.file = deck.model.file;
       if (!deck.data.file.empty()) resolve("data.file", YAML::Node(deck.data.file));
     } else {
       error(key_where("data"), "data.file",
             "missing required key 'file' (data.source is file and model.kind is " +
-                deck.model.kind + ")");
+                std::string(deck_name(deck.model.kind)) + ")");
     }
   }
   // data.format: csv by the file's extension unless given.
   if (const auto v = read_choice("data.format")) {
     deck.data.format = *v;
-  } else if (deck.data.source == "file" && choices_.count("data.source") &&
-             !entries_.count("data.format")) {
+  } else if (deck.data.source == DataSource::file && choice_known("data.source") &&
+             !has_key("data.format")) {
     std::string extension = fs::path(deck.data.file).extension().string();
     std::transform(extension.begin(), extension.end(), extension.begin(),
                    [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
@@ -1208,28 +214,28 @@ void Parser::read_file_source(Deck& deck) {
   } else {
     refuse_for_format(deck, "data.time_column", "csv");
     refuse_for_format(deck, "data.columns", "csv");
-    if (dataset && entries_.count("data.path") && !entries_.at("data.path").node.IsNull())
+    if (dataset && has_value("data.path"))
       error(key_where("data.dataset"), "data.dataset",
             "data.dataset (a dataset in kscan's layout) and data.path (any dataset) are "
             "mutually exclusive: give one");
   }
   if (dataset || csv || !deck.data.path.empty()) {
     // given, or not needed
-  } else if (deck.data.source == "file" && !entries_.count("data.dataset") &&
-             !entries_.count("data.path") && choices_.count("data.source") &&
-             choices_.count("model.kind")) {
-    if (deck.model.kind == "file") {
+  } else if (deck.data.source == DataSource::file && !has_key("data.dataset") &&
+             !has_key("data.path") && choice_known("data.source") &&
+             choice_known("model.kind")) {
+    if (deck.model.kind == ModelKind::file) {
       deck.data.dataset = deck.model.dataset;
       if (!deck.data.dataset.empty()) resolve("data.dataset", YAML::Node(deck.data.dataset));
     } else {
       error(key_where("data"), "data.dataset",
             "missing required key 'dataset' or 'path' (data.source is file, data.format is "
-            "hdf5 and model.kind is " + deck.model.kind + ")");
+            "hdf5 and model.kind is " + std::string(deck_name(deck.model.kind)) + ")");
     }
   }
 
   // The dataset's name in the output follows its source.
-  if (deck.data.source != "file") return;
+  if (deck.data.source != DataSource::file) return;
   std::string name;
   if (csv) {
     name = fs::path(deck.data.file).stem().string();
@@ -1241,40 +247,6 @@ void Parser::read_file_source(Deck& deck) {
     name = deck.data.dataset;
   }
   deck.data.name = sanitized_dataset_name(name);
-}
-
-// A file model's covariances, slot by slot: symmetric and positive semi-definite (Q, R, P0); a
-// singular R is noted for refuse_singular_r_for_standard_tfs.
-void Parser::check_model_covariances(const Deck& deck, const HostModel& m) {
-  const std::string origin = "the model in '" + deck.model.file + "': ";
-  auto slot_values = [](const auto& view, std::size_t slot) {
-    const std::size_t n = view.extent(1) * view.extent(2);
-    return std::vector<double>(view.data() + slot * n, view.data() + (slot + 1) * n);
-  };
-  struct Covariance {
-    const char* name;
-    const HostModel::matrices& view;
-  };
-  for (const Covariance c : {Covariance{"Q", m.Q}, Covariance{"R", m.R}}) {
-    const int n = static_cast<int>(c.view.extent(1));
-    for (std::size_t slot = 0; slot < c.view.extent(0); ++slot) {
-      const auto values = slot_values(c.view, slot);
-      const std::string where_text = std::string(c.name) + (c.view.extent(0) > 1
-                                         ? " at step " + std::to_string(slot + 1) : "");
-      if (!symmetric(values, n) || !positive_definite(values, n, 1e-12)) {
-        error(where("model.file"), "model.file",
-              origin + where_text + " is not a covariance (symmetric, positive semi-definite)");
-        return;
-      }
-      if (c.name[0] == 'R' && singular_r_.empty() && !positive_definite(values, n, 0.0))
-        singular_r_ = origin + where_text;
-    }
-  }
-  const int nx = m.nx();
-  const std::vector<double> p0(m.P0.data(), m.P0.data() + static_cast<std::size_t>(nx) * nx);
-  if (!symmetric(p0, nx) || !positive_definite(p0, nx, 1e-12))
-    error(where("model.file"), "model.file",
-          origin + "P0 is not a covariance (symmetric, positive semi-definite)");
 }
 
 void Parser::refuse_singular_r_for_standard_tfs(const Deck& deck) {
@@ -1292,8 +264,8 @@ void Parser::refuse_singular_r_for_standard_tfs(const Deck& deck) {
 
 void Parser::read_file_inputs(Deck& deck) {
   // Model file.
-  if (deck.model.kind == "file" && !deck.model.file.empty() &&
-      check_input_file("model.file", deck.model.file) && options_.reader) {
+  if (deck.model.kind == ModelKind::file && !deck.model.file.empty() &&
+      check_input_file(*this, "model.file", deck.model.file) && options_.reader) {
     try {
       deck.model_data = std::make_shared<const LoadedDataset>(
           options_.reader(deck.model.file, deck.model.dataset));
@@ -1301,13 +273,7 @@ void Parser::read_file_inputs(Deck& deck) {
       deck.model.state_dim = m.nx();
       deck.model.obs_dim = m.ny();
       deck.model.time_varying = m.time_varying();
-      if (m.nx() < 1 || m.nx() > dimension_limit || m.ny() < 1 || m.ny() > dimension_limit)
-        error(where("model.file"), "model.file",
-              "the model in '" + deck.model.file + "' has nx = " + std::to_string(m.nx()) +
-                  ", ny = " + std::to_string(m.ny()) +
-                  "; both must be in 1.." KSCAN_DIMENSION_LIMIT_TEXT);
-      else
-        check_model_covariances(deck, m);
+      check_file_model(*this, deck, m, singular_r_);
     } catch (const std::exception& e) {
       error(where("model.file"), "model.file",
             "cannot read dataset '" + deck.model.dataset + "' from '" + deck.model.file +
@@ -1315,12 +281,12 @@ void Parser::read_file_inputs(Deck& deck) {
     }
   }
   // Measurement file.
-  if (deck.data.source != "file" || deck.data.file.empty()) return;
+  if (deck.data.source != DataSource::file || deck.data.file.empty()) return;
   const std::string& file = deck.data.file;
   if (deck.data.format == "csv") {
     read_csv_series(deck);
   } else if (!deck.data.path.empty()) {
-    if (!check_input_file("data.file", file) || !options_.measurement_reader) return;
+    if (!check_input_file(*this, "data.file", file) || !options_.measurement_reader) return;
     try {
       LoadedDataset loaded;
       loaded.series = options_.measurement_reader(file, deck.data.path);
@@ -1334,8 +300,8 @@ void Parser::read_file_inputs(Deck& deck) {
     const bool same = file == deck.model.file && deck.data.dataset == deck.model.dataset;
     if (same && deck.model_data) {
       deck.series_data = deck.model_data;
-    } else if (!(same && deck.model.kind == "file")) {  // (already checked and reported)
-      if (!check_input_file("data.file", file) || !options_.reader) return;
+    } else if (!(same && deck.model.kind == ModelKind::file)) {  // (already checked and reported)
+      if (!check_input_file(*this, "data.file", file) || !options_.reader) return;
       try {
         deck.series_data = std::make_shared<const LoadedDataset>(
             options_.reader(file, deck.data.dataset));
@@ -1355,33 +321,11 @@ void Parser::read_file_inputs(Deck& deck) {
     return;
   }
   deck.data.lengths = {s.series.length()};
-  const int ny = static_cast<int>(s.series.y.extent(1));
-  if (deck.model.obs_dim > 0 && ny != deck.model.obs_dim) {
-    std::string what = "'" + file + "'";
-    if (!deck.data.columns.empty()) {
-      what += " (columns ";
-      for (std::size_t i = 0; i < deck.data.columns.size(); ++i)
-        what += (i ? ", " : "") + deck.data.columns[i];
-      what += ")";
-    } else if (!deck.data.path.empty()) {
-      what += " (dataset " + deck.data.path + ")";
-    }
-    const std::string key = deck.data.format == "csv" && entries_.count("data.columns")
-                                ? "data.columns"
-                                : "data.file";
-    error(where(key), key,
-          "the measurements in " + what + " have ny = " + std::to_string(ny) +
-              (ny == 1 ? " component" : " components") + ", the model observes ny = " +
-              std::to_string(deck.model.obs_dim) +
-              (deck.model.kind == "random" ? " (model.obs_dim)"
-               : deck.model.kind == "lti"  ? " (rows of model.H)"
-                                           : "") +
-              "; they must match");
-  }
+  check_series_matches_model(*this, deck);
 }
 
 void Parser::read_csv_series(Deck& deck) {
-  if (!check_input_file("data.file", deck.data.file, /*hdf5=*/false)) return;
+  if (!check_input_file(*this, "data.file", deck.data.file, /*hdf5=*/false)) return;
   CsvMeasurements table;
   try {
     table = read_csv_measurements(deck.data.file, csv_options_);
@@ -1402,48 +346,22 @@ void Parser::read_csv_series(Deck& deck) {
 
 Deck Parser::parse(const std::string& text) {
   Deck deck;
-  deck.source = source_;
+  deck.source = source();
   deck.base_dir = base_dir_;
 
-  // 1. YAML.
-  YAML::Node root;
-  try {
-    const auto documents = YAML::LoadAll(text);
-    if (documents.size() > 1) {
-      error(at(documents[1].Mark()), "",
-            "a deck is one YAML document, found " + std::to_string(documents.size()));
-      throw DeckError(issues_);
-    }
-    if (!documents.empty()) root = documents[0];
-  } catch (const YAML::Exception& e) {
-    error(at(e.mark), "", "YAML syntax error: " + e.msg);
-    throw DeckError(issues_);
-  }
-  if (!root.IsDefined() || root.IsNull()) {
-    error(file_location(), "", "the deck is empty; expected a mapping with sections " +
-                                   quoted_list(deck_children("")));
-    throw DeckError(issues_);
-  }
-  if (!root.IsMap()) {
-    error(at(root.Mark()), "", "expected a mapping with sections " +
-                                   quoted_list(deck_children("")) + ", got " + describe(root));
-    throw DeckError(issues_);
-  }
+  // 1. YAML, the overrides, then the keys.
+  load(text, options_.overrides);
+  for (const auto& [path, entry] : entries()) deck.locations[path] = entry.key_where;
 
-  // 2. Overrides, then the keys.
-  for (const auto& assignment : options_.overrides) apply_override(root, assignment);
-  collect(root, "");
-  for (const auto& [path, entry] : entries_) deck.locations[path] = entry.key_where;
-
-  // 3. Values, section by section (conditions refer to keys read before them).
+  // 2. Values, section by section (conditions refer to keys read before them).
   if (const auto name = read_string("experiment.name")) {
     deck.experiment.name = trim(*name);
     if (deck.experiment.name.empty() || deck.experiment.name.find('/') != std::string::npos) {
       error(where("experiment.name"), "experiment.name",
             "expected a non-empty name without '/', got " + describe(YAML::Node(*name)));
     }
-  } else if (!entries_.count("experiment.name")) {
-    std::string stem = fs::path(source_).stem().string();
+  } else if (!has_key("experiment.name")) {
+    std::string stem = fs::path(source()).stem().string();
     if (stem.empty() || stem.find('/') != std::string::npos) stem = "experiment";
     deck.experiment.name = stem;
     resolve("experiment.name", YAML::Node(stem));
@@ -1454,10 +372,7 @@ Deck Parser::parse(const std::string& text) {
     deck.experiment.description = *description;
 
   // model
-  if (const auto kind = read_choice("model.kind")) {
-    deck.model.kind = *kind;
-    choices_["model.kind"] = *kind;
-  }
+  if (const auto kind = read_enum<ModelKind>("model.kind")) deck.model.kind = *kind;
   if (const auto v = read_integer("model.state_dim")) deck.model.state_dim = static_cast<int>(*v);
   if (const auto v = read_integer("model.obs_dim")) deck.model.obs_dim = static_cast<int>(*v);
   if (const auto v = read_bool("model.time_varying")) deck.model.time_varying = *v;
@@ -1467,20 +382,21 @@ Deck Parser::parse(const std::string& text) {
   if (const auto v = read_number("model.process_noise")) deck.model.tracking.process_noise = *v;
   if (const auto v = read_number("model.measurement_std"))
     deck.model.tracking.measurement_std = *v;
-  if (choices_.count("model.kind")) {
-    if (deck.model.kind == "lti") {
+  if (choice_known("model.kind")) {
+    if (deck.model.kind == ModelKind::lti) {
       read_lti(deck);
     } else {
       for (const char* name : {"F", "c", "Q", "H", "d", "R", "m0", "P0"})
         (void)fetch(std::string("model.") + name);  // reports keys given for another kind
     }
-    if (deck.model.kind != "random")
-      deck.model.time_varying = deck.model.kind == "lti" && deck.model.lti.slots.most() > 1;
-    if (deck.model.kind == "tracking") {
+    if (deck.model.kind != ModelKind::random)
+      deck.model.time_varying =
+          deck.model.kind == ModelKind::lti && deck.model.lti.slots.most() > 1;
+    if (deck.model.kind == ModelKind::tracking) {
       deck.model.state_dim = 4;
       deck.model.obs_dim = 2;
     }
-    if (deck.model.kind == "file") {
+    if (deck.model.kind == ModelKind::file) {
       deck.model.state_dim = 0;
       deck.model.obs_dim = 0;
     }
@@ -1494,16 +410,13 @@ Deck Parser::parse(const std::string& text) {
   deck.model.random.seed = deck.experiment.seed;
 
   // data
-  if (const auto source = read_choice("data.source")) {
-    deck.data.source = *source;
-    choices_["data.source"] = *source;
-  }
+  if (const auto source = read_enum<DataSource>("data.source")) deck.data.source = *source;
   if (const auto v = read_lengths("data.lengths")) deck.data.lengths = *v;
   if (const auto v = read_integer("data.batch")) deck.data.batch = *v;
   if (const auto v = read_number("data.missing")) deck.data.missing = *v;
   if (const auto v = read_number("data.missing_components")) deck.data.missing_components = *v;
   read_file_source(deck);
-  if (deck.data.source == "file" && deck.data.batch != 1 && choices_.count("data.source"))
+  if (deck.data.source == DataSource::file && deck.data.batch != 1 && choice_known("data.source"))
     error(where("data.batch"), "data.batch",
           "a series read from a file is one series: batch must be 1, got " +
               std::to_string(deck.data.batch));
@@ -1523,87 +436,47 @@ Deck Parser::parse(const std::string& text) {
   if (const auto v = read_integer("runs.repetitions")) deck.runs.repetitions = static_cast<int>(*v);
   if (const auto v = read_choice("runs.reference")) deck.runs.reference = *v;
   if (const auto v = read_integer("runs.simulate_threads")) deck.runs.simulate_threads = *v;
-  if (const auto v = read_choice("runs.distributed")) deck.runs.distributed = *v;
+  if (const auto v = read_enum<DistributedMode>("runs.distributed")) deck.runs.distributed = *v;
   // The filters spread over ranks (distributed/*_impl.hpp) combine standard-form elements only.
   const bool sqrt_form = std::find(deck.runs.form.begin(), deck.runs.form.end(), "sqrt") !=
                          deck.runs.form.end();
-  if (sqrt_form && deck.runs.distributed != "sweep")
+  if (sqrt_form && deck.runs.distributed != DistributedMode::sweep)
     error(where("runs.form"), "runs.form",
-          "form sqrt is not available with runs.distributed: " + deck.runs.distributed +
+          "form sqrt is not available with runs.distributed: " +
+              std::string(deck_name(deck.runs.distributed)) +
               " (its filters spread over ranks are in standard form only); use sweep or form "
               "[standard]");
 
   // output
   if (const auto v = read_string("output.file")) {
     deck.output.file = trim(*v);
-  } else if (!entries_.count("output.file") || entries_.at("output.file").node.IsNull()) {
+  } else if (!has_value("output.file")) {
     deck.output.file = "results/" + deck.experiment.name + ".h5";
     resolve("output.file", YAML::Node(deck.output.file));
   }
-  if (const auto v = read_choice("output.estimates")) deck.output.estimates = *v;
+  if (const auto v = read_enum<EstimatesOutput>("output.estimates")) deck.output.estimates = *v;
   if (const auto v = read_choice_list("output.diagnostics")) deck.output.diagnostics = *v;
-  if (!deck.output.diagnostics.empty() && deck.output.estimates == "none")
+  if (!deck.output.diagnostics.empty() && deck.output.estimates == EstimatesOutput::none)
     error(where("output.diagnostics"), "output.diagnostics",
           "kept with the estimates, and output.estimates is none: set it to last or all");
   // The backends spread over MPI ranks keep the estimates, not the filtering pass's steps.
-  if (!deck.output.diagnostics.empty() && deck.runs.distributed != "sweep")
+  if (!deck.output.diagnostics.empty() && deck.runs.distributed != DistributedMode::sweep)
     error(where("output.diagnostics"), "output.diagnostics",
-          "not available with runs.distributed: " + deck.runs.distributed +
+          "not available with runs.distributed: " + std::string(deck_name(deck.runs.distributed)) +
               " (its filters spread over ranks keep only the estimates); use sweep");
   if (const auto v = read_choice_list("output.summary")) deck.output.summary = *v;
 
-  // 4. Files: inputs exist (and are read when a reader is given); the output can be written.
+  // 3. Files: inputs exist (and are read when a reader is given); the output can be written.
   read_file_inputs(deck);
   refuse_singular_r_for_standard_tfs(deck);
-  // The deck format allows dimensions up to dimension_limit; a build may hold fewer
-  // (KSCAN_MAX_DIMENSION), or only its fixed sizes (KSCAN_GENERAL_PATH=OFF).
-  const int nx = deck.model.state_dim, ny = deck.model.obs_dim;
-  std::string unbuilt;
-  if (nx > max_dimension || ny > max_dimension)
-    unbuilt = "this kscan was built for dimensions up to " + std::to_string(max_dimension) +
-              " (KSCAN_MAX_DIMENSION); configure with -DKSCAN_MAX_DIMENSION="
-              KSCAN_DIMENSION_LIMIT_TEXT " for larger ones";
-  else if (nx > 0 && ny > 0 && !dims_compiled(nx, ny))
-    unbuilt = "this kscan holds solvers only for " + compiled_dims_text() +
-              " (built with KSCAN_GENERAL_PATH=OFF); configure with -DKSCAN_GENERAL_PATH=ON";
-  if (!unbuilt.empty()) {
-    const std::string path = deck.model.kind == "random" ? "model.state_dim" : "model";
-    error(where(path), path,
-          "nx = " + std::to_string(nx) + ", ny = " + std::to_string(ny) + ": " + unbuilt);
-  }
-  // A model with arrays given per step (a file model, or lti lists of matrices) fixes T.
-  std::int64_t model_steps = 1;
-  std::string model_origin;
-  if (deck.model.kind == "file" && deck.model_data) {
-    model_steps = deck.model_data->model.stored();
-    model_origin = "the time-varying model in '" + deck.model.file + "'";
-  } else if (deck.model.kind == "lti") {
-    model_steps = deck.model.lti.slots.most();
-    model_origin = "the model (arrays given per step)";
-  }
-  if (model_steps > 1 && deck.data.source == "simulate") {
-    for (const auto t : deck.data.lengths)
-      if (t != model_steps) {
-        error(where("data.lengths"), "data.lengths",
-              model_origin + " has " + std::to_string(model_steps) +
-                  " steps; every length must be " + std::to_string(model_steps) + ", got " +
-                  std::to_string(t));
-        break;
-      }
-  }
-  if (model_steps > 1 && deck.series_data && deck.data.source == "file" &&
-      model_steps != deck.series_data->series.length())
-    error(where("data.file"), "data.file",
-          model_origin + " has " + std::to_string(model_steps) + " steps but the series has " +
-              std::to_string(deck.series_data->series.length()));
-  check_initial(deck);
-  if (options_.check_output && !deck.output.file.empty()) check_output(deck.output.file);
+  check_dims_built(*this, deck);
+  check_model_steps(*this, deck);
+  check_initial_state(*this, deck);
+  if (options_.check_output && !deck.output.file.empty())
+    check_output_file(*this, deck.output.file);
 
-  if (!issues_.empty()) throw DeckError(issues_);
-
-  YAML::Emitter out;
-  out << resolved_;
-  deck.resolved_yaml = std::string(out.c_str()) + "\n";
+  throw_if_failed();
+  deck.resolved_yaml = resolved_text();
   return deck;
 }
 
@@ -1669,23 +542,25 @@ HostModel with_initial_state(const Deck& deck, HostModel model) {
 
 HostModel build_deck_model(const Deck& deck, std::int64_t length, const DatasetReader& reader) {
   const auto& m = deck.model;
-  if (m.kind == "random") {
-    RandomModelOptions o = m.random;
-    o.nx = m.state_dim;
-    o.ny = m.obs_dim;
-    o.time_varying = m.time_varying;
-    o.seed = deck.experiment.seed;
-    o.length = static_cast<int>(length);
-    return make_random_model(o);
+  switch (m.kind) {
+    case ModelKind::random: {
+      RandomModelOptions o = m.random;
+      o.nx = m.state_dim;
+      o.ny = m.obs_dim;
+      o.time_varying = m.time_varying;
+      o.seed = deck.experiment.seed;
+      o.length = static_cast<int>(length);
+      return make_random_model(o);
+    }
+    case ModelKind::tracking: return make_tracking_model(m.tracking);
+    case ModelKind::lti: return make_lti_model(m.lti);
+    case ModelKind::file:
+      if (deck.model_data) return deck.model_data->model;
+      if (!reader)
+        throw std::runtime_error("model.kind is file but no dataset reader is available");
+      return reader(m.file, m.dataset).model;
   }
-  if (m.kind == "tracking") return make_tracking_model(m.tracking);
-  if (m.kind == "lti") return make_lti_model(m.lti);
-  if (m.kind == "file") {
-    if (deck.model_data) return deck.model_data->model;
-    if (!reader) throw std::runtime_error("model.kind is file but no dataset reader is available");
-    return reader(m.file, m.dataset).model;
-  }
-  throw std::invalid_argument("unknown model kind '" + m.kind + "'");
+  throw std::invalid_argument("unknown model kind '" + std::string(deck_name(m.kind)) + "'");
 }
 
 }  // namespace

@@ -11,6 +11,7 @@
 #include <vector>
 
 #include "kscan/data/simulate.hpp"
+#include "kscan/experiment/deck_choices.hpp"
 #include "kscan/experiment/deck_error.hpp"
 #include "kscan/model/generators.hpp"
 #include "kscan/model/state_space_model.hpp"
@@ -63,9 +64,9 @@ struct Deck {
   } experiment;
 
   struct Model {
-    std::string kind = "random";  // random | tracking | lti | file
-    int state_dim = 4;            // nx (for lti and file: read from the matrices / the file)
-    int obs_dim = 2;              // ny; 0 when a file was not read
+    ModelKind kind = ModelKind::random;
+    int state_dim = 4;  // nx (for lti and file: read from the matrices / the file)
+    int obs_dim = 2;    // ny; 0 when a file was not read
     bool time_varying = true;
     RandomModelOptions random;      // kind random (length and seed filled per run)
     TrackingModelOptions tracking;  // kind tracking
@@ -82,8 +83,8 @@ struct Deck {
   } model;
 
   struct Data {
-    std::string source = "simulate";     // simulate | file
-    std::vector<std::int64_t> lengths;   // for file: the file's length (empty when not read)
+    DataSource source = DataSource::simulate;
+    std::vector<std::int64_t> lengths;  // for file: the file's length (empty when not read)
     std::int64_t batch = 1;
     double missing = 0.0;
     double missing_components = 0.0;
@@ -108,12 +109,12 @@ struct Deck {
     int repetitions = 10;
     std::string reference = "kf";
     std::optional<std::int64_t> simulate_threads;
-    std::string distributed = "sweep";  // sweep | pkf_chunks | ptfs_two_rank (MPI ranks)
+    DistributedMode distributed = DistributedMode::sweep;  // over MPI ranks
   } runs;
 
   struct Output {
     std::string file;
-    std::string estimates = "last";  // none | last | all
+    EstimatesOutput estimates = EstimatesOutput::last;
     std::vector<std::string> diagnostics;  // predicted | innovations | loglik_terms
     std::vector<std::string> summary;
   } output;
@@ -157,8 +158,5 @@ LoadedDataset to_loaded_dataset(const CsvMeasurements& table);
 
 /// `text` as a dataset name: '/' and white space become '_'; "" or only dots: "data".
 std::string sanitized_dataset_name(const std::string& text);
-
-/// A length written 16 or "2^4": its value, or nullopt when the text is neither.
-std::optional<std::int64_t> parse_length_text(const std::string& text);
 
 }  // namespace kscan

@@ -28,7 +28,7 @@ Plan make_plan(const Deck& deck) {
   plan.diagnostics = deck.output.diagnostics;
   plan.output_file = deck.output.file;
   plan.summary = deck.output.summary;
-  if (deck.data.lengths.empty() && deck.data.source == "file")
+  if (deck.data.lengths.empty() && deck.data.source == DataSource::file)
     plan.notes.push_back("the length comes from '" + deck.data.file +
                          "', which was not read: no runs listed");
   const std::int64_t longest =
@@ -37,7 +37,7 @@ Plan make_plan(const Deck& deck) {
           : *std::max_element(deck.data.lengths.begin(), deck.data.lengths.end());
   for (const auto length : deck.data.lengths) {
     PlannedDataset dataset;
-    if (deck.data.source == "file" && !deck.data.name.empty()) {
+    if (deck.data.source == DataSource::file && !deck.data.name.empty()) {
       dataset.name = deck.data.name;  // the source's own name (one length, one series)
     } else {
       dataset.name = "T";  // appended, not "T" + ...: GCC 12 -O3 warns (-Wrestrict) in C++20
@@ -47,8 +47,8 @@ Plan make_plan(const Deck& deck) {
     dataset.batch = deck.data.batch;
     plan.datasets.push_back(dataset);
     const std::size_t index = plan.datasets.size() - 1;
-    const bool keep = deck.output.estimates == "all" ||
-                      (deck.output.estimates == "last" && length == longest);
+    const bool keep = deck.output.estimates == EstimatesOutput::all ||
+                      (deck.output.estimates == EstimatesOutput::last && length == longest);
     for (const auto& method_text : deck.runs.methods) {
       const auto method = parse_method(method_text);
       if (!method) continue;  // validated
@@ -97,13 +97,13 @@ namespace {
 std::string model_text(const Deck& deck) {
   const auto& m = deck.model;
   std::ostringstream s;
-  s << m.kind;
-  if (m.kind == "file") s << " '" << m.file << "' dataset " << m.dataset;
+  s << deck_name(m.kind);
+  if (m.kind == ModelKind::file) s << " '" << m.file << "' dataset " << m.dataset;
   if (m.state_dim > 0) s << ", nx " << m.state_dim << ", ny " << m.obs_dim;
-  if (m.kind == "random")
+  if (m.kind == ModelKind::random)
     s << (m.time_varying ? ", time-varying" : ", time-invariant") << ", transition_scale "
       << m.random.transition_scale << ", ridge " << m.random.ridge;
-  if (m.kind == "tracking")
+  if (m.kind == ModelKind::tracking)
     s << ", dt " << m.tracking.dt << ", process_noise " << m.tracking.process_noise
       << ", measurement_std " << m.tracking.measurement_std;
   return s.str();
@@ -135,8 +135,8 @@ std::string format_plan(const Deck& deck, const Plan& plan) {
     }
   }
   s << "\n"
-    << "data        " << deck.data.source;
-  if (deck.data.source == "file") {
+    << "data        " << deck_name(deck.data.source);
+  if (deck.data.source == DataSource::file) {
     const auto& d = deck.data;
     s << " '" << d.file << "' (" << d.format;
     if (!d.path.empty()) s << ", path " << d.path;
@@ -146,7 +146,7 @@ std::string format_plan(const Deck& deck, const Plan& plan) {
     s << ") as dataset " << d.name;
   }
   s << ", batch " << deck.data.batch;
-  if (deck.data.source == "simulate")
+  if (deck.data.source == DataSource::simulate)
     s << ", missing rows " << deck.data.missing << ", missing components "
       << deck.data.missing_components;
   s << "\nlengths     ";
@@ -173,7 +173,7 @@ std::string format_plan(const Deck& deck, const Plan& plan) {
     << " timed repetitions per run\n"
     << "reference   float64 kf for filters, "
     << method_name(reference_method(Method::rts, deck.runs.reference)) << " for smoothers\n"
-    << "output      " << plan.output_file << " (estimates: " << plan.estimates
+    << "output      " << plan.output_file << " (estimates: " << deck_name(plan.estimates)
     << (plan.diagnostics.empty() ? "" : " with " + join(plan.diagnostics)) << "; summary: " << (plan.summary.empty() ? "none" : join(plan.summary)) << ")\n";
   for (const auto& note : plan.notes) s << "note        " << note << "\n";
   std::int64_t samples = 0;

@@ -40,7 +40,7 @@ struct Plan {
   /// Operation-count mode (runs.simulate_threads): every run is executed once, untimed, and
   /// costed in flops on the critical path of a simulated machine of this many threads.
   std::optional<std::int64_t> simulate_threads;
-  std::string estimates = "last";
+  EstimatesOutput estimates = EstimatesOutput::last;
   std::vector<std::string> diagnostics;  // output.diagnostics, for the runs that keep estimates
   std::string output_file;
   std::vector<std::string> summary;

@@ -570,7 +570,7 @@ RunnerReport run_plan(const Deck& deck, const Plan& plan, ResultSink& sink,
     progress.status("preparing " + dataset.name + " (model, series, references)");
     const HostModel model = build_model(deck, dataset.length, options.reader);
     std::vector<HostSeries> series;
-    if (deck.data.source == "simulate") {
+    if (deck.data.source == DataSource::simulate) {
       for (std::int64_t b = 0; b < dataset.batch; ++b) {
         SimulationOptions s;
         s.length = static_cast<int>(dataset.length);

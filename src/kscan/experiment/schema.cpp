@@ -5,6 +5,7 @@
 #include <sstream>
 
 #include "kscan/core/dims.hpp"
+#include "kscan/experiment/deck_choices.hpp"
 #include "kscan/scan/scan_algorithm.hpp"
 #include "kscan/scan/scan_descriptor.hpp"
 #include "kscan/solver/form.hpp"
@@ -30,6 +31,18 @@ std::string number_text(double v) {
   std::ostringstream s;
   s << v;
   return s.str();
+}
+
+/// A value of a deck choice as the key table writes it (a default, a condition).
+template <class E>
+std::string choice_name(E value) {
+  return std::string(deck_name(value));
+}
+
+/// Only when the choice key `key` has `value`.
+template <class E>
+DeckCondition when_is(const char* key, E value) {
+  return DeckCondition{key, {choice_name(value)}};
 }
 
 DeckKey make_key(std::string path, DeckType type, std::string default_yaml = "") {
@@ -60,12 +73,12 @@ std::vector<DeckKey> build_schema() {
     key.description = description;
     add(key);
   };
-  const DeckCondition random{"model.kind", {"random"}};
-  const DeckCondition tracking{"model.kind", {"tracking"}};
-  const DeckCondition lti{"model.kind", {"lti"}};
-  const DeckCondition file_model{"model.kind", {"file"}};
-  const DeckCondition simulated{"data.source", {"simulate"}};
-  const DeckCondition file_data{"data.source", {"file"}};
+  const DeckCondition random = when_is("model.kind", ModelKind::random);
+  const DeckCondition tracking = when_is("model.kind", ModelKind::tracking);
+  const DeckCondition lti = when_is("model.kind", ModelKind::lti);
+  const DeckCondition file_model = when_is("model.kind", ModelKind::file);
+  const DeckCondition simulated = when_is("data.source", DataSource::simulate);
+  const DeckCondition file_data = when_is("data.source", DataSource::file);
 
   section("experiment", "What the experiment is; stored with the results.");
   {
@@ -91,8 +104,8 @@ std::vector<DeckKey> build_schema() {
 
   section("model", "The linear-Gaussian state-space model the series are drawn from.");
   {
-    DeckKey key = make_key("model.kind", DeckType::choice, "random");
-    key.choices = {"random", "tracking", "lti", "file"};
+    DeckKey key = make_key("model.kind", DeckType::choice, choice_name(ModelKind::random));
+    key.choices = deck_choice_names<ModelKind>();
     key.description =
         "random: the paper's model (Gaussian entries, F a scaled orthogonal matrix, covariances "
         "X Xᵀ + ridge·I); tracking: 2-D constant-velocity target, 4 states, 2 position "
@@ -259,8 +272,8 @@ std::vector<DeckKey> build_schema() {
 
   section("data", "The measurement series the methods run on.");
   {
-    DeckKey key = make_key("data.source", DeckType::choice, "simulate");
-    key.choices = {"simulate", "file"};
+    DeckKey key = make_key("data.source", DeckType::choice, choice_name(DataSource::simulate));
+    key.choices = deck_choice_names<DataSource>();
     key.description =
         "simulate: draw states and measurements from the model; file: read y from data.file (a "
         "CSV table or an HDF5 dataset; x_true too when a kscan dataset holds it); its length is "
@@ -483,8 +496,9 @@ std::vector<DeckKey> build_schema() {
     add(key);
   }
   {
-    DeckKey key = make_key("runs.distributed", DeckType::choice, "sweep");
-    key.choices = {"sweep", "pkf_chunks", "ptfs_two_rank"};
+    DeckKey key =
+        make_key("runs.distributed", DeckType::choice, choice_name(DistributedMode::sweep));
+    key.choices = deck_choice_names<DistributedMode>();
     key.description =
         "How `mpirun -n N kscan run` uses its ranks (a build with KSCAN_ENABLE_MPI=ON; one "
         "process is rank 0 of 1). sweep: the runs are spread over the ranks, each run on one "
@@ -507,8 +521,9 @@ std::vector<DeckKey> build_schema() {
     add(key);
   }
   {
-    DeckKey key = make_key("output.estimates", DeckType::choice, "last");
-    key.choices = {"none", "last", "all"};
+    DeckKey key =
+        make_key("output.estimates", DeckType::choice, choice_name(EstimatesOutput::last));
+    key.choices = deck_choice_names<EstimatesOutput>();
     key.description =
         "Which runs store their estimates (mean [T, nx], covariance [T, nx, nx]): none, the "
         "runs of the largest length (last), or all.";
