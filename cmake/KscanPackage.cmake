@@ -23,28 +23,32 @@ set(KSCAN_PUBLIC_HEADERS
     data/simulate.hpp
     model/generators.hpp
     model/state_space_model.hpp
+    scan/combine_count.hpp
+    scan/prefix_combine.hpp
     scan/scan.hpp
     scan/scan_algorithm.hpp
+    scan/scan_descriptor.hpp
+    scan/scan_step.hpp
+    scan/scan_workspace.hpp
     solver/batched_kalman_solver.hpp
     solver/form.hpp
     solver/kalman_solver.hpp
     solver/method.hpp
     solver/operation_count.hpp)
+# (every one under an impl/ directory)
 set(KSCAN_SUPPORT_HEADERS
-    core/kokkos_compat.hpp
-    scan/blelloch_scan.hpp
-    scan/blocked_scan.hpp
-    scan/combine_count.hpp
-    scan/hillis_steele_scan.hpp
-    scan/kokkos_scan.hpp
-    scan/ladner_fischer_scan.hpp
-    scan/prefix_combine.hpp
-    scan/reverse_operator.hpp
-    scan/scan_common.hpp
-    scan/scan_workspace.hpp
-    scan/sengupta_scan.hpp
-    scan/sequential_scan.hpp
-    scan/tree_sweep.hpp)
+    core/impl/kokkos_compat.hpp
+    scan/impl/blelloch_scan.hpp
+    scan/impl/blocked_scan.hpp
+    scan/impl/hillis_steele_scan.hpp
+    scan/impl/kokkos_scan.hpp
+    scan/impl/ladner_fischer_scan.hpp
+    scan/impl/reverse_operator.hpp
+    scan/impl/scan_common.hpp
+    scan/impl/scan_registry.hpp
+    scan/impl/sengupta_scan.hpp
+    scan/impl/sequential_scan.hpp
+    scan/impl/tree_sweep.hpp)
 # Written by CMake into the build tree (version.hpp, solver_dims.hpp: the build's configuration).
 set(KSCAN_GENERATED_HEADERS version.hpp solver_dims.hpp)
 

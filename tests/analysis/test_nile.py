@@ -10,7 +10,7 @@ per-observation log-likelihoods and the total. float64 must agree to 1e-9 relati
 what single precision gives on flows of ~1000 with variances of ~1e4 (2e-3 relative).
 
 statsmodels reports the diffuse period like Durbin & Koopman: the finite part (P*, F*) of the
-infinite variances; kscan stores the same (docs in src/kscan/solver/diffuse_start.hpp).
+infinite variances; kscan stores the same (docs in src/kscan/solver/impl/diffuse_start.hpp).
 
 The binary is KSCAN_BINARY (ctest sets it); without it, or without statsmodels, the tests skip.
 """

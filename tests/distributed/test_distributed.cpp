@@ -12,8 +12,8 @@
 #include "kscan/distributed/mpi_session.hpp"
 #include "kscan/distributed/mpi_support.hpp"
 #include "kscan/distributed/run_result_codec.hpp"
-#include "kscan/solver/filter_element.hpp"
-#include "kscan/solver/flop_count.hpp"
+#include "kscan/solver/impl/filter_element.hpp"
+#include "kscan/solver/impl/flop_count.hpp"
 #include "solver_test_support.hpp"
 
 namespace kscan {

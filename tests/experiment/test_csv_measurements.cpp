@@ -1,4 +1,4 @@
-// The CSV measurement reader (src/kscan/data/csv_measurements.hpp): header, time column, missing
+// The CSV measurement reader (src/kscan/data/impl/csv_measurements.hpp): header, time column, missing
 // cells, column selection, quoting, and every error with the line (and column) it names; the
 // Nile series shipped in inputs/data.
 #include <gtest/gtest.h>
@@ -7,7 +7,7 @@
 #include <filesystem>
 #include <string>
 
-#include "kscan/data/csv_measurements.hpp"
+#include "kscan/data/impl/csv_measurements.hpp"
 
 #ifndef KSCAN_SOURCE_DIR
 #error "KSCAN_SOURCE_DIR must name the source tree (tests/CMakeLists.txt)"

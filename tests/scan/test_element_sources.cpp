@@ -6,7 +6,7 @@
 #include <vector>
 
 #include <kscan/scan/scan.hpp>
-#include <kscan/scan/two_way_scan.hpp>
+#include <kscan/scan/impl/two_way_scan.hpp>
 
 #include "scan/scan_test_ops.hpp"
 #include "test_types.hpp"

@@ -7,7 +7,7 @@
 
 #include <algorithm>
 #include <cmath>
-#include <kscan/solver/diffuse_start.hpp>
+#include <kscan/solver/impl/diffuse_start.hpp>
 #include <random>
 #include <string>
 #include <vector>

@@ -8,7 +8,7 @@
 #include <vector>
 
 #include <kscan/scan/combine_count.hpp>
-#include <kscan/solver/flop_count.hpp>
+#include <kscan/solver/impl/flop_count.hpp>
 #include <kscan/solver/operation_count.hpp>
 
 #include "solver_test_support.hpp"

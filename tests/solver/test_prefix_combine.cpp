@@ -4,8 +4,8 @@
 // their general combine alone: every scan, forward (filtering elements) and reverse (smoothing
 // elements), ragged lengths and T = 1.
 #include <kscan/scan/scan.hpp>
-#include <kscan/solver/filter_element.hpp>
-#include <kscan/solver/smooth_element.hpp>
+#include <kscan/solver/impl/filter_element.hpp>
+#include <kscan/solver/impl/smooth_element.hpp>
 
 #include "solver_test_support.hpp"
 #include "test_types.hpp"

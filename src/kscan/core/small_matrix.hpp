@@ -8,7 +8,7 @@
 #include <KokkosBatched_Gemm_Serial_Impl.hpp>
 
 #include "kscan/core/dims.hpp"
-#include "kscan/core/kokkos_compat.hpp"
+#include "kscan/core/impl/kokkos_compat.hpp"
 
 // Device compilers need the hint; GCC and Clang unroll the fixed-size loops completely at -O2/-O3
 // on their own (their trip counts are compile-time constants once inlined).

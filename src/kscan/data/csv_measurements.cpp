@@ -1,4 +1,4 @@
-#include "kscan/data/csv_measurements.hpp"
+#include "kscan/data/impl/csv_measurements.hpp"
 
 #include <algorithm>
 #include <cctype>

@@ -7,7 +7,7 @@
 #include <string>
 #include <vector>
 
-#include "kscan/data/random_stream.hpp"
+#include "kscan/data/impl/random_stream.hpp"
 
 namespace kscan {
 namespace {

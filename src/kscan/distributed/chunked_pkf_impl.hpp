@@ -11,9 +11,9 @@
 #include "kscan/distributed/gather_rows.hpp"
 #include "kscan/distributed/mpi_support.hpp"
 #include "kscan/scan/scan.hpp"
-#include "kscan/solver/filter_element.hpp"
-#include "kscan/solver/flop_count.hpp"
-#include "kscan/solver/sequential_steps.hpp"
+#include "kscan/solver/impl/filter_element.hpp"
+#include "kscan/solver/impl/flop_count.hpp"
+#include "kscan/solver/impl/sequential_steps.hpp"
 
 namespace kscan {
 

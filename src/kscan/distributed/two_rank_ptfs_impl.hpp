@@ -12,11 +12,11 @@
 #include "kscan/distributed/distributed_backends.hpp"
 #include "kscan/distributed/mpi_support.hpp"
 #include "kscan/scan/scan.hpp"
-#include "kscan/solver/filter_element.hpp"
-#include "kscan/solver/flop_count.hpp"
+#include "kscan/solver/impl/filter_element.hpp"
+#include "kscan/solver/impl/flop_count.hpp"
 #include "kscan/solver/operation_count.hpp"
-#include "kscan/solver/sequential_steps.hpp"
-#include "kscan/solver/smooth_element.hpp"
+#include "kscan/solver/impl/sequential_steps.hpp"
+#include "kscan/solver/impl/smooth_element.hpp"
 
 namespace kscan {
 

@@ -15,7 +15,7 @@
 #include <sstream>
 #include <utility>
 
-#include "kscan/data/csv_measurements.hpp"
+#include "kscan/data/impl/csv_measurements.hpp"
 #include "kscan/experiment/deck_checks.hpp"
 #include "kscan/experiment/scalar_text.hpp"
 #include "kscan/experiment/schema.hpp"

@@ -10,7 +10,7 @@
 
 #include "kscan/data/simulate.hpp"
 #include "kscan/model/state_space_model.hpp"
-#include "kscan/solver/diffuse_start.hpp"
+#include "kscan/solver/impl/diffuse_start.hpp"
 
 namespace kscan {
 

@@ -4,7 +4,7 @@
 #include <cctype>
 #include <stdexcept>
 
-#include "kscan/data/csv_measurements.hpp"
+#include "kscan/data/impl/csv_measurements.hpp"
 #include "kscan/experiment/deck.hpp"
 
 namespace kscan {

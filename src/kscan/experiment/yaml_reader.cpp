@@ -264,11 +264,13 @@ std::optional<std::string> YamlReader::to_scalar_text(const Value& v, const char
   return v.node.Scalar();
 }
 
-std::optional<std::int64_t> YamlReader::to_integer(const Value& v, const DeckKey& key) {
-  const std::string expected = "an integer" + range_text(key);
+template <class Parse>
+auto YamlReader::to_bounded(const Value& v, const DeckKey& key, const char* noun, Parse parse)
+    -> decltype(parse(std::string())) {
+  const std::string expected = noun + range_text(key);
   const auto text = to_scalar_text(v, expected.c_str());
   if (!text) return std::nullopt;
-  const auto value = parse_integer_text(*text);
+  const auto value = parse(*text);
   const bool below = value && key.min && (key.min_exclusive ? *value <= *key.min : *value < *key.min);
   const bool above = value && key.max && (key.max_exclusive ? *value >= *key.max : *value > *key.max);
   if (!value || below || above) {
@@ -278,18 +280,12 @@ std::optional<std::int64_t> YamlReader::to_integer(const Value& v, const DeckKey
   return value;
 }
 
+std::optional<std::int64_t> YamlReader::to_integer(const Value& v, const DeckKey& key) {
+  return to_bounded(v, key, "an integer", parse_integer_text);
+}
+
 std::optional<double> YamlReader::to_number(const Value& v, const DeckKey& key) {
-  const std::string expected = "a number" + range_text(key);
-  const auto text = to_scalar_text(v, expected.c_str());
-  if (!text) return std::nullopt;
-  const auto value = parse_number_text(*text);
-  const bool below = value && key.min && (key.min_exclusive ? *value <= *key.min : *value < *key.min);
-  const bool above = value && key.max && (key.max_exclusive ? *value >= *key.max : *value > *key.max);
-  if (!value || below || above) {
-    error(value_location(v), v.path, "expected " + expected + ", got " + describe(v.node));
-    return std::nullopt;
-  }
-  return value;
+  return to_bounded(v, key, "a number", parse_number_text);
 }
 
 std::optional<std::int64_t> YamlReader::to_length(const Value& v, const YAML::Node& node,

@@ -183,6 +183,11 @@ class YamlReader {
 
   std::optional<std::int64_t> to_integer(const Value& v, const DeckKey& key);
   std::optional<double> to_number(const Value& v, const DeckKey& key);
+  /// The scalar at v as `parse` reads it, within key's bounds; otherwise an error expecting
+  /// `noun` (e.g. "an integer") and the bounds.
+  template <class Parse>
+  auto to_bounded(const Value& v, const DeckKey& key, const char* noun, Parse parse)
+      -> decltype(parse(std::string()));
   std::optional<std::int64_t> to_length(const Value& v, const YAML::Node& node,
                                         const DeckKey& key);
   std::optional<std::string> to_scalar_text(const Value& v, const char* expected);

@@ -5,7 +5,7 @@
 #include <string>
 
 #include "kscan/core/dims.hpp"
-#include "kscan/data/random_stream.hpp"
+#include "kscan/data/impl/random_stream.hpp"
 
 namespace kscan {
 namespace {

@@ -2,7 +2,7 @@
 
 #include <algorithm>
 
-#include "kscan/scan/scan_registry.hpp"
+#include "kscan/scan/impl/scan_registry.hpp"
 
 namespace kscan {
 

@@ -22,10 +22,10 @@
 #include <type_traits>
 
 #include "kscan/scan/combine_count.hpp"
-#include "kscan/scan/reverse_operator.hpp"
+#include "kscan/scan/impl/reverse_operator.hpp"
 #include "kscan/scan/scan_algorithm.hpp"
-#include "kscan/scan/scan_common.hpp"
-#include "kscan/scan/scan_registry.hpp"
+#include "kscan/scan/impl/scan_common.hpp"
+#include "kscan/scan/impl/scan_registry.hpp"
 #include "kscan/scan/scan_workspace.hpp"
 
 namespace kscan {

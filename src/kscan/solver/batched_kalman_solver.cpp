@@ -4,9 +4,9 @@
 #include <stdexcept>
 #include <string>
 
-#include "kscan/core/execution_spaces.hpp"
+#include "kscan/core/impl/execution_spaces.hpp"
 #include "kscan/scan/scan.hpp"
-#include "kscan/solver/solver_backend.hpp"
+#include "kscan/solver/impl/solver_backend.hpp"
 
 namespace kscan {
 

@@ -10,7 +10,7 @@
 // S = M_Yᵀ Σ_YY⁻¹ M_Y and s = M_Yᵀ Σ_YY⁻¹ (Y − μ_Y); before δ is identified S is singular and
 // its pseudo-inverse gives the κ -> ∞ limit of the mean and the finite part of the covariance
 // ((S + I/κ)⁻¹ = S⁺ + κ P_null + O(1/κ), and s lies in the range of S).
-#include "kscan/solver/diffuse_start.hpp"
+#include "kscan/solver/impl/diffuse_start.hpp"
 
 #include <algorithm>
 #include <cmath>

@@ -3,7 +3,7 @@
 #include <optional>
 #include <stdexcept>
 
-#include "kscan/core/execution_spaces.hpp"
+#include "kscan/core/impl/execution_spaces.hpp"
 #include "kscan/solver/batched_kalman_solver.hpp"
 
 namespace kscan {

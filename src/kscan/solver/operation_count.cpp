@@ -3,7 +3,7 @@
 #include <algorithm>
 
 #include "kscan/scan/combine_count.hpp"
-#include "kscan/solver/flop_count.hpp"
+#include "kscan/solver/impl/flop_count.hpp"
 
 namespace kscan {
 namespace {

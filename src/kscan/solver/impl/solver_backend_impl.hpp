@@ -7,12 +7,12 @@
 #include <Kokkos_Core.hpp>
 #include <stdexcept>
 
-#include "kscan/core/kokkos_compat.hpp"
+#include "kscan/core/impl/kokkos_compat.hpp"
 #include "kscan/scan/scan.hpp"
-#include "kscan/scan/two_way_scan.hpp"
-#include "kscan/solver/form_kernels.hpp"
+#include "kscan/scan/impl/two_way_scan.hpp"
+#include "kscan/solver/impl/form_kernels.hpp"
 #include "kscan/solver/operation_count.hpp"
-#include "kscan/solver/solver_backend.hpp"
+#include "kscan/solver/impl/solver_backend.hpp"
 
 namespace kscan {
 

@@ -6,7 +6,7 @@
 // (identity), so no padding is needed: a right child that is empty leaves its parent equal to the
 // left child, and a clipped right child shares its storage with its parent.
 #include "kscan/scan/prefix_combine.hpp"
-#include "kscan/scan/scan_common.hpp"
+#include "kscan/scan/impl/scan_common.hpp"
 #include "kscan/scan/scan_descriptor.hpp"
 
 namespace kscan::scan_detail {

@@ -3,14 +3,14 @@
 // method is written once (solver_backend_impl.hpp) for both. A state's second moment is carried
 // as the form has it — a covariance (standard) or its Cholesky factor (sqrt) — and turned into a
 // covariance only where results are stored.
-#include "kscan/core/triangularise.hpp"
-#include "kscan/solver/filter_element.hpp"
+#include "kscan/core/impl/triangularise.hpp"
+#include "kscan/solver/impl/filter_element.hpp"
 #include "kscan/solver/form.hpp"
-#include "kscan/solver/sequential_steps.hpp"
-#include "kscan/solver/smooth_element.hpp"
-#include "kscan/solver/sqrt_filter_element.hpp"
-#include "kscan/solver/sqrt_sequential_steps.hpp"
-#include "kscan/solver/sqrt_smooth_element.hpp"
+#include "kscan/solver/impl/sequential_steps.hpp"
+#include "kscan/solver/impl/smooth_element.hpp"
+#include "kscan/solver/impl/sqrt_filter_element.hpp"
+#include "kscan/solver/impl/sqrt_sequential_steps.hpp"
+#include "kscan/solver/impl/sqrt_smooth_element.hpp"
 
 namespace kscan {
 

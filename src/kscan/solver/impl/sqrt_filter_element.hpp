@@ -4,9 +4,9 @@
 // U and Z. Every covariance-like quantity comes out of a triangularisation of stacked factors, so
 // it is positive semi-definite by construction; nothing is formed and refactored.
 #include "kscan/core/small_matrix.hpp"
-#include "kscan/core/triangularise.hpp"
-#include "kscan/solver/observation.hpp"
-#include "kscan/solver/prediction.hpp"
+#include "kscan/core/impl/triangularise.hpp"
+#include "kscan/solver/impl/observation.hpp"
+#include "kscan/solver/impl/prediction.hpp"
 
 namespace kscan {
 

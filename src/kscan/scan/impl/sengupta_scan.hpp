@@ -9,12 +9,43 @@
 // Ladner-Fischer, but with the intermediate values in separate level arrays. Larger h
 // ("sengupta_b") trades work for fewer steps at the top of the tree. Span about
 // 2 log2 n - h steps; workspace n_1 + ... + n_top (+ n_top for the Hillis-Steele buffer).
-#include "kscan/scan/hillis_steele_scan.hpp"
+#include "kscan/scan/impl/hillis_steele_scan.hpp"
 #include "kscan/scan/prefix_combine.hpp"
 #include "kscan/scan/scan_descriptor.hpp"
-#include "kscan/scan/scan_common.hpp"
+#include "kscan/scan/impl/scan_common.hpp"
 
 namespace kscan::scan_detail {
+
+/// Sengupta: the largest number of active nodes that is scanned with Hillis-Steele, 2^h
+/// (saturating; h < 0 is treated as 0).
+constexpr index_t sengupta_cap(int h) {
+  if (h <= 0) return 1;
+  if (h >= 62) return index_t(1) << 62;
+  return index_t(1) << h;
+}
+
+/// Sengupta tree: level 0 is the input (n nodes), level l+1 has ceil(n_l / 2) nodes; the tree
+/// stops at the first level with <= cap nodes (the top, scanned with Hillis-Steele).
+struct SenguptaLevels {
+  static constexpr int max_levels = 64;
+  int top = 0;                          // index of the top level
+  index_t size[max_levels + 1] = {};    // nodes per level
+  index_t offset[max_levels + 1] = {};  // start of level l >= 1 in the workspace
+  index_t tree_elements = 0;            // workspace used by levels 1..top
+  index_t hs_buffer = 0;                // Hillis-Steele double buffer for the top level
+  constexpr SenguptaLevels(index_t n, int h) {
+    const index_t cap = sengupta_cap(h);
+    size[0] = n;
+    while (size[top] > cap && top < max_levels) {
+      size[top + 1] = (size[top] + 1) / 2;
+      offset[top + 1] = tree_elements;
+      tree_elements += size[top + 1];
+      ++top;
+    }
+    hs_buffer = size[top] >= 2 ? size[top] : 0;
+  }
+  constexpr index_t workspace_elements() const { return tree_elements + hs_buffer; }
+};
 
 /// Up-sweep step: parent(j) = child(2j) ⊕ child(2j + 1), or child(2j) when 2j + 1 is absent.
 template <class ExecSpace, class Op, class Child, class Parent>

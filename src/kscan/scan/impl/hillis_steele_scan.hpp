@@ -7,7 +7,7 @@
 // i < 2d.
 #include "kscan/scan/prefix_combine.hpp"
 #include "kscan/scan/scan_descriptor.hpp"
-#include "kscan/scan/scan_common.hpp"
+#include "kscan/scan/impl/scan_common.hpp"
 
 namespace kscan::scan_detail {
 

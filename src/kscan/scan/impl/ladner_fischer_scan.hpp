@@ -12,10 +12,16 @@
 // n >= 2, span 2 ceil(log2 n) - 1 (levels without any fill are skipped).
 #include "kscan/scan/prefix_combine.hpp"
 #include "kscan/scan/scan_descriptor.hpp"
-#include "kscan/scan/scan_common.hpp"
-#include "kscan/scan/tree_sweep.hpp"
+#include "kscan/scan/impl/scan_common.hpp"
+#include "kscan/scan/impl/tree_sweep.hpp"
 
 namespace kscan::scan_detail {
+
+/// Ladner-Fischer down-sweep at half stride d: positions (2k+1)d - 1, k >= 1, below n - 1.
+constexpr index_t ladner_fischer_fills(index_t n, index_t d) {
+  const index_t q = (n - 1) / d;
+  return q >= 3 ? (q - 1) / 2 : 0;
+}
 
 template <class ExecSpace, class Op, class Seq>
 void ladner_fischer_scan(const ExecSpace& space, const Op& op, const Seq& x, index_t n) {

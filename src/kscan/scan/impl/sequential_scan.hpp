@@ -3,7 +3,7 @@
 // n - 1 combines (all with a full prefix on the left), span n - 1. The reference every parallel scan is checked against.
 #include "kscan/scan/prefix_combine.hpp"
 #include "kscan/scan/scan_descriptor.hpp"
-#include "kscan/scan/scan_common.hpp"
+#include "kscan/scan/impl/scan_common.hpp"
 
 namespace kscan::scan_detail {
 

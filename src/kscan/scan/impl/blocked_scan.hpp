@@ -26,7 +26,7 @@
 // chunk 0 and the last chunk build each element where they combine it and never store it; the
 // reduced chunks store theirs during the reduction, for the rescan. Each element is built once.
 #include "kscan/scan/prefix_combine.hpp"
-#include "kscan/scan/scan_common.hpp"
+#include "kscan/scan/impl/scan_common.hpp"
 #include "kscan/scan/scan_descriptor.hpp"
 
 namespace kscan::scan_detail {

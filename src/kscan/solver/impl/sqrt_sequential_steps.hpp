@@ -4,10 +4,10 @@
 // innovation log-likelihood, and the square-root RTS step. The two-filter smoother's backward
 // pass is SqrtFilterOperator::combine_information one element at a time.
 #include "kscan/core/small_matrix.hpp"
-#include "kscan/core/triangularise.hpp"
-#include "kscan/solver/sequential_steps.hpp"
-#include "kscan/solver/sqrt_filter_element.hpp"
-#include "kscan/solver/sqrt_smooth_element.hpp"
+#include "kscan/core/impl/triangularise.hpp"
+#include "kscan/solver/impl/sequential_steps.hpp"
+#include "kscan/solver/impl/sqrt_filter_element.hpp"
+#include "kscan/solver/impl/sqrt_smooth_element.hpp"
 
 namespace kscan {
 

@@ -6,8 +6,8 @@
 #include <type_traits>
 
 #include "kscan/core/small_matrix.hpp"
-#include "kscan/solver/observation.hpp"
-#include "kscan/solver/prediction.hpp"
+#include "kscan/solver/impl/observation.hpp"
+#include "kscan/solver/impl/prediction.hpp"
 
 namespace kscan {
 

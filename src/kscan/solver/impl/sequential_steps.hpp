@@ -4,8 +4,8 @@
 // backward information filter step of the two-filter smoother. The parallel methods reuse the
 // innovation for their log-likelihood.
 #include "kscan/core/small_matrix.hpp"
-#include "kscan/solver/observation.hpp"
-#include "kscan/solver/prediction.hpp"
+#include "kscan/solver/impl/observation.hpp"
+#include "kscan/solver/impl/prediction.hpp"
 
 namespace kscan {
 

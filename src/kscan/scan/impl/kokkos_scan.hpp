@@ -14,8 +14,8 @@
 #include <cstdint>
 #include <vector>
 
-#include "kscan/core/kokkos_compat.hpp"
-#include "kscan/scan/scan_common.hpp"
+#include "kscan/core/impl/kokkos_compat.hpp"
+#include "kscan/scan/impl/scan_common.hpp"
 #include "kscan/scan/scan_descriptor.hpp"
 
 namespace kscan {
@@ -150,13 +150,15 @@ struct KokkosScan : ScanDefaults {
   }
   template <class ExecSpace>
   static void check(const ScanOptions&) {
-    if (!kokkos_scan_keeps_order<ExecSpace>())
-      throw ScanRefused(std::string("kscan: scan 'kokkos' refused on backend ") +
-                        ExecSpace::name() +
-                        ": Kokkos::parallel_scan on this backend does not apply join in operand "
-                        "order (earlier, later); a check with 2x2 integer matrix products gave "
-                        "wrong prefixes, so non-commutative Kalman operators would be wrong. Use "
-                        "another scan (ladner_fischer, sengupta_a, blelloch, blocked, ...).");
+    if (kokkos_scan_keeps_order<ExecSpace>()) return;
+    std::string others;
+    for (const auto& name : scan_names())
+      if (name != deck_names[0].name) others += (others.empty() ? "" : ", ") + name;
+    throw ScanRefused(std::string("kscan: scan 'kokkos' refused on backend ") + ExecSpace::name() +
+                      ": Kokkos::parallel_scan on this backend does not apply join in operand "
+                      "order (earlier, later); a check with 2x2 integer matrix products gave "
+                      "wrong prefixes, so non-commutative Kalman operators would be wrong. Use "
+                      "another scan (" + others + ").");
   }
 };
 

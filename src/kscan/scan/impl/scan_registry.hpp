@@ -5,13 +5,13 @@
 // the workspace sizes, the tests' lists and analysis/registry.py all iterate over this list.
 // Adding a scan: its header with its row, an enumerator in ScanAlgorithm, an entry here
 // (docs/extending.md).
-#include "kscan/scan/blelloch_scan.hpp"
-#include "kscan/scan/blocked_scan.hpp"
-#include "kscan/scan/hillis_steele_scan.hpp"
-#include "kscan/scan/kokkos_scan.hpp"
-#include "kscan/scan/ladner_fischer_scan.hpp"
-#include "kscan/scan/sengupta_scan.hpp"
-#include "kscan/scan/sequential_scan.hpp"
+#include "kscan/scan/impl/blelloch_scan.hpp"
+#include "kscan/scan/impl/blocked_scan.hpp"
+#include "kscan/scan/impl/hillis_steele_scan.hpp"
+#include "kscan/scan/impl/kokkos_scan.hpp"
+#include "kscan/scan/impl/ladner_fischer_scan.hpp"
+#include "kscan/scan/impl/sengupta_scan.hpp"
+#include "kscan/scan/impl/sequential_scan.hpp"
 
 namespace kscan::scan_detail {
 

@@ -8,8 +8,8 @@
 // receives parent ⊕ (reduction of the left child).
 #include "kscan/scan/prefix_combine.hpp"
 #include "kscan/scan/scan_descriptor.hpp"
-#include "kscan/scan/scan_common.hpp"
-#include "kscan/scan/tree_sweep.hpp"
+#include "kscan/scan/impl/scan_common.hpp"
+#include "kscan/scan/impl/tree_sweep.hpp"
 
 namespace kscan::scan_detail {
 

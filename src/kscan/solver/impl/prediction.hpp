@@ -2,7 +2,7 @@
 // The Kalman prediction through one transition, shared by the filter's innovation, the RTS step
 // and the smoothing elements.
 #include "kscan/core/small_matrix.hpp"
-#include "kscan/solver/observation.hpp"
+#include "kscan/solver/impl/observation.hpp"
 
 namespace kscan {
 

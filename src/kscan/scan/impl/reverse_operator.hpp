@@ -6,7 +6,7 @@
 #include <Kokkos_Core.hpp>
 
 #include "kscan/scan/prefix_combine.hpp"
-#include "kscan/scan/scan_common.hpp"
+#include "kscan/scan/impl/scan_common.hpp"
 
 namespace kscan {
 

@@ -4,9 +4,9 @@
 // gain from one triangularisation of the stacked prediction, and the two-filter combination in
 // square-root form.
 #include "kscan/core/small_matrix.hpp"
-#include "kscan/core/triangularise.hpp"
-#include "kscan/solver/prediction.hpp"
-#include "kscan/solver/sqrt_filter_element.hpp"
+#include "kscan/core/impl/triangularise.hpp"
+#include "kscan/solver/impl/prediction.hpp"
+#include "kscan/solver/impl/sqrt_filter_element.hpp"
 
 namespace kscan {
 

@@ -1,7 +1,7 @@
 #pragma once
 // Shared pieces of the scan algorithms: the index type, the range policy every dispatch uses,
-// sequence accessors, and the host-side geometry (tree levels, chunks) that both the algorithms
-// and the accounting in combine_count.cpp follow, so the two cannot drift apart.
+// sequence accessors, and the host-side geometry (tree levels, chunks) that several algorithms
+// and their accounting (each row's schedule) follow, so the two cannot drift apart.
 #include <Kokkos_Core.hpp>
 #include <cstdint>
 #include <type_traits>
@@ -139,43 +139,6 @@ constexpr index_t top_stride(index_t n) {
 /// Tree level with children of size d (a power of two): parents i = 2dk whose right child
 /// [i + d, min(i + 2d, n)) is non-empty. Each such parent performs one combine.
 constexpr index_t tree_parents(index_t n, index_t d) { return n > d ? (n - d + 2 * d - 1) / (2 * d) : 0; }
-
-/// Ladner-Fischer down-sweep at half stride d: positions (2k+1)d - 1, k >= 1, below n - 1.
-constexpr index_t ladner_fischer_fills(index_t n, index_t d) {
-  const index_t q = (n - 1) / d;
-  return q >= 3 ? (q - 1) / 2 : 0;
-}
-
-/// Sengupta: the largest number of active nodes that is scanned with Hillis-Steele, 2^h
-/// (saturating; h < 0 is treated as 0).
-constexpr index_t sengupta_cap(int h) {
-  if (h <= 0) return 1;
-  if (h >= 62) return index_t(1) << 62;
-  return index_t(1) << h;
-}
-
-/// Sengupta tree: level 0 is the input (n nodes), level l+1 has ceil(n_l / 2) nodes; the tree
-/// stops at the first level with <= cap nodes (the top, scanned with Hillis-Steele).
-struct SenguptaLevels {
-  static constexpr int max_levels = 64;
-  int top = 0;                          // index of the top level
-  index_t size[max_levels + 1] = {};    // nodes per level
-  index_t offset[max_levels + 1] = {};  // start of level l >= 1 in the workspace
-  index_t tree_elements = 0;            // workspace used by levels 1..top
-  index_t hs_buffer = 0;                // Hillis-Steele double buffer for the top level
-  constexpr SenguptaLevels(index_t n, int h) {
-    const index_t cap = sengupta_cap(h);
-    size[0] = n;
-    while (size[top] > cap && top < max_levels) {
-      size[top + 1] = (size[top] + 1) / 2;
-      offset[top + 1] = tree_elements;
-      tree_elements += size[top + 1];
-      ++top;
-    }
-    hs_buffer = size[top] >= 2 ? size[top] : 0;
-  }
-  constexpr index_t workspace_elements() const { return tree_elements + hs_buffer; }
-};
 
 /// Blocked scan: a chunk is at least this long. A shorter one does not repay the second pass over
 /// it; the bound also keeps the levels of sums short where workers are many (GPUs).

@@ -2,8 +2,8 @@
 // Smoothing elements and their operator (docs/kalman-scan-math.md, "Smoothing elements (PRTS)"),
 // and the two-filter combination shared by TFS and PTFS.
 #include "kscan/core/small_matrix.hpp"
-#include "kscan/solver/observation.hpp"
-#include "kscan/solver/prediction.hpp"
+#include "kscan/solver/impl/observation.hpp"
+#include "kscan/solver/impl/prediction.hpp"
 
 namespace kscan {
 
