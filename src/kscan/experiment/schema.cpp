@@ -412,8 +412,8 @@ std::vector<DeckKey> build_schema() {
 
   section("runs", "Which methods, scans, precisions and forms run, and how they are timed.");
   {
-    DeckKey key =
-        make_key("runs.methods", DeckType::choice_list, "[kf, rts, tfs, pkf, prts, ptfs]");
+    DeckKey key = make_key("runs.methods", DeckType::choice_list,
+                           "[" + join(method_names(), ", ") + "]");  // every method
     key.choices = method_names();
     key.description =
         "Methods: the sequential filter and smoothers kf, rts, tfs and their parallel (scan) "
