@@ -34,7 +34,8 @@ set(KSCAN_PUBLIC_HEADERS
     solver/form.hpp
     solver/kalman_solver.hpp
     solver/method.hpp
-    solver/operation_count.hpp)
+    solver/operation_count.hpp
+    solver/solver_engine.hpp)
 # (every one under an impl/ directory)
 set(KSCAN_SUPPORT_HEADERS
     core/impl/kokkos_compat.hpp

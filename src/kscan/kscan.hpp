@@ -10,4 +10,5 @@
 #include "kscan/solver/kalman_solver.hpp"
 #include "kscan/solver/method.hpp"
 #include "kscan/solver/operation_count.hpp"
+#include "kscan/solver/solver_engine.hpp"
 #include "kscan/version.hpp"

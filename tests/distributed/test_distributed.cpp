@@ -8,7 +8,7 @@
 #include <cstdlib>
 #include <numeric>
 
-#include "kscan/distributed/distributed_backends.hpp"
+#include "kscan/distributed/distributed_solvers.hpp"
 #include "kscan/distributed/mpi_session.hpp"
 #include "kscan/distributed/mpi_support.hpp"
 #include "kscan/distributed/run_result_codec.hpp"
@@ -64,8 +64,8 @@ Difference against_one_process(const test::Problem& p, Method method, ScanOption
   return d;
 }
 
-DistributedBackend<double> chunked(const SolverOptions& o, const KalmanSolver<double>::model_type& m,
-                                   const KalmanSolver<double>::measurements_type& y) {
+DistributedSolver<double> chunked(const SolverOptions& o, const KalmanSolver<double>::model_type& m,
+                                  const KalmanSolver<double>::measurements_type& y) {
   return make_chunked_pkf<double>(o, m, y, MPI_COMM_WORLD);
 }
 
@@ -105,10 +105,14 @@ TEST(ChunkedPkf, MemoryAndFlopsAreTotalsOverTheRanks) {
   const SolverOptions options{Method::pkf, {ScanAlgorithm::sequential, 0}};  // no workspace
   KalmanSolver<double> solver(chunked(options, model, y));
   solver.run();
-  // Over the ranks: the T + 1 prefixes (a_0 on rank 0), T means and T covariances.
-  EXPECT_EQ(solver.allocated_bytes(),
-            (length + 1) * sizeof(FilterElement<double, FixedDims<2, 1>>) +
-                length * (2 + 4) * sizeof(double));
+  // Over the ranks: the T + 1 prefixes (a_0 on rank 0), T means and T covariances, and each
+  // rank's log-likelihood. The element is that of the dims the solver dispatches 2 x 1 to
+  // (FixedDims<2, 1> where the build compiles that size, the general path otherwise).
+  const std::size_t element_bytes =
+      dispatch_dims(2, 1, [](auto dims) { return sizeof(FilterElement<double, decltype(dims)>); });
+  EXPECT_EQ(solver.allocated_bytes(), (length + 1) * element_bytes +
+                                          length * (2 + 4) * sizeof(double) +
+                                          world_size() * sizeof(double));
   // One process combines T times; every rank after the first adds one combine per step it
   // holds (the carry) and one in the exchange, and scans one element fewer.
   KalmanSolver<double> one(options, model, y);

@@ -70,7 +70,7 @@ TEST(DeckFileData, CsvIsReadAtValidationAndNamesTheDataset) {
   s.write("river flow.csv", "year,flow,other\n1871,1120,1\n1872,,2\n1873,963,3\n");
   const auto deck = s.parse(kNileModel + "data: {source: file, file: river flow.csv, columns: [flow]}\n"
                             "runs: {methods: [kf, pkf], precision: [float64]}\n");
-  EXPECT_EQ(deck.data.format, "csv");
+  EXPECT_EQ(deck.data.format, kscan::DataFormat::csv);
   EXPECT_EQ(deck.data.time_column, "year");
   EXPECT_EQ(deck.data.columns, (std::vector<std::string>{"flow"}));
   EXPECT_EQ(deck.data.lengths, (std::vector<std::int64_t>{3}));
@@ -115,7 +115,8 @@ TEST(DeckFileData, ShippedNileCsvReadsWithTheLocalLevelModel) {
 TEST(DeckFileData, FormatFollowsTheExtensionUnlessGiven) {
   Scratch s;
   s.write("upper.CSV", "t,y\n0,1\n");
-  EXPECT_EQ(s.parse(kNileModel + "data: {source: file, file: upper.CSV}\n").data.format, "csv");
+  EXPECT_EQ(s.parse(kNileModel + "data: {source: file, file: upper.CSV}\n").data.format,
+            kscan::DataFormat::csv);
   s.write("table.txt", "t,y\n0,1\n1,2\n");
   const auto deck = s.parse(kNileModel + "data: {source: file, file: table.txt, format: csv}\n");
   EXPECT_EQ(deck.data.lengths, (std::vector<std::int64_t>{2}));
@@ -200,7 +201,7 @@ TEST(DeckFileData, AnHdf5PathUsesTheInjectedReaderAndItsLastComponent) {
   const auto deck =
       s.parse(kNileModel + "data: {source: file, file: x.h5, path: /obs/river flow/}\n", options);
   EXPECT_EQ(asked, file + " /obs/river flow/");
-  EXPECT_EQ(deck.data.format, "hdf5");
+  EXPECT_EQ(deck.data.format, kscan::DataFormat::hdf5);
   EXPECT_EQ(deck.data.name, "river_flow");
   EXPECT_EQ(deck.data.lengths, (std::vector<std::int64_t>{5}));
   EXPECT_EQ(kscan::make_plan(deck).datasets.at(0).name, "river_flow");

@@ -175,27 +175,31 @@ TEST(Runner, BatchRunsEverySeries) {
   }
 }
 
-/// A KalmanSolver handed to the runner as a backend built elsewhere.
-class SolverAsBackend final : public kscan::SeriesBackend<double, Kokkos::DefaultExecutionSpace> {
+/// A one-process solver handed to the runner as an engine built elsewhere.
+class SolverAsEngine final : public kscan::SolverEngine<double, Kokkos::DefaultExecutionSpace> {
  public:
-  using solver_type = kscan::KalmanSolver<double>;
-  SolverAsBackend(const kscan::SolverOptions& options, const solver_type::model_type& model,
-                  const solver_type::measurements_type& y)
-      : solver_(options, model, y) {}
+  using solver_type = kscan::BatchedKalmanSolver<double>;
+  SolverAsEngine(const kscan::SolverOptions& options, const solver_type::model_type& model,
+                 const kscan::KalmanSolver<double>::measurements_type& y)
+      : y_(y), solver_(options, model, kscan::as_batch_of_one(y)) {}
   void run(kscan::PhaseTimer* timer) override { solver_.run(timer); }
   solver_type::mean_type mean() const override { return solver_.mean(); }
   solver_type::covariance_type covariance() const override { return solver_.covariance(); }
-  double log_likelihood() const override { return solver_.log_likelihood(); }
+  solver_type::loglik_type log_likelihood() const override { return solver_.log_likelihood(); }
+  kscan::FilterDiagnostics<double, solver_type::memory_space> diagnostics() const override {
+    return solver_.diagnostics();
+  }
   std::size_t allocated_bytes() const override { return solver_.allocated_bytes(); }
   double flops() const override { return solver_.flops(); }
 
  private:
+  kscan::KalmanSolver<double>::measurements_type y_;  // the batch of one views its data
   solver_type solver_;
 };
 
 // The hooks MPI runs use (src/kscan/distributed): `assigned` picks the runs this process
-// computes; a backend factory replaces a run's solver. Here the factory swaps float64 pkf for a
-// float64 kf backend, so those runs equal the kf reference exactly -- which pkf does not.
+// computes; an engine factory replaces a run's solver. Here the factory swaps float64 pkf for a
+// float64 kf engine, so those runs equal the kf reference exactly -- which pkf does not.
 TEST(Runner, HooksChooseTheRunsAndTheirSolvers) {
   const auto deck = parse(kSmallDeck);
   const auto plan = kscan::make_plan(deck);
@@ -206,14 +210,14 @@ TEST(Runner, HooksChooseTheRunsAndTheirSolvers) {
   kscan::RunnerOptions options;
   options.assigned = take;
   int built = 0;
-  options.backend_double = [&](const kscan::PlannedRun& run, const kscan::SolverOptions&,
+  options.engine_double = [&](const kscan::PlannedRun& run, const kscan::SolverOptions&,
                                const auto& model, const auto& y)
-      -> std::unique_ptr<kscan::SeriesBackend<double, Kokkos::DefaultExecutionSpace>> {
+      -> std::unique_ptr<kscan::SolverEngine<double, Kokkos::DefaultExecutionSpace>> {
     if (run.method != kscan::Method::pkf) return nullptr;
     ++built;
     kscan::SolverOptions kf;
     kf.method = kscan::Method::kf;
-    return std::make_unique<SolverAsBackend>(kf, model, y);
+    return std::make_unique<SolverAsEngine>(kf, model, y);
   };
   MemorySink sink;
   const auto report = kscan::run_plan(deck, plan, sink, options);
@@ -227,7 +231,7 @@ TEST(Runner, HooksChooseTheRunsAndTheirSolvers) {
     const double parity = sink.runs.at(key.id()).metrics.max_abs_diff_vs_reference;
     if (key.precision == "float64") {
       ++hooked;
-      EXPECT_EQ(parity, 0.0) << key.id();  // the kf backend, bit for bit the reference
+      EXPECT_EQ(parity, 0.0) << key.id();  // the kf engine, bit for bit the reference
     } else {
       ++pkf32;
       EXPECT_GT(parity, 0.0) << key.id();  // the float32 pkf of KalmanSolver itself
@@ -253,13 +257,13 @@ TEST(Runner, FormReachesTheSolverAndSqrtRunsShareTheStandardReference) {
   ASSERT_EQ(plan.runs.size(), 6u);
   std::map<std::string, kscan::Form> given;
   kscan::RunnerOptions options;
-  options.backend_double = [&](const kscan::PlannedRun& run, const kscan::SolverOptions& solver,
+  options.engine_double = [&](const kscan::PlannedRun& run, const kscan::SolverOptions& solver,
                                const auto& model, const auto& y)
-      -> std::unique_ptr<kscan::SeriesBackend<double, Kokkos::DefaultExecutionSpace>> {
+      -> std::unique_ptr<kscan::SolverEngine<double, Kokkos::DefaultExecutionSpace>> {
     given[run.key.id()] = solver.form;
     kscan::SolverOptions standard = solver;
     standard.form = kscan::Form::standard;
-    return std::make_unique<SolverAsBackend>(standard, model, y);
+    return std::make_unique<SolverAsEngine>(standard, model, y);
   };
   MemorySink sink;
   const auto report = kscan::run_plan(deck, plan, sink, options);

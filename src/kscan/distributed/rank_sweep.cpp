@@ -10,7 +10,7 @@
 #include <sstream>
 #include <stdexcept>
 
-#include "kscan/distributed/distributed_backends.hpp"
+#include "kscan/distributed/distributed_solvers.hpp"
 #include "kscan/distributed/mpi_support.hpp"
 #include "kscan/distributed/run_result_codec.hpp"
 #include "kscan/solver/form.hpp"
@@ -251,11 +251,11 @@ std::vector<std::string> gather_lines(const std::vector<std::string>& lines, MPI
 }
 
 template <class Scalar>
-BackendFactory<Scalar> collective_factory(Method method, MPI_Comm comm) {
+EngineFactory<Scalar> collective_factory(Method method, MPI_Comm comm) {
   return [method, comm](const PlannedRun& run, const SolverOptions& options,
                         const typename KalmanSolver<Scalar>::model_type& model,
                         const typename KalmanSolver<Scalar>::measurements_type& y)
-             -> DistributedBackend<Scalar> {
+             -> DistributedSolver<Scalar> {
     if (run.method != method) return nullptr;
     // Deck validation refuses sqrt here; a hand-built plan must not get standard numerics
     // under a sqrt label.
@@ -267,10 +267,10 @@ BackendFactory<Scalar> collective_factory(Method method, MPI_Comm comm) {
                                   "be 1, got " + std::to_string(run.key.batch));
     // A rank that cannot build its part (out of device memory, ...) must not leave the others
     // waiting in the run's first barrier: every rank learns of it and the run fails everywhere.
-    DistributedBackend<Scalar> backend;
+    DistributedSolver<Scalar> solver;
     std::string error;
     try {
-      backend = method == Method::pkf ? make_chunked_pkf<Scalar>(options, model, y, comm)
+      solver = method == Method::pkf ? make_chunked_pkf<Scalar>(options, model, y, comm)
                                       : make_two_rank_ptfs<Scalar>(options, model, y, comm);
     } catch (const std::exception& e) {
       error = e.what();
@@ -279,7 +279,7 @@ BackendFactory<Scalar> collective_factory(Method method, MPI_Comm comm) {
     mpi::check(MPI_Allreduce(MPI_IN_PLACE, &failed, 1, MPI_INT, MPI_MAX, comm), "MPI_Allreduce");
     if (!error.empty()) throw std::runtime_error(error);
     if (failed) throw std::runtime_error("another rank could not set up its part of the run");
-    return backend;
+    return solver;
   };
 }
 
@@ -337,8 +337,8 @@ RunnerReport run_plan_on_ranks(const Deck& deck, const Plan& plan, ResultSink* f
     options.assigned = [&plan, method, rank](std::size_t i) {
       return rank == 0 || plan.runs[i].method == method;
     };
-    options.backend_float = collective_factory<float>(method, comm);
-    options.backend_double = collective_factory<double>(method, comm);
+    options.engine_float = collective_factory<float>(method, comm);
+    options.engine_double = collective_factory<double>(method, comm);
     if (rank != 0) options.warnings = nullptr;  // rank 0 has the same failures and the results
     if (rank == 0) {
       report = run_plan(deck, plan, *file, options);

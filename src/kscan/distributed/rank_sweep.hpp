@@ -8,8 +8,8 @@
 //                  writer keeps the output the file a one-rank run writes (same groups, same
 //                  /summary order), needs no parallel HDF5, and keeps --resume and the
 //                  interrupt guarantees of the file as they are.
-//   pkf_chunks,    the runs of pkf (ptfs) are run by all ranks together over the backends of
-//   ptfs_two_rank  distributed_backends.hpp; the other methods run on rank 0 alone. Rank 0
+//   pkf_chunks,    the runs of pkf (ptfs) are run by all ranks together by the solvers of
+//   ptfs_two_rank  distributed_solvers.hpp; the other methods run on rank 0 alone. Rank 0
 //                  writes; the other ranks only compute.
 //
 // Progress goes to rank 0's stream only; warnings of a rank's own runs go to its stream.

@@ -1,7 +1,7 @@
 // Parsing a deck: which key goes to which field of a Deck. The YAML reader (yaml_reader.hpp)
 // reads every key by its type from the key table, the checks (deck_checks.hpp) test the model
-// and the files; here are the binding, the defaults computed from other keys, and the rules
-// between keys that the table cannot express.
+// and the files, deck_model.cpp builds the model; here are the binding, the defaults computed
+// from other keys, and the rules between keys that the table cannot express.
 #include "kscan/experiment/deck.hpp"
 
 #include <yaml-cpp/yaml.h>
@@ -162,11 +162,11 @@ void Parser::read_initial(Deck& deck) {
 
 void Parser::refuse_for_format(const Deck& deck, const std::string& path, const char* format) {
   if (!has_value(path) || deck.data.source != DataSource::file ||
-      deck.data.format.empty())  // (an unknown format is reported already)
+      !deck.data.format)  // (an unknown format is reported already)
     return;
   error(key_where(path), path,
         std::string("only used when data.format is ") + format + " (here data.format is " +
-            deck.data.format + ")");
+            std::string(deck_name(*deck.data.format)) + ")");
 }
 
 void Parser::read_file_source(Deck& deck) {
@@ -184,17 +184,17 @@ void Parser::read_file_source(Deck& deck) {
     }
   }
   // data.format: csv by the file's extension unless given.
-  if (const auto v = read_choice("data.format")) {
+  if (const auto v = read_enum<DataFormat>("data.format")) {
     deck.data.format = *v;
   } else if (deck.data.source == DataSource::file && choice_known("data.source") &&
              !has_key("data.format")) {
     std::string extension = fs::path(deck.data.file).extension().string();
     std::transform(extension.begin(), extension.end(), extension.begin(),
                    [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
-    deck.data.format = extension == ".csv" ? "csv" : "hdf5";
-    resolve("data.format", YAML::Node(deck.data.format));
+    deck.data.format = extension == ".csv" ? DataFormat::csv : DataFormat::hdf5;
+    resolve("data.format", YAML::Node(std::string(deck_name(*deck.data.format))));
   }
-  const bool csv = deck.data.format == "csv";
+  const bool csv = deck.data.format == DataFormat::csv;
   if (const auto v = read_string("data.path")) {
     deck.data.path = trim(*v);
     if (deck.data.path.empty() || deck.data.path == "/")
@@ -283,7 +283,7 @@ void Parser::read_file_inputs(Deck& deck) {
   // Measurement file.
   if (deck.data.source != DataSource::file || deck.data.file.empty()) return;
   const std::string& file = deck.data.file;
-  if (deck.data.format == "csv") {
+  if (deck.data.format == DataFormat::csv) {
     read_csv_series(deck);
   } else if (!deck.data.path.empty()) {
     if (!check_input_file(*this, "data.file", file) || !options_.measurement_reader) return;
@@ -503,70 +503,6 @@ Deck load_deck(const std::string& path, const DeckOptions& options) {
   std::string dir = fs::path(path).parent_path().string();
   if (dir.empty()) dir = ".";
   return parse_deck(text.str(), path, dir, options);
-}
-
-std::vector<int> diffuse_components(const Deck& deck, int nx) {
-  const auto& init = deck.model.initial;
-  if (!init.given || !init.diffuse) return {};
-  std::vector<int> out = init.diffuse_states;
-  if (out.empty())
-    for (int i = 0; i < nx; ++i) out.push_back(i);
-  std::sort(out.begin(), out.end());
-  out.erase(std::unique(out.begin(), out.end()), out.end());
-  return out;
-}
-
-namespace {
-
-/// model.initial: (m0, P0) become x_1's (a1, P1) and transition 0 is skipped; the diffuse
-/// components' infinite variance is not stored (the runner starts them exactly).
-HostModel with_initial_state(const Deck& deck, HostModel model) {
-  const auto& init = deck.model.initial;
-  if (!init.given) return model;
-  const int nx = model.nx();
-  if ((!init.a1.empty() && static_cast<int>(init.a1.size()) != nx) ||
-      (!init.P1.empty() && static_cast<int>(init.P1.size()) != nx * nx))
-    throw std::invalid_argument("model.initial: a1 and P1 must have nx = " +
-                                std::to_string(nx) + " (x nx) entries");
-  model.initial_is_predicted = true;
-  // new initial-state arrays: the others may be shared with the deck's loaded model file
-  model.m0 = HostModel::vector("kscan::model::m0", nx);
-  model.P0 = HostModel::matrix("kscan::model::P0", nx, nx);
-  for (int i = 0; i < nx; ++i) {
-    model.m0(i) = init.a1.empty() ? 0.0 : init.a1[i];
-    for (int j = 0; j < nx; ++j) model.P0(i, j) = init.P1.empty() ? 0.0 : init.P1[i * nx + j];
-  }
-  for (const int i : diffuse_components(deck, nx)) model.m0(i) = 0.0;
-  return model;
-}
-
-HostModel build_deck_model(const Deck& deck, std::int64_t length, const DatasetReader& reader) {
-  const auto& m = deck.model;
-  switch (m.kind) {
-    case ModelKind::random: {
-      RandomModelOptions o = m.random;
-      o.nx = m.state_dim;
-      o.ny = m.obs_dim;
-      o.time_varying = m.time_varying;
-      o.seed = deck.experiment.seed;
-      o.length = static_cast<int>(length);
-      return make_random_model(o);
-    }
-    case ModelKind::tracking: return make_tracking_model(m.tracking);
-    case ModelKind::lti: return make_lti_model(m.lti);
-    case ModelKind::file:
-      if (deck.model_data) return deck.model_data->model;
-      if (!reader)
-        throw std::runtime_error("model.kind is file but no dataset reader is available");
-      return reader(m.file, m.dataset).model;
-  }
-  throw std::invalid_argument("unknown model kind '" + std::string(deck_name(m.kind)) + "'");
-}
-
-}  // namespace
-
-HostModel build_model(const Deck& deck, std::int64_t length, const DatasetReader& reader) {
-  return with_initial_state(deck, build_deck_model(deck, length, reader));
 }
 
 }  // namespace kscan

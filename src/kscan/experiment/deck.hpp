@@ -89,7 +89,8 @@ struct Deck {
     double missing = 0.0;
     double missing_components = 0.0;
     std::string file;    // source file: resolved path
-    std::string format;  // source file: hdf5 | csv
+    /// source file: how it is read (unset for simulated data or a format the deck misnames)
+    std::optional<DataFormat> format;
     std::string dataset;  // hdf5 in kscan's layout: the group under /datasets
     std::string path;     // hdf5: any dataset path (instead of `dataset`)
     std::string time_column;           // csv: "" when there is none

@@ -216,7 +216,7 @@ void check_series_matches_model(YamlReader& reader, const Deck& deck) {
   } else if (!deck.data.path.empty()) {
     what += " (dataset " + deck.data.path + ")";
   }
-  const std::string key = deck.data.format == "csv" && reader.has_key("data.columns")
+  const std::string key = deck.data.format == DataFormat::csv && reader.has_key("data.columns")
                               ? "data.columns"
                               : "data.file";
   reader.report(key, "the measurements in " + what + " have ny = " + std::to_string(ny) +

@@ -1,6 +1,6 @@
 #pragma once
-// The closed choices of a deck (model.kind, data.source, output.estimates, runs.distributed) as
-// enums. Each has one table of {value, deck name}: the key table (schema.cpp) lists its names as
+// The closed choices of a deck (model.kind, data.source, data.format, output.estimates,
+// runs.distributed) as enums. Each has one table of {value, deck name}: the key table (schema.cpp) lists its names as
 // the key's allowed values, and so docs/deck.md and the parser's "expected one of"; the parser
 // maps the deck's text through it; plans, messages and the resolved deck print its names. A value
 // added to a table is known everywhere, and code compares values, not spellings.
@@ -31,6 +31,11 @@ enum class DataSource { simulate, file };
 inline constexpr std::array<DeckChoice<DataSource>, 2> data_sources = {
     {{DataSource::simulate, "simulate"}, {DataSource::file, "file"}}};
 
+/// data.format: how a data.source file is read.
+enum class DataFormat { hdf5, csv };
+inline constexpr std::array<DeckChoice<DataFormat>, 2> data_formats = {
+    {{DataFormat::hdf5, "hdf5"}, {DataFormat::csv, "csv"}}};
+
 /// output.estimates: which runs store their estimates.
 enum class EstimatesOutput { none, last, all };
 inline constexpr std::array<DeckChoice<EstimatesOutput>, 3> estimates_outputs = {
@@ -48,6 +53,7 @@ inline constexpr std::array<DeckChoice<DistributedMode>, 3> distributed_modes = 
 // The table of each choice, found by its type, so that the functions below take any of them.
 constexpr const auto& deck_choices(ModelKind) { return model_kinds; }
 constexpr const auto& deck_choices(DataSource) { return data_sources; }
+constexpr const auto& deck_choices(DataFormat) { return data_formats; }
 constexpr const auto& deck_choices(EstimatesOutput) { return estimates_outputs; }
 constexpr const auto& deck_choices(DistributedMode) { return distributed_modes; }
 

@@ -24,7 +24,7 @@ LoadedDataset to_loaded_dataset(const CsvMeasurements& table) {
 LoadedDataset read_file_series(const Deck& deck, const DatasetReader& reader,
                                const MeasurementReader& measurement_reader) {
   const auto& d = deck.data;
-  if (d.format == "csv") {
+  if (d.format == DataFormat::csv) {
     CsvOptions options;
     options.time_column = d.time_column;  // resolved at validation: "" is none, not a guess
     options.columns = d.columns;

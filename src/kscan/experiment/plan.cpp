@@ -138,7 +138,7 @@ std::string format_plan(const Deck& deck, const Plan& plan) {
     << "data        " << deck_name(deck.data.source);
   if (deck.data.source == DataSource::file) {
     const auto& d = deck.data;
-    s << " '" << d.file << "' (" << d.format;
+    s << " '" << d.file << "' (" << (d.format ? deck_name(*d.format) : "?");
     if (!d.path.empty()) s << ", path " << d.path;
     if (!d.dataset.empty()) s << ", dataset " << d.dataset;
     if (!d.columns.empty()) s << ", columns " << join(d.columns);

@@ -255,69 +255,51 @@ struct RunContext {
 };
 
 /// The solver of one run: every batch member in one BatchedKalmanSolver (its kernels run over
-/// series and time together) or, when a RunnerOptions hook supplies one, a backend built
-/// elsewhere for the run's single series (a method spread over MPI ranks). Its estimates are
-/// read as [B, T, nx], [B, T, nx, nx] and [B] host arrays either way.
+/// series and time together) over its own engine or, when a RunnerOptions hook supplies one, an
+/// engine built elsewhere for the run's single series (a method spread over MPI ranks). Its
+/// estimates are read as [B, T, nx], [B, T, nx, nx] and [B] host arrays.
 template <class Scalar>
 class RunSolver {
  public:
   using batch_type = BatchedKalmanSolver<Scalar, Exec>;
-  using single_type = KalmanSolver<Scalar, Exec>;
   using HostMeans = Kokkos::View<Scalar***, Kokkos::LayoutRight, Kokkos::HostSpace>;
   using HostCovariances = Kokkos::View<Scalar****, Kokkos::LayoutRight, Kokkos::HostSpace>;
   using HostLogliks = Kokkos::View<double*, Kokkos::HostSpace>;
 
   RunSolver(const PlannedRun& run, const SolverOptions& options, const DeviceData<Scalar>& data,
             const RunnerOptions& hooks) {
-    const BackendFactory<Scalar>* factory = nullptr;
-    if constexpr (std::is_same_v<Scalar, float>) factory = &hooks.backend_float;
-    else factory = &hooks.backend_double;
+    const EngineFactory<Scalar>* factory = nullptr;
+    if constexpr (std::is_same_v<Scalar, float>) factory = &hooks.engine_float;
+    else factory = &hooks.engine_double;
     if (*factory) {
-      const typename single_type::measurements_type y =
+      const typename KalmanSolver<Scalar, Exec>::measurements_type y =
           Kokkos::subview(data.y, 0, Kokkos::ALL, Kokkos::ALL);
-      if (auto backend = (*factory)(run, options, data.model, y)) {
+      if (auto engine = (*factory)(run, options, data.model, y)) {
         if (data.y.extent(0) != 1)
-          throw std::invalid_argument("a run over a supplied backend takes one series (batch 1)");
-        single_.emplace(std::move(backend));
+          throw std::invalid_argument("a run over a supplied engine takes one series (batch 1)");
+        batch_.emplace(std::move(engine));
         return;
       }
     }
     batch_.emplace(options, data.model, data.y);
   }
 
-  void run(PhaseTimer* timer = nullptr) {
-    if (single_)
-      single_->run(timer);
-    else
-      batch_->run(timer);
-  }
-  double flops() const { return single_ ? single_->flops() : batch_->flops(); }
-  std::size_t allocated_bytes() const {
-    return single_ ? single_->allocated_bytes() : batch_->allocated_bytes();
-  }
+  void run(PhaseTimer* timer = nullptr) { batch_->run(timer); }
+  double flops() const { return batch_->flops(); }
+  std::size_t allocated_bytes() const { return batch_->allocated_bytes(); }
 
-  // (a supplied backend's reads are collective over its ranks: every rank calls them, in this
+  // (a supplied engine's reads are collective over its ranks: every rank calls them, in this
   // order: means, covariances, log-likelihoods)
   HostMeans means() const {
-    if (!single_) return Kokkos::create_mirror_view_and_copy(Kokkos::HostSpace(), batch_->mean());
-    const auto mean = single_->mean();
-    HostMeans host("kscan::run::mean", 1, mean.extent(0), mean.extent(1));
-    Kokkos::deep_copy(Kokkos::subview(host, 0, Kokkos::ALL, Kokkos::ALL), mean);
-    return host;
+    return Kokkos::create_mirror_view_and_copy(Kokkos::HostSpace(), batch_->mean());
   }
   HostCovariances covariances() const {
-    if (!single_)
-      return Kokkos::create_mirror_view_and_copy(Kokkos::HostSpace(), batch_->covariance());
-    const auto cov = single_->covariance();
-    HostCovariances host("kscan::run::covariance", 1, cov.extent(0), cov.extent(1),
-                         cov.extent(2));
-    Kokkos::deep_copy(Kokkos::subview(host, 0, Kokkos::ALL, Kokkos::ALL, Kokkos::ALL), cov);
-    return host;
+    return Kokkos::create_mirror_view_and_copy(Kokkos::HostSpace(), batch_->covariance());
   }
   /// The filtering pass's per-step quantities, on the host; empty unless the options asked for
-  /// them (and for a backend built elsewhere, which does not keep them).
+  /// them (and for an engine built elsewhere, which does not keep them).
   FilterDiagnostics<Scalar, Kokkos::HostSpace> diagnostics() const {
-    const auto d = single_ ? single_->diagnostics() : batch_->diagnostics();
+    const auto d = batch_->diagnostics();
     FilterDiagnostics<Scalar, Kokkos::HostSpace> host;
     if (d.empty()) return host;
     auto copy = [](const auto& v) {
@@ -331,16 +313,11 @@ class RunSolver {
     return host;
   }
   HostLogliks log_likelihoods() const {
-    if (!single_)
-      return Kokkos::create_mirror_view_and_copy(Kokkos::HostSpace(), batch_->log_likelihood());
-    HostLogliks host("kscan::run::loglik", 1);
-    host(0) = single_->log_likelihood();
-    return host;
+    return Kokkos::create_mirror_view_and_copy(Kokkos::HostSpace(), batch_->log_likelihood());
   }
 
  private:
   std::optional<batch_type> batch_;
-  std::optional<single_type> single_;
 };
 
 /// Warm-up, then fenced timed repetitions: total and phase times, median, min, mean and
@@ -398,7 +375,7 @@ void keep_diagnostics(const FilterDiagnostics<Scalar, Kokkos::HostSpace>& d,
                       const std::vector<std::string>& wanted, const DiffuseSplit* split,
                       RunResult& result) {
   if (d.empty())
-    throw std::runtime_error("output.diagnostics: this run's backend does not keep the filtering "
+    throw std::runtime_error("output.diagnostics: this run's engine does not keep the filtering "
                              "pass's per-step quantities");
   // Series 0 is the first block; the diffuse start's steps (if any) come first.
   auto member0 = [&](const auto& view, std::vector<double>& into,

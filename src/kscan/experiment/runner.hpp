@@ -17,14 +17,15 @@
 #include "kscan/experiment/result_sink.hpp"
 #include "kscan/experiment/run_result.hpp"
 #include "kscan/solver/kalman_solver.hpp"
+#include "kscan/solver/solver_engine.hpp"
 
 namespace kscan {
 
-/// Builds the backend of a run's solver in place of KalmanSolver's own (a method spread over MPI
+/// Builds the engine of a run's solver in place of the solver's own (a method spread over MPI
 /// ranks, src/kscan/distributed); a null result means the usual solver.
 template <class Scalar>
-using BackendFactory =
-    std::function<std::unique_ptr<SeriesBackend<Scalar, Kokkos::DefaultExecutionSpace>>(
+using EngineFactory =
+    std::function<std::unique_ptr<SolverEngine<Scalar, Kokkos::DefaultExecutionSpace>>(
         const PlannedRun& run, const SolverOptions& options,
         const typename KalmanSolver<Scalar>::model_type& model,
         const typename KalmanSolver<Scalar>::measurements_type& y)>;
@@ -46,9 +47,9 @@ struct RunnerOptions {
   std::ostream* warnings = nullptr;
   /// The runs this process computes, by index into Plan::runs (an MPI rank's share); null: all.
   std::function<bool(std::size_t run_index)> assigned;
-  /// Hooks for the solvers of float32 and float64 runs; null: KalmanSolver's own backend.
-  BackendFactory<float> backend_float;
-  BackendFactory<double> backend_double;
+  /// Hooks for the solvers of float32 and float64 runs; null: the solver's own engine.
+  EngineFactory<float> engine_float;
+  EngineFactory<double> engine_double;
 };
 
 struct RunnerReport {

@@ -360,7 +360,7 @@ std::vector<DeckKey> build_schema() {
   {
     DeckKey key = make_key("data.format", DeckType::choice);
     key.when = file_data;
-    key.choices = {"hdf5", "csv"};
+    key.choices = deck_choice_names<DataFormat>();
     key.default_note = "csv when data.file ends in .csv (any letter case), otherwise hdf5";
     key.description =
         "How data.file is read. csv: a header row of column names, then one row per step; "

@@ -6,13 +6,13 @@
 
 #include "kscan/core/impl/execution_spaces.hpp"
 #include "kscan/scan/scan.hpp"
-#include "kscan/solver/impl/solver_backend.hpp"
+#include "kscan/solver/impl/dims_solver.hpp"
 
 namespace kscan {
 
 template <class Scalar, class ExecSpace>
 struct BatchedKalmanSolver<Scalar, ExecSpace>::Impl {
-  std::unique_ptr<SolverBackend<Scalar, ExecSpace>> backend;
+  std::unique_ptr<SolverEngine<Scalar, ExecSpace>> engine;
 };
 
 template <class Scalar, class ExecSpace>
@@ -43,12 +43,20 @@ BatchedKalmanSolver<Scalar, ExecSpace>::BatchedKalmanSolver(const SolverOptions&
                                   std::to_string(stored) + " time slots; it must have 1 or one "
                                   "per measurement (" + std::to_string(length) + ")");
   if (is_parallel(options.method)) scan_detail::check_scan<ExecSpace>(options.scan);
-  impl_->backend = dispatch_dims(nx, ny, [&](auto dims) {
+  impl_->engine = dispatch_dims(nx, ny, [&](auto dims) {
     return options.form == Form::sqrt
-               ? make_solver_backend<Scalar, ExecSpace, Form::sqrt>(dims, options, model, y, space)
-               : make_solver_backend<Scalar, ExecSpace, Form::standard>(dims, options, model, y,
-                                                                        space);
+               ? make_dims_solver<Scalar, ExecSpace, Form::sqrt>(dims, options, model, y, space)
+               : make_dims_solver<Scalar, ExecSpace, Form::standard>(dims, options, model, y,
+                                                                     space);
   });
+}
+
+template <class Scalar, class ExecSpace>
+BatchedKalmanSolver<Scalar, ExecSpace>::BatchedKalmanSolver(
+    std::unique_ptr<SolverEngine<Scalar, ExecSpace>> engine)
+    : impl_(std::make_unique<Impl>()) {
+  if (!engine) throw std::invalid_argument("kscan solver: null engine");
+  impl_->engine = std::move(engine);
 }
 
 template <class Scalar, class ExecSpace>
@@ -62,32 +70,32 @@ BatchedKalmanSolver<Scalar, ExecSpace>& BatchedKalmanSolver<Scalar, ExecSpace>::
 
 template <class Scalar, class ExecSpace>
 void BatchedKalmanSolver<Scalar, ExecSpace>::run(PhaseTimer* timer) {
-  impl_->backend->run(timer);
+  impl_->engine->run(timer);
 }
 template <class Scalar, class ExecSpace>
 auto BatchedKalmanSolver<Scalar, ExecSpace>::mean() const -> mean_type {
-  return impl_->backend->mean();
+  return impl_->engine->mean();
 }
 template <class Scalar, class ExecSpace>
 auto BatchedKalmanSolver<Scalar, ExecSpace>::covariance() const -> covariance_type {
-  return impl_->backend->covariance();
+  return impl_->engine->covariance();
 }
 template <class Scalar, class ExecSpace>
 auto BatchedKalmanSolver<Scalar, ExecSpace>::log_likelihood() const -> loglik_type {
-  return impl_->backend->log_likelihood();
+  return impl_->engine->log_likelihood();
 }
 template <class Scalar, class ExecSpace>
 auto BatchedKalmanSolver<Scalar, ExecSpace>::diagnostics() const
     -> FilterDiagnostics<Scalar, memory_space> {
-  return impl_->backend->diagnostics();
+  return impl_->engine->diagnostics();
 }
 template <class Scalar, class ExecSpace>
 std::size_t BatchedKalmanSolver<Scalar, ExecSpace>::allocated_bytes() const {
-  return impl_->backend->allocated_bytes();
+  return impl_->engine->allocated_bytes();
 }
 template <class Scalar, class ExecSpace>
 double BatchedKalmanSolver<Scalar, ExecSpace>::flops() const {
-  return impl_->backend->flops();
+  return impl_->engine->flops();
 }
 
 #define KSCAN_INSTANTIATE(SPACE)                   \

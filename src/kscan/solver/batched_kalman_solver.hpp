@@ -13,6 +13,9 @@
 
 namespace kscan {
 
+template <class Scalar, class ExecSpace>
+class SolverEngine;
+
 template <class Scalar, class ExecSpace = Kokkos::DefaultExecutionSpace>
 class BatchedKalmanSolver {
  public:
@@ -28,6 +31,9 @@ class BatchedKalmanSolver {
   /// kscan::ScanRefused when the scan cannot run correctly on this backend.
   BatchedKalmanSolver(const SolverOptions& options, const model_type& model,
                       const measurements_type& y, const ExecSpace& space = ExecSpace());
+  /// A solver over an engine built elsewhere (solver_engine.hpp), e.g. a method spread over MPI
+  /// ranks (src/kscan/distributed), run, timed and read like the solver's own.
+  explicit BatchedKalmanSolver(std::unique_ptr<SolverEngine<Scalar, ExecSpace>> engine);
   ~BatchedKalmanSolver();
   BatchedKalmanSolver(BatchedKalmanSolver&&) noexcept;
   BatchedKalmanSolver& operator=(BatchedKalmanSolver&&) noexcept;

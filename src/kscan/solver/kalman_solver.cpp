@@ -4,24 +4,17 @@
 #include <stdexcept>
 
 #include "kscan/core/impl/execution_spaces.hpp"
-#include "kscan/solver/batched_kalman_solver.hpp"
+#include "kscan/solver/solver_engine.hpp"
 
 namespace kscan {
 
-// Either the batch of one -- y viewed as [1, T, ny] (unmanaged, so `y` is kept alive here),
-// results as series 0 of the batch's -- or a backend built elsewhere.
+// The batch of one: y viewed as [1, T, ny] (unmanaged, so `y` is kept alive here), results as
+// series 0 of the batch's.
 template <class Scalar, class ExecSpace>
 struct KalmanSolver<Scalar, ExecSpace>::Impl {
   using batch_type = BatchedKalmanSolver<Scalar, ExecSpace>;
   measurements_type y;
   std::optional<batch_type> batch;
-  std::unique_ptr<SeriesBackend<Scalar, ExecSpace>> external;
-
-  static typename batch_type::measurements_type as_batch(const measurements_type& y) {
-    if (y.span() != y.size())
-      throw std::invalid_argument("kscan solver: measurements must be contiguous");
-    return typename batch_type::measurements_type(y.data(), 1, y.extent(0), y.extent(1));
-  }
 };
 
 template <class Scalar, class ExecSpace>
@@ -31,15 +24,14 @@ KalmanSolver<Scalar, ExecSpace>::KalmanSolver(const SolverOptions& options,
                                               const ExecSpace& space)
     : impl_(std::make_unique<Impl>()) {
   impl_->y = y;
-  impl_->batch.emplace(options, model, Impl::as_batch(y), space);
+  impl_->batch.emplace(options, model, as_batch_of_one(y), space);
 }
 
 template <class Scalar, class ExecSpace>
 KalmanSolver<Scalar, ExecSpace>::KalmanSolver(
-    std::unique_ptr<SeriesBackend<Scalar, ExecSpace>> backend)
+    std::unique_ptr<SolverEngine<Scalar, ExecSpace>> engine)
     : impl_(std::make_unique<Impl>()) {
-  if (!backend) throw std::invalid_argument("kscan solver: null backend");
-  impl_->external = std::move(backend);
+  impl_->batch.emplace(std::move(engine));
 }
 
 template <class Scalar, class ExecSpace>
@@ -52,24 +44,18 @@ KalmanSolver<Scalar, ExecSpace>& KalmanSolver<Scalar, ExecSpace>::operator=(
 
 template <class Scalar, class ExecSpace>
 void KalmanSolver<Scalar, ExecSpace>::run(PhaseTimer* timer) {
-  if (impl_->external)
-    impl_->external->run(timer);
-  else
-    impl_->batch->run(timer);
+  impl_->batch->run(timer);
 }
 template <class Scalar, class ExecSpace>
 auto KalmanSolver<Scalar, ExecSpace>::mean() const -> mean_type {
-  if (impl_->external) return impl_->external->mean();
   return Kokkos::subview(impl_->batch->mean(), 0, Kokkos::ALL, Kokkos::ALL);
 }
 template <class Scalar, class ExecSpace>
 auto KalmanSolver<Scalar, ExecSpace>::covariance() const -> covariance_type {
-  if (impl_->external) return impl_->external->covariance();
   return Kokkos::subview(impl_->batch->covariance(), 0, Kokkos::ALL, Kokkos::ALL, Kokkos::ALL);
 }
 template <class Scalar, class ExecSpace>
 double KalmanSolver<Scalar, ExecSpace>::log_likelihood() const {
-  if (impl_->external) return impl_->external->log_likelihood();
   double value = 0;
   Kokkos::deep_copy(value, Kokkos::subview(impl_->batch->log_likelihood(), 0));
   return value;
@@ -77,16 +63,15 @@ double KalmanSolver<Scalar, ExecSpace>::log_likelihood() const {
 template <class Scalar, class ExecSpace>
 auto KalmanSolver<Scalar, ExecSpace>::diagnostics() const
     -> FilterDiagnostics<Scalar, memory_space> {
-  if (impl_->external) return {};
   return impl_->batch->diagnostics();
 }
 template <class Scalar, class ExecSpace>
 std::size_t KalmanSolver<Scalar, ExecSpace>::allocated_bytes() const {
-  return impl_->external ? impl_->external->allocated_bytes() : impl_->batch->allocated_bytes();
+  return impl_->batch->allocated_bytes();
 }
 template <class Scalar, class ExecSpace>
 double KalmanSolver<Scalar, ExecSpace>::flops() const {
-  return impl_->external ? impl_->external->flops() : impl_->batch->flops();
+  return impl_->batch->flops();
 }
 
 #define KSCAN_INSTANTIATE(SPACE)          \

@@ -15,7 +15,7 @@
 namespace kscan {
 
 template <class Scalar, class ExecSpace>
-class SeriesBackend;
+class SolverEngine;
 
 struct SolverOptions {
   Method method = Method::pkf;
@@ -68,9 +68,9 @@ class KalmanSolver {
   /// cannot run correctly on this backend.
   KalmanSolver(const SolverOptions& options, const model_type& model,
                const measurements_type& y, const ExecSpace& space = ExecSpace());
-  /// A solver over a backend built elsewhere, e.g. a method spread over MPI ranks
-  /// (src/kscan/distributed), so that it is run, timed and read like any other solver.
-  explicit KalmanSolver(std::unique_ptr<SeriesBackend<Scalar, ExecSpace>> backend);
+  /// A solver over an engine built elsewhere for a batch of one (solver_engine.hpp), e.g. a
+  /// method spread over MPI ranks (src/kscan/distributed), run, timed and read like any other.
+  explicit KalmanSolver(std::unique_ptr<SolverEngine<Scalar, ExecSpace>> engine);
   ~KalmanSolver();
   KalmanSolver(KalmanSolver&&) noexcept;
   KalmanSolver& operator=(KalmanSolver&&) noexcept;
@@ -82,8 +82,8 @@ class KalmanSolver {
   mean_type mean() const;              // [T, nx]
   covariance_type covariance() const;  // [T, nx, nx]
   double log_likelihood() const;       // log p(y_1..T), from the filtering pass of any method
-  /// Per-step quantities as a batch of one (SolverOptions::diagnostics; empty otherwise or for a
-  /// backend built elsewhere).
+  /// Per-step quantities as a batch of one (SolverOptions::diagnostics; empty otherwise or where
+  /// the engine does not keep them).
   FilterDiagnostics<Scalar, memory_space> diagnostics() const;
   std::size_t allocated_bytes() const; // every View this solver holds (workspace and results)
   double flops() const;                // floating-point operations of one run (operation count)
@@ -91,21 +91,6 @@ class KalmanSolver {
  private:
   struct Impl;
   std::unique_ptr<Impl> impl_;
-};
-
-/// A one-series solver implemented outside this layer that KalmanSolver runs and reads like its
-/// own (src/kscan/distributed: a method spread over MPI ranks).
-template <class Scalar, class ExecSpace>
-class SeriesBackend {
- public:
-  using solver_type = KalmanSolver<Scalar, ExecSpace>;
-  virtual ~SeriesBackend() = default;
-  virtual void run(PhaseTimer* timer) = 0;
-  virtual typename solver_type::mean_type mean() const = 0;
-  virtual typename solver_type::covariance_type covariance() const = 0;
-  virtual double log_likelihood() const = 0;
-  virtual std::size_t allocated_bytes() const = 0;
-  virtual double flops() const = 0;
 };
 
 }  // namespace kscan

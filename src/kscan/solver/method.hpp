@@ -2,7 +2,7 @@
 // The six methods: sequential references and their parallel (scan-based) counterparts. One row
 // per method in method_table; the deck's choices, the plan, the reports and analysis/registry.py
 // are read from it (the solver's per-method code is the one switch over Method in
-// solver_backend_impl.hpp, and the operation count's in operation_count.cpp).
+// dims_solver_impl.hpp, and the operation count's in operation_count.cpp).
 #include <array>
 #include <optional>
 #include <string>

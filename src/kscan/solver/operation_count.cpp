@@ -114,7 +114,27 @@ BlockCosts block_costs(Form form, double nx, double ny) {
           0};
 }
 
+/// Filtering elements of the window's steps, the forward scan over them (after the prior
+/// element: combines with a full prefix on the left take the cheaper form), then the innovations
+/// of the filtered means for the log-likelihood.
+void filter_window(Tally& tally, const ScanOptions& scan, const BlockCosts& cost,
+                   std::int64_t steps, bool with_prior, int scan_threads) {
+  tally.parallel(steps, cost.filter_element);
+  tally.scan(scan, steps + (with_prior ? 1 : 0), scan_threads, cost.filter_combine,
+             with_prior ? cost.filter_combine_prefix : cost.filter_combine);
+  tally.parallel(steps, cost.innovation);
+}
+
 }  // namespace
+
+OperationCount count_filter_window(const SolverOptions& options, int nx, int ny,
+                                   std::int64_t steps, bool with_prior, int scan_threads,
+                                   std::int64_t simulated_threads) {
+  Tally tally(simulated_threads);
+  filter_window(tally, options.scan, block_costs(options.form, nx, ny), steps, with_prior,
+                scan_threads);
+  return tally.result();
+}
 
 OperationCount count_operations(const SolverOptions& options, int nx, int ny,
                                 std::int64_t length, int scan_threads,
@@ -125,12 +145,8 @@ OperationCount count_operations(const SolverOptions& options, int nx, int ny,
   // The sequential methods carry factors to the end and store covariances once, in parallel.
   const auto sequential_filter = [&] { tally.chain(n, cost.filter_step); };
   const auto store_covariances = [&] { tally.parallel(n, cost.covariance); };
-  // PKF: filtering elements, the forward scan over the prior element and the n steps, then the
-  // innovations of the filtered means for the log-likelihood.
   const auto parallel_filter = [&] {
-    tally.parallel(n, cost.filter_element);
-    tally.scan(options.scan, n + 1, scan_threads, cost.filter_combine, cost.filter_combine_prefix);
-    tally.parallel(n, cost.innovation);
+    filter_window(tally, options.scan, cost, n, true, scan_threads);
   };
   switch (options.method) {
     case Method::kf: sequential_filter(); break;

@@ -1,6 +1,6 @@
 #pragma once
 // What a method needs from its numerical form (form.hpp), as one bundle per form, so that each
-// method is written once (solver_backend_impl.hpp) for both. A state's second moment is carried
+// method is written once (dims_solver_impl.hpp) for both. A state's second moment is carried
 // as the form has it — a covariance (standard) or its Cholesky factor (sqrt) — and turned into a
 // covariance only where results are stored.
 #include "kscan/core/impl/triangularise.hpp"

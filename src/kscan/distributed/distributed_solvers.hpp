@@ -1,6 +1,7 @@
 #pragma once
-// Solver backends spread over the ranks of an MPI communicator, run, timed and read through
-// KalmanSolver like the one-process methods (see KalmanSolver's backend constructor):
+// Solvers spread over the ranks of an MPI communicator: engines (solver_engine.hpp) that
+// KalmanSolver runs, times and reads like the one-process methods (its engine constructor), both
+// on the parallel filter's pipeline (solver/impl/filter_pipeline.hpp):
 //
 //   chunked PKF      every rank holds a contiguous chunk of the steps, scans it locally, reduces
 //                    it to one filtering element; the chunk aggregates are combined across ranks
@@ -10,9 +11,9 @@
 //                    rank 1 run at the same time; rank 1 sends (η, J) of every suffix to rank 0,
 //                    which combines them with its filtered (m, P).
 //
-// Every call on these backends is collective (all ranks of the communicator, in the same order):
+// Every call on these engines is collective (all ranks of the communicator, in the same order):
 // run() starts and ends with a barrier, so the clock around it measures the slowest rank;
-// mean() and covariance() gather the whole series on rank 0 (other ranks get zero rows);
+// mean() and covariance() gather the whole series on rank 0 (other ranks get zero steps);
 // allocated_bytes() and flops() are totals over the ranks.
 #include <mpi.h>
 
@@ -21,23 +22,25 @@
 
 #include "kscan/core/dims.hpp"
 #include "kscan/solver/kalman_solver.hpp"
+#include "kscan/solver/solver_engine.hpp"
 
 namespace kscan {
 
+/// A distributed solver, on the default execution space (the one the runner uses).
 template <class Scalar>
-using DistributedBackend = std::unique_ptr<SeriesBackend<Scalar, Kokkos::DefaultExecutionSpace>>;
+using DistributedSolver = std::unique_ptr<SolverEngine<Scalar, Kokkos::DefaultExecutionSpace>>;
 
 namespace distributed_detail {
 
-/// Backend<Scalar, Exec, Dims> for the model's dimensions, chosen at run time as the one-process
+/// Solver<Scalar, Exec, Dims> for the model's dimensions, chosen at run time as the one-process
 /// solver chooses its own (dispatch_dims).
-template <template <class, class, class> class Backend, class Scalar>
-DistributedBackend<Scalar> for_model_dims(
+template <template <class, class, class> class Solver, class Scalar>
+DistributedSolver<Scalar> for_model_dims(
     const SolverOptions& options, const typename KalmanSolver<Scalar>::model_type& model,
     const typename KalmanSolver<Scalar>::measurements_type& y, MPI_Comm comm) {
   using Exec = Kokkos::DefaultExecutionSpace;
-  return dispatch_dims(model.nx(), model.ny(), [&](auto dims) -> DistributedBackend<Scalar> {
-    return std::make_unique<Backend<Scalar, Exec, decltype(dims)>>(dims, options, model, y, comm);
+  return dispatch_dims(model.nx(), model.ny(), [&](auto dims) -> DistributedSolver<Scalar> {
+    return std::make_unique<Solver<Scalar, Exec, decltype(dims)>>(dims, options, model, y, comm);
   });
 }
 
@@ -46,13 +49,13 @@ DistributedBackend<Scalar> for_model_dims(
 /// PKF over every rank of `comm`, each holding the steps mpi::chunk_of gives it (a rank may hold
 /// none). `y` is the whole series; the rank uses its chunk of it.
 template <class Scalar>
-DistributedBackend<Scalar> make_chunked_pkf(
+DistributedSolver<Scalar> make_chunked_pkf(
     const SolverOptions& options, const typename KalmanSolver<Scalar>::model_type& model,
     const typename KalmanSolver<Scalar>::measurements_type& y, MPI_Comm comm);
 
 /// PTFS on the two ranks of `comm` (throws std::invalid_argument for another size).
 template <class Scalar>
-DistributedBackend<Scalar> make_two_rank_ptfs(
+DistributedSolver<Scalar> make_two_rank_ptfs(
     const SolverOptions& options, const typename KalmanSolver<Scalar>::model_type& model,
     const typename KalmanSolver<Scalar>::measurements_type& y, MPI_Comm comm);
 

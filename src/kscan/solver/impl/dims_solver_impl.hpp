@@ -1,35 +1,37 @@
 #pragma once
-// Definition of make_solver_backend: the six methods for one choice of dimensions and one
-// numerical form (form_kernels.hpp), for a batch of B series (KalmanSolver is the batch of one). Kernels run over series and time together: the
-// sequential methods one series per work item, everything else over series x steps, the scans
-// through inclusive_scan_rows. Included only by the instantiation units, so the heavy templates
-// are compiled once per (scalar, dims).
+// Definition of make_dims_solver: the six methods for one choice of dimensions and one
+// numerical form (form_kernels.hpp), for a batch of B series (KalmanSolver is the batch of one).
+// Kernels run over series and time together: the sequential methods one series per work item,
+// everything else over series x steps; the parallel filter is the pipeline of
+// filter_pipeline.hpp over whole series. Included only by the instantiation units, so the heavy
+// templates are compiled once per (scalar, dims, form).
 #include <Kokkos_Core.hpp>
 #include <stdexcept>
 
 #include "kscan/core/impl/kokkos_compat.hpp"
 #include "kscan/scan/scan.hpp"
 #include "kscan/scan/impl/two_way_scan.hpp"
+#include "kscan/solver/impl/dims_solver.hpp"
+#include "kscan/solver/impl/filter_pipeline.hpp"
 #include "kscan/solver/impl/form_kernels.hpp"
 #include "kscan/solver/operation_count.hpp"
-#include "kscan/solver/impl/solver_backend.hpp"
 
 namespace kscan {
 
 template <class Scalar, class ExecSpace, Form F, class Dims>
-class DimsSolver final : public SolverBackend<Scalar, ExecSpace> {
+class DimsSolver final : public SolverEngine<Scalar, ExecSpace> {
  public:
   using T = Scalar;
   using solver_type = BatchedKalmanSolver<Scalar, ExecSpace>;
   using memory_space = typename ExecSpace::memory_space;
   using D = Dense<T, Dims>;
   using K = FormKernels<T, Dims, F>;
+  using pipeline = FilterPipeline<Scalar, ExecSpace, F, Dims>;
   using filter_op = typename K::filter_operator;
   using backward_op = typename K::backward_operator;
   using smooth_op = typename K::smooth_operator;
   // [series, element]
-  using filter_elements =
-      Kokkos::View<typename K::filter_element**, Kokkos::LayoutRight, memory_space>;
+  using filter_elements = typename pipeline::elements_type;
   using smooth_elements =
       Kokkos::View<typename K::smooth_element**, Kokkos::LayoutRight, memory_space>;
   using range = Kokkos::RangePolicy<ExecSpace>;
@@ -185,24 +187,8 @@ class DimsSolver final : public SolverBackend<Scalar, ExecSpace> {
     }
   }
 
-  // Work items over every (series, index < count) pair: item k is series k / count, index
-  // k % count.
-  range over_series(int count) const {
-    return range(space_, 0, static_cast<std::int64_t>(batch_) * count);
-  }
+  range over_series(int count) const { return pipeline::over_series(space_, batch_, count); }
 
-  // Filtering element k of series s: a_0 (the prior) for k = 0, step k's a_k otherwise.
-  struct FilterElementSource {
-    Dims dims;
-    typename solver_type::model_type model;
-    typename solver_type::measurements_type y;
-    KOKKOS_INLINE_FUNCTION typename K::filter_element operator()(std::int64_t s,
-                                                                 std::int64_t k) const {
-      return k == 0 ? K::prior_element(dims, model)
-                    : K::element(dims, model, measurements{y, static_cast<int>(s)},
-                                 static_cast<int>(k) - 1);
-    }
-  };
   // Smoothing element of step i + 1 of series s, from its filtered prefix.
   struct SmoothElementSource {
     Dims dims;
@@ -217,78 +203,28 @@ class DimsSolver final : public SolverBackend<Scalar, ExecSpace> {
     }
   };
 
-  FilterElementSource filter_source() const { return {dims_, model_, y_}; }
+  // Every series from the prior element a_0 through step T.
+  ElementWindow whole_series() const { return {0, length_, 1}; }
+  typename pipeline::Source filter_source() const {
+    return {dims_, model_, y_, whole_series()};
+  }
 
-  // Log-likelihood from the prefixes: term i of series s needs (m_i, P_i) = forward_(s, i). One
-  // series is reduced over its steps; a batch reduces each series in one work item.
   void filter_log_likelihood() {
-    const auto dims = dims_;
-    const auto model = model_;
-    const auto y_all = y_;
-    const auto prefix = forward_;
-    const auto loglik = loglik_;
-    const int n = length_;
-    if (batch_ == 1) {
-      double ll = 0;
-      Kokkos::parallel_reduce(
-          "kscan::pkf::loglik", range(space_, 0, n),
-          KOKKOS_LAMBDA(int i, double& sum) {
-            const auto& e = prefix(0, i);
-            sum += static_cast<double>(
-                K::loglik_term(dims, model, measurements{y_all, 0}, i, e.b, K::moment(e)));
-          },
-          ll);
-      Kokkos::deep_copy(space_, Kokkos::subview(loglik_, 0), ll);
-      return;
-    }
-    Kokkos::parallel_for(
-        "kscan::pkf::loglik_batch", range(space_, 0, batch_), KOKKOS_LAMBDA(int s) {
-          const measurements y{y_all, s};
-          double sum = 0;
-          for (int i = 0; i < n; ++i) {
-            const auto& e = prefix(s, i);
-            sum += static_cast<double>(K::loglik_term(dims, model, y, i, e.b, K::moment(e)));
-          }
-          loglik(s) = sum;
-        });
+    pipeline::log_likelihood(
+        space_, {dims_, model_, y_, whole_series(), forward_, typename K::filter_element{}},
+        loglik_);
   }
 
-  void copy_filtered(PhaseTimer* timer) {
-    PhaseScope<ExecSpace> phase(timer, Phase::copy, space_);
-    const auto dims = dims_;
-    const auto prefix = forward_;
-    const auto mean = mean_;
-    const auto cov = cov_;
-    const int n = length_;
-    Kokkos::parallel_for(
-        "kscan::pkf::extract", over_series(n), KOKKOS_LAMBDA(std::int64_t item) {
-          const int s = static_cast<int>(item / n), i = static_cast<int>(item % n);
-          const auto& e = prefix(s, i + 1);
-          store(dims, mean, cov, s, i, e.b, K::covariance(dims.nx(), K::moment(e)));
-        });
-  }
-
-  // The blocked scan builds the filtering elements inside its passes (the elements phase is then
-  // part of forward_scan); the other scans store them first.
   void run_pkf(PhaseTimer* timer, bool extract) {
-    if (scans_batches(options_.scan)) {
-      PhaseScope<ExecSpace> phase(timer, Phase::forward_scan, space_);
-      inclusive_scan_rows(space_, options_.scan, ScanDirection::forward, filter_op{dims_},
-                          filter_source(), forward_, forward_workspace_);
-    } else {
-      {
-        PhaseScope<ExecSpace> phase(timer, Phase::elements, space_);
-        store_elements("kscan::pkf::elements", space_, filter_source(), forward_);
-      }
-      PhaseScope<ExecSpace> phase(timer, Phase::forward_scan, space_);
-      inclusive_scan_rows(space_, options_.scan, ScanDirection::forward, filter_op{dims_},
-                          forward_, forward_workspace_);
-    }
+    pipeline::scan_forward(timer, space_, options_.scan, filter_op{dims_}, filter_source(),
+                           forward_, forward_workspace_);
     {
       PhaseScope<ExecSpace> phase(timer, Phase::combine, space_);
       filter_log_likelihood();
     }
-    if (extract) copy_filtered(timer);
+    if (!extract) return;
+    PhaseScope<ExecSpace> phase(timer, Phase::copy, space_);
+    pipeline::store_filtered(space_, dims_, whole_series(), forward_, mean_, cov_);
   }
 
   // The smoothing elements are stored before the scan even where the scan could build them: each
@@ -336,25 +272,21 @@ class DimsSolver final : public SolverBackend<Scalar, ExecSpace> {
     }
     PhaseScope<ExecSpace> phase(timer, Phase::combine, space_);
     filter_log_likelihood();
-    const auto dims = dims_;
-    const auto prefix = forward_;
-    const auto suffix = backward_;
-    const auto mean = mean_;
-    const auto cov = cov_;
-    const int n = length_;
-    Kokkos::parallel_for(
-        "kscan::ptfs::combine", over_series(n), KOKKOS_LAMBDA(std::int64_t item) {
-          const int s = static_cast<int>(item / n), i = static_cast<int>(item % n);
-          const int k = i + 1;  // step k: filtered prefix(k), backward a_{k+1..T} = suffix(k + 1)
-          typename D::VecX m = prefix(s, k).b;
-          typename D::MatXX P = K::moment(prefix(s, k));
-          if (k < n) {
-            const auto& later = suffix(s, k + 1);
-            K::two_filter(dims, m, P, K::information(later), later.eta);
-          }
-          store(dims, mean, cov, s, i, m, K::covariance(dims.nx(), P));
-        });
+    pipeline::combine_two_filters(space_, dims_, forward_, LaterSuffix{dims_, backward_}, mean_,
+                                  cov_);
   }
+
+  // Folds the backward information of the steps after k, suffix(s, k + 1) = a_{k+1} ⊗ … ⊗ a_T,
+  // into step k's filtered estimate.
+  struct LaterSuffix {
+    Dims dims;
+    filter_elements suffix;
+    KOKKOS_INLINE_FUNCTION void operator()(int s, int k, typename D::VecX& m,
+                                           typename D::MatXX& P) const {
+      const auto& later = suffix(s, k + 1);
+      K::two_filter(dims, m, P, K::information(later), later.eta);
+    }
+  };
 
   // Each element once, into both scans' arrays.
   void store_ptfs_elements(PhaseTimer* timer) {
@@ -468,10 +400,7 @@ class DimsSolver final : public SolverBackend<Scalar, ExecSpace> {
   template <class Mean, class Cov, class VX, class MXX>
   KOKKOS_INLINE_FUNCTION static void store(const Dims& dims, const Mean& mean, const Cov& cov,
                                            int s, int row, const VX& m, const MXX& P) {
-    for (int r = 0; r < dims.nx(); ++r) {
-      mean(s, row, r) = m(r);
-      for (int c = 0; c < dims.nx(); ++c) cov(s, row, r, c) = P(r, c);
-    }
+    pipeline::store(dims, mean, cov, s, row, m, P);
   }
 
   template <class Mean, class Cov, class VX, class MXX>
@@ -497,13 +426,13 @@ class DimsSolver final : public SolverBackend<Scalar, ExecSpace> {
   filter_elements forward_, backward_;
   ConcurrentPair<ExecSpace> scan_lanes_{space_, space_, false};
   smooth_elements smooth_;
-  ScanWorkspace<typename K::filter_element, memory_space> forward_workspace_, backward_workspace_;
+  typename pipeline::workspace_type forward_workspace_, backward_workspace_;
   ScanWorkspace<typename K::smooth_element, memory_space> smooth_workspace_;
   diagnostics_type diagnostics_;
 };
 
 template <class Scalar, class ExecSpace, Form F, class Dims>
-std::unique_ptr<SolverBackend<Scalar, ExecSpace>> make_solver_backend(
+std::unique_ptr<SolverEngine<Scalar, ExecSpace>> make_dims_solver(
     const Dims& dims, const SolverOptions& options,
     const typename BatchedKalmanSolver<Scalar, ExecSpace>::model_type& model,
     const typename BatchedKalmanSolver<Scalar, ExecSpace>::measurements_type& y,
