@@ -105,14 +105,13 @@ TEST(ChunkedPkf, MemoryAndFlopsAreTotalsOverTheRanks) {
   const SolverOptions options{Method::pkf, {ScanAlgorithm::sequential, 0}};  // no workspace
   KalmanSolver<double> solver(chunked(options, model, y));
   solver.run();
-  // Over the ranks: the T + 1 prefixes (a_0 on rank 0), T means and T covariances, and each
-  // rank's log-likelihood. The element is that of the dims the solver dispatches 2 x 1 to
+  // Over the ranks: the T + 1 prefixes (a_0 on rank 0), which hold the filtered estimates, and
+  // each rank's log-likelihood. The element is that of the dims the solver dispatches 2 x 1 to
   // (FixedDims<2, 1> where the build compiles that size, the general path otherwise).
   const std::size_t element_bytes =
       dispatch_dims(2, 1, [](auto dims) { return sizeof(FilterElement<double, decltype(dims)>); });
-  EXPECT_EQ(solver.allocated_bytes(), (length + 1) * element_bytes +
-                                          length * (2 + 4) * sizeof(double) +
-                                          world_size() * sizeof(double));
+  EXPECT_EQ(solver.allocated_bytes(),
+            (length + 1) * element_bytes + world_size() * sizeof(double));
   // One process combines T times; every rank after the first adds one combine per step it
   // holds (the carry) and one in the exchange, and scans one element fewer.
   KalmanSolver<double> one(options, model, y);

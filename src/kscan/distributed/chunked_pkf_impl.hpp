@@ -50,8 +50,6 @@ class ChunkedPkf final : public SolverEngine<Scalar, ExecSpace> {
         length_(static_cast<long long>(y.extent(0))),
         window_(window_of(mpi::chunk_of(length_, ranks_, rank_), rank_)),
         prefix_("kscan::distributed::pkf::prefix", 1, window_.size()),
-        mean_("kscan::distributed::pkf::mean", 1, window_.steps, dims.nx()),
-        cov_("kscan::distributed::pkf::covariance", 1, window_.steps, dims.nx(), dims.nx()),
         loglik_("kscan::distributed::pkf::loglik", 1) {
     mpi::check(MPI_Op_create(&FilterExscanOp<T, Dims>::apply, /*commute=*/0, &op_),
                "MPI_Op_create");
@@ -88,27 +86,30 @@ class ChunkedPkf final : public SolverEngine<Scalar, ExecSpace> {
       Kokkos::deep_copy(local, Kokkos::subview(loglik_, 0));
       Kokkos::deep_copy(Kokkos::subview(loglik_, 0), mpi::sum_over_ranks(local, comm_));
     }
-    {
-      PhaseScope<ExecSpace> phase(timer, Phase::copy, space_);
-      pipeline::store_filtered(space_, dims_, window_, prefix_, mean_, cov_);
-    }
     space_.fence();
     mpi::check(MPI_Barrier(comm_), "MPI_Barrier");
   }
 
+  // The filtered estimates are b and C of the prefixes (the run keeps no copy); each rank builds
+  // its steps' views from them, and rank 0 gathers the series.
   typename solver_type::mean_type mean() const override {
-    return gather_steps(mean_, length_, comm_);
+    typename solver_type::mean_type mean("kscan::distributed::pkf::mean", 1, window_.steps,
+                                         dims_.nx());
+    pipeline::store_filtered(space_, dims_, window_, prefix_, mean, {});
+    return gather_steps(mean, length_, comm_);
   }
   typename solver_type::covariance_type covariance() const override {
-    return gather_steps(cov_, length_, comm_);
+    typename solver_type::covariance_type cov("kscan::distributed::pkf::covariance", 1,
+                                              window_.steps, dims_.nx(), dims_.nx());
+    pipeline::store_filtered(space_, dims_, window_, prefix_, {}, cov);
+    return gather_steps(cov, length_, comm_);
   }
   typename solver_type::loglik_type log_likelihood() const override { return loglik_; }
   FilterDiagnostics<T, memory_space> diagnostics() const override { return {}; }
 
   std::size_t allocated_bytes() const override {
-    return mpi::sum_over_ranks(prefix_.span() * sizeof(element) + mean_.span() * sizeof(T) +
-                                   cov_.span() * sizeof(T) + loglik_.span() * sizeof(double) +
-                                   workspace_.allocated_bytes(),
+    return mpi::sum_over_ranks(prefix_.span() * sizeof(element) +
+                                   loglik_.span() * sizeof(double) + workspace_.allocated_bytes(),
                                comm_);
   }
 
@@ -164,8 +165,6 @@ class ChunkedPkf final : public SolverEngine<Scalar, ExecSpace> {
   long long length_;
   ElementWindow window_;
   typename pipeline::elements_type prefix_;
-  typename solver_type::mean_type mean_;
-  typename solver_type::covariance_type cov_;
   typename solver_type::loglik_type loglik_;
   typename pipeline::workspace_type workspace_;
   element earlier_{};

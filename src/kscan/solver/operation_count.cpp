@@ -142,7 +142,9 @@ OperationCount count_operations(const SolverOptions& options, int nx, int ny,
   const std::int64_t n = length;
   const BlockCosts cost = block_costs(options.form, nx, ny);
   Tally tally(simulated_threads);
-  // The sequential methods carry factors to the end and store covariances once, in parallel.
+  // The sequential methods (and PTFS's combination) carry factors to the end and store
+  // covariances once, in parallel. PKF's and PRTS's estimates stay in their elements, turned into
+  // covariances where they are read (dims_solver_impl.hpp), which is not part of the run.
   const auto sequential_filter = [&] { tally.chain(n, cost.filter_step); };
   const auto store_covariances = [&] { tally.parallel(n, cost.covariance); };
   const auto parallel_filter = [&] {
@@ -158,12 +160,12 @@ OperationCount count_operations(const SolverOptions& options, int nx, int ny,
       sequential_filter();
       tally.chain(n - 1, cost.backward_step + cost.two_filter_combine);
       break;
-    case Method::pkf: parallel_filter(); break;
+    case Method::pkf: parallel_filter(); return tally.result();
     case Method::prts:
       parallel_filter();
       tally.parallel(n, cost.smooth_element);
       tally.scan(options.scan, n, scan_threads, cost.smooth_combine, cost.smooth_combine_suffix);
-      break;
+      return tally.result();
     case Method::ptfs: {
       // The backward suffixes of a_0..a_T; the blocked scan runs both scans as one, each on half
       // the workers (the elements are counted once, as their own parallel step).

@@ -34,7 +34,7 @@ OperationCount count_operations(const SolverOptions& options, int nx, int ny,
 /// MPI ranks: the steps' elements, the forward scan of the window's row -- led by the prior
 /// element when `with_prior`; a row without it holds no full prefix, so its combines are all
 /// general ones -- and the steps' log-likelihood innovations. PKF's count is the window of the
-/// whole series with the prior, plus the stored covariances.
+/// whole series with the prior.
 OperationCount count_filter_window(const SolverOptions& options, int nx, int ny,
                                    std::int64_t steps, bool with_prior, int scan_threads,
                                    std::int64_t simulated_threads);

@@ -43,9 +43,12 @@ class DimsSolver final : public SolverEngine<Scalar, ExecSpace> {
              const typename solver_type::measurements_type& y, const ExecSpace& space)
       : dims_(dims), options_(options), model_(model), y_(y), space_(space),
         batch_(static_cast<int>(y.extent(0))), length_(static_cast<int>(y.extent(1))),
-        mean_("kscan::solver::mean", batch_, length_, dims.nx()),
-        cov_("kscan::solver::covariance", batch_, length_, dims.nx(), dims.nx()),
         loglik_("kscan::solver::loglik", batch_) {
+    if (!estimates_in_elements()) {
+      mean_ = typename solver_type::mean_type("kscan::solver::mean", batch_, length_, dims.nx());
+      cov_ = typename solver_type::covariance_type("kscan::solver::covariance", batch_, length_,
+                                                   dims.nx(), dims.nx());
+    }
     if (options.diagnostics) diagnostics_ = diagnostics_type(batch_, length_, dims.nx(), dims.ny());
     const Method m = options.method;
     if (is_parallel(m)) {
@@ -67,14 +70,25 @@ class DimsSolver final : public SolverEngine<Scalar, ExecSpace> {
         run_kf(timer); store_stored_diagnostics(timer); run_rts(timer); covariances(timer); break;
       case Method::tfs:
         run_kf(timer); store_stored_diagnostics(timer); run_tfs(timer); covariances(timer); break;
-      case Method::pkf: run_pkf(timer, true); store_prefix_diagnostics(timer); break;
-      case Method::prts: run_pkf(timer, false); store_prefix_diagnostics(timer); run_prts(timer); break;
+      case Method::pkf: run_pkf(timer); store_prefix_diagnostics(timer); break;
+      case Method::prts: run_pkf(timer); store_prefix_diagnostics(timer); run_prts(timer); break;
       case Method::ptfs: run_ptfs(timer); store_prefix_diagnostics(timer); break;
     }
   }
 
-  typename solver_type::mean_type mean() const override { return mean_; }
-  typename solver_type::covariance_type covariance() const override { return cov_; }
+  typename solver_type::mean_type mean() const override {
+    if (!estimates_in_elements()) return mean_;
+    typename solver_type::mean_type mean("kscan::solver::mean", batch_, length_, dims_.nx());
+    extract_estimates(mean, {});
+    return mean;
+  }
+  typename solver_type::covariance_type covariance() const override {
+    if (!estimates_in_elements()) return cov_;
+    typename solver_type::covariance_type cov("kscan::solver::covariance", batch_, length_,
+                                              dims_.nx(), dims_.nx());
+    extract_estimates({}, cov);
+    return cov;
+  }
   typename solver_type::loglik_type log_likelihood() const override { return loglik_; }
   diagnostics_type diagnostics() const override { return diagnostics_; }
 
@@ -215,44 +229,53 @@ class DimsSolver final : public SolverEngine<Scalar, ExecSpace> {
         loglik_);
   }
 
-  void run_pkf(PhaseTimer* timer, bool extract) {
+  void run_pkf(PhaseTimer* timer) {
     pipeline::scan_forward(timer, space_, options_.scan, filter_op{dims_}, filter_source(),
                            forward_, forward_workspace_);
-    {
-      PhaseScope<ExecSpace> phase(timer, Phase::combine, space_);
-      filter_log_likelihood();
+    PhaseScope<ExecSpace> phase(timer, Phase::combine, space_);
+    filter_log_likelihood();
+  }
+
+  // PKF's and PRTS's estimates are parts of the elements they scan: b and C of the filtering
+  // prefixes, g and L of the smoothing suffixes. Their runs keep no copy; mean() and covariance()
+  // build the contiguous views from the elements when they are read. The other methods write
+  // their estimates as they go.
+  bool estimates_in_elements() const {
+    return options_.method == Method::pkf || options_.method == Method::prts;
+  }
+  // Into `mean` and/or `cov` (an empty view is left out).
+  void extract_estimates(const typename solver_type::mean_type& mean,
+                         const typename solver_type::covariance_type& cov) const {
+    if (options_.method == Method::pkf) {
+      pipeline::store_filtered(space_, dims_, whole_series(), forward_, mean, cov);
+      return;
     }
-    if (!extract) return;
-    PhaseScope<ExecSpace> phase(timer, Phase::copy, space_);
-    pipeline::store_filtered(space_, dims_, whole_series(), forward_, mean_, cov_);
+    const bool with_mean = mean.span() > 0, with_cov = cov.span() > 0;
+    const auto dims = dims_;
+    const auto elements = smooth_;
+    const int n = length_;
+    Kokkos::parallel_for(
+        "kscan::prts::extract", over_series(n), KOKKOS_LAMBDA(std::int64_t item) {
+          const int s = static_cast<int>(item / n), i = static_cast<int>(item % n);
+          const auto& e = elements(s, i);
+          if (with_mean) pipeline::store_mean(dims, mean, s, i, e.g);
+          if (with_cov)
+            pipeline::store_cov(dims, cov, s, i, K::covariance(dims.nx(), K::smoothed_moment(e)));
+        });
   }
 
   // The smoothing elements are stored before the scan even where the scan could build them: each
   // costs several smoothing combines, and built inside the blocked scan they would weigh on the
   // last chunk's rescan alone (measured slower on two threads), where stored they spread evenly.
   void run_prts(PhaseTimer* timer) {
-    const auto dims = dims_;
-    const auto elements = smooth_;
-    const int n = length_;
     {
       PhaseScope<ExecSpace> phase(timer, Phase::elements, space_);
       store_elements("kscan::prts::elements", space_,
-                     SmoothElementSource{dims_, model_, forward_, n}, smooth_);
+                     SmoothElementSource{dims_, model_, forward_, length_}, smooth_);
     }
-    {
-      PhaseScope<ExecSpace> phase(timer, Phase::backward_scan, space_);
-      inclusive_scan_rows(space_, options_.scan, ScanDirection::reverse, smooth_op{dims_},
-                          smooth_, smooth_workspace_);
-    }
-    PhaseScope<ExecSpace> phase(timer, Phase::copy, space_);
-    const auto mean = mean_;
-    const auto cov = cov_;
-    Kokkos::parallel_for(
-        "kscan::prts::extract", over_series(n), KOKKOS_LAMBDA(std::int64_t item) {
-          const int s = static_cast<int>(item / n), i = static_cast<int>(item % n);
-          const auto& e = elements(s, i);
-          store(dims, mean, cov, s, i, e.g, K::covariance(dims.nx(), K::smoothed_moment(e)));
-        });
+    PhaseScope<ExecSpace> phase(timer, Phase::backward_scan, space_);
+    inclusive_scan_rows(space_, options_.scan, ScanDirection::reverse, smooth_op{dims_}, smooth_,
+                        smooth_workspace_);
   }
 
   // PTFS: the forward prefixes and the backward suffixes of the same elements a_0..a_T

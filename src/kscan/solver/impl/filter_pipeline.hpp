@@ -115,19 +115,23 @@ struct FilterPipeline {
         });
   }
 
-  /// mean(s, j), cov(s, j) <- the filtered estimate after step j of the window (prefix j + lead),
-  /// for j < mean.extent(1).
-  template <class Mean, class Cov>
+  /// mean(s, j) and cov(s, j) <- the filtered estimate after step j of the window (prefix
+  /// j + lead: its b and C), for every step of the window; an empty `mean` or `cov` is left out.
+  /// The filtered estimates are parts of the prefixes, so a run keeps no copy of them: this
+  /// builds the contiguous views where they are read.
   static void store_filtered(const ExecSpace& space, const Dims& dims,
                              const ElementWindow& window, const elements_type& prefixes,
-                             const Mean& mean, const Cov& cov) {
-    const int n = static_cast<int>(mean.extent(1)), lead = window.lead;
+                             const typename solver_type::mean_type& mean,
+                             const typename solver_type::covariance_type& cov) {
+    const bool with_mean = mean.span() > 0, with_cov = cov.span() > 0;
+    const int n = window.steps, lead = window.lead;
     Kokkos::parallel_for(
         "kscan::filter::extract", over_series(space, prefixes.extent(0), n),
         KOKKOS_LAMBDA(std::int64_t item) {
           const int s = static_cast<int>(item / n), j = static_cast<int>(item % n);
           const element& e = prefixes(s, j + lead);
-          store(dims, mean, cov, s, j, e.b, K::covariance(dims.nx(), K::moment(e)));
+          if (with_mean) store_mean(dims, mean, s, j, e.b);
+          if (with_cov) store_cov(dims, cov, s, j, K::covariance(dims.nx(), K::moment(e)));
         });
   }
 
@@ -160,10 +164,19 @@ struct FilterPipeline {
   template <class Mean, class Cov, class VX, class MXX>
   KOKKOS_INLINE_FUNCTION static void store(const Dims& dims, const Mean& mean, const Cov& cov,
                                            int s, int row, const VX& m, const MXX& P) {
-    for (int r = 0; r < dims.nx(); ++r) {
-      mean(s, row, r) = m(r);
+    store_mean(dims, mean, s, row, m);
+    store_cov(dims, cov, s, row, P);
+  }
+  template <class Mean, class VX>
+  KOKKOS_INLINE_FUNCTION static void store_mean(const Dims& dims, const Mean& mean, int s,
+                                                int row, const VX& m) {
+    for (int r = 0; r < dims.nx(); ++r) mean(s, row, r) = m(r);
+  }
+  template <class Cov, class MXX>
+  KOKKOS_INLINE_FUNCTION static void store_cov(const Dims& dims, const Cov& cov, int s, int row,
+                                               const MXX& P) {
+    for (int r = 0; r < dims.nx(); ++r)
       for (int c = 0; c < dims.nx(); ++c) cov(s, row, r, c) = P(r, c);
-    }
   }
 };
 
