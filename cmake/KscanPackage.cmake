@@ -49,6 +49,7 @@ set(KSCAN_SUPPORT_HEADERS
     scan/impl/scan_registry.hpp
     scan/impl/sengupta_scan.hpp
     scan/impl/sequential_scan.hpp
+    scan/impl/team_blocks_scan.hpp
     scan/impl/tree_sweep.hpp)
 # Written by CMake into the build tree (version.hpp, solver_dims.hpp: the build's configuration).
 set(KSCAN_GENERATED_HEADERS version.hpp solver_dims.hpp)

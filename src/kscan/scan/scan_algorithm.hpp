@@ -19,7 +19,8 @@ enum class ScanAlgorithm {
   ladner_fischer,  // in place, inclusive, 2 log2 T - 1 levels (the paper's "Inplace LaFi")
   sengupta,        // tree scan switching to Hillis-Steele below 2^threshold active nodes
   kokkos,          // Kokkos::parallel_scan with the element as value type
-  blocked          // per-thread chunks: reduce, scan the partials, re-scan the chunks
+  blocked,         // per-thread chunks: reduce, scan the partials, re-scan the chunks
+  team_blocks      // team-level block scans in shared memory, block totals recursively
 };
 
 /// Thrown by inclusive_scan when a scan cannot run correctly on the requested backend (e.g. the
@@ -50,7 +51,7 @@ std::optional<ScanOptions> parse_scan(std::string_view name,
 /// The deck name of `options` (the inverse of parse_scan).
 std::string scan_name(const ScanOptions& options);
 /// Every deck name, in registry order: hillis_steele, blelloch, ladner_fischer, sengupta_a,
-/// sengupta_b, kokkos, blocked, sequential.
+/// sengupta_b, kokkos, blocked, team_blocks, sequential.
 const std::vector<std::string>& scan_names();
 /// Every deck name with its summary and parameter, in registry order.
 const std::vector<ScanDeckName>& scan_deck_names();

@@ -12,6 +12,7 @@
 #include "kscan/scan/impl/ladner_fischer_scan.hpp"
 #include "kscan/scan/impl/sengupta_scan.hpp"
 #include "kscan/scan/impl/sequential_scan.hpp"
+#include "kscan/scan/impl/team_blocks_scan.hpp"
 
 namespace kscan::scan_detail {
 
@@ -20,7 +21,7 @@ struct ScanList {};
 
 // (the sequential reference last, as the reports list it)
 using RegisteredScans = ScanList<HillisSteeleScan, BlellochScan, LadnerFischerScan, SenguptaScan,
-                                 KokkosScan, BlockedScan, SequentialScan>;
+                                 KokkosScan, BlockedScan, TeamBlocksScan, SequentialScan>;
 
 /// f(Scan{}) for every registered scan, in registry order.
 template <class F, class... Scans>

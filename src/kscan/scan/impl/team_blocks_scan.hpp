@@ -1,0 +1,187 @@
+#pragma once
+// Team-blocked scan, shaped for a GPU: the sequence is cut into blocks of S x I elements, one
+// team of S threads per block, I = team_blocks_items consecutive elements per thread
+// (S = team_blocks_team_size(P): 64 on a device, the worker count on a host, at most 64). Per
+// level, two launches:
+//   1. blocks:    every thread scans its I elements in place (a chain of combines), then the team
+//                 scans its S thread totals in (level-0, shared) scratch memory, Hillis-Steele
+//                 with a team barrier per stride; each thread's inclusive team prefix goes to the
+//                 workspace, each block's total too (the next level's sequence);
+//   2. propagate: every thread finishes its elements from the prefix before them: the scanned
+//                 total of the blocks before its own, combined with its team prefix (one combine
+//                 per thread), then one combine per element.
+// Between the two, the block totals are scanned by this same scan one level up, so there are
+// about log_{S I}(n) levels. Block 0's first chain, the carries and every combine of the
+// propagate step have a full prefix on the left (combine_prefix); the other chains and the team
+// scans use general combines. Work about 2n combines; the team scratch holds S elements (level 1,
+// device memory, when they do not fit in 32 KiB of shared memory). On a host backend S is the
+// number of workers (a Serial team is one thread), so the same kernels run and are tested there.
+#include <Kokkos_Core.hpp>
+#include <algorithm>
+
+#include "kscan/scan/prefix_combine.hpp"
+#include "kscan/scan/scan_descriptor.hpp"
+#include "kscan/scan/impl/scan_common.hpp"
+
+namespace kscan::scan_detail {
+
+inline constexpr index_t team_blocks_items = 8;
+
+/// Threads per team for P workers: one team fills at most 64 of them.
+constexpr index_t team_blocks_team_size(int threads) {
+  return threads < 1 ? 1 : (threads < 64 ? threads : 64);
+}
+
+/// The geometry of one level over n elements.
+struct TeamBlocksLevel {
+  index_t n, team, chains, blocks;  // elements, threads per team, thread chains, blocks
+  constexpr TeamBlocksLevel(index_t length, int threads)
+      : n(length), team(team_blocks_team_size(threads)),
+        chains((length + team_blocks_items - 1) / team_blocks_items),
+        blocks((chains + team - 1) / team) {}
+  /// Elements of chain g (the last may be short).
+  constexpr index_t chain_length(index_t g) const {
+    const index_t begin = g * team_blocks_items;
+    return std::min(begin + team_blocks_items, n) - begin;
+  }
+  /// Chains in block b (the last block may hold fewer than `team`).
+  constexpr index_t block_chains(index_t b) const { return std::min(team, chains - b * team); }
+  /// Workspace of this level (team prefixes, block totals) and the levels above.
+  constexpr index_t workspace() const {
+    if (n < 2) return 0;
+    return chains + (blocks > 1 ? blocks + TeamBlocksLevel(blocks, static_cast<int>(team))
+                                               .workspace()
+                                : 0);
+  }
+};
+
+/// Combines of a Hillis-Steele scan of m values: sum over strides d < m of m - d; its levels.
+constexpr index_t team_scan_combines(index_t m) {
+  index_t c = 0;
+  for (index_t d = 1; d < m; d *= 2) c += m - d;
+  return c;
+}
+constexpr index_t team_scan_levels(index_t m) {
+  index_t levels = 0;
+  for (index_t d = 1; d < m; d *= 2) ++levels;
+  return levels;
+}
+
+template <class ExecSpace, class Op, class Seq, class Buffer>
+void team_blocks_level(const ExecSpace& space, const Op& op, const Seq& x,
+                       const TeamBlocksLevel& level, const Buffer& buffer, index_t offset) {
+  using value_type = typename Op::value_type;
+  using policy = Kokkos::TeamPolicy<ExecSpace, Kokkos::IndexType<index_t>>;
+  using member = typename policy::member_type;
+  using scratch_view = Kokkos::View<value_type*, typename ExecSpace::scratch_memory_space,
+                                    Kokkos::MemoryTraits<Kokkos::Unmanaged>>;
+  if (level.n < 2) return;
+  const index_t n = level.n, team = level.team, chains = level.chains, blocks = level.blocks;
+  const index_t items = team_blocks_items;
+  // team prefix of chain g at buffer(offset + g); block totals after them (the next level's x)
+  const OffsetSequence<Buffer> prefix{buffer, offset};
+  const OffsetSequence<Buffer> totals{buffer, offset + chains};
+  const std::size_t scratch_bytes = scratch_view::shmem_size(team);
+  const int scratch_level = scratch_bytes <= 32 * 1024 ? 0 : 1;
+  Kokkos::parallel_for(
+      "kscan::scan::team_blocks::blocks",
+      policy(space, static_cast<int>(blocks), static_cast<int>(team))
+          .set_scratch_size(scratch_level, Kokkos::PerTeam(scratch_bytes)),
+      KOKKOS_LAMBDA(const member& m) {
+        const index_t b = m.league_rank(), t = m.team_rank();
+        const index_t valid = min_index(team, chains - b * team);
+        const index_t g = b * team + t;
+        scratch_view sums(m.team_scratch(scratch_level), team);
+        if (t < valid) {
+          const index_t begin = g * items, end = min_index(begin + items, n);
+          value_type running = x(begin);
+          for (index_t i = begin + 1; i < end; ++i) {
+            running = g == 0 ? combine_prefix(op, running, x(i)) : op.combine(running, x(i));
+            x(i) = running;
+          }
+          sums(t) = running;
+        }
+        m.team_barrier();
+        for (index_t d = 1; d < valid; d *= 2) {
+          const bool combines = t < valid && t >= d;
+          value_type v = sums(t < valid ? t : 0);
+          if (combines) v = op.combine(sums(t - d), sums(t));
+          m.team_barrier();
+          if (combines) sums(t) = v;
+          m.team_barrier();
+        }
+        if (t < valid) {
+          prefix(g) = sums(t);
+          if (t == valid - 1 && blocks > 1) totals(b) = sums(t);
+        }
+      });
+  if (blocks > 1)
+    team_blocks_level(space, op, totals, TeamBlocksLevel(blocks, static_cast<int>(team)),
+                      buffer, offset + chains + blocks);
+  Kokkos::parallel_for(
+      "kscan::scan::team_blocks::propagate", range(space, 1, chains), KOKKOS_LAMBDA(index_t g) {
+        const index_t b = g / team, t = g % team;
+        // the full prefix before chain g
+        const value_type carry = b == 0   ? prefix(g - 1)
+                                 : t == 0 ? totals(b - 1)
+                                          : combine_prefix(op, totals(b - 1), prefix(g - 1));
+        const index_t begin = g * items, end = min_index(begin + items, n);
+        for (index_t i = begin; i < end; ++i) x(i) = combine_prefix(op, carry, x(i));
+      });
+}
+
+/// The steps of a level and the levels above, in launch order (combine_count.hpp).
+inline void team_blocks_steps(ScanSchedule& steps, const TeamBlocksLevel& level) {
+  if (level.n < 2) return;
+  // blocks: chain g combines chain_length(g) - 1 times (general, but chain 0's are prefix
+  // combines), then each block's team scan of its chain totals
+  ScanStep first{};
+  first.items = level.chains;
+  for (index_t g = 0; g < level.chains; ++g) first.combines += level.chain_length(g) - 1;
+  first.prefix_combines = level.chain_length(0) - 1;
+  for (index_t b = 0; b < level.blocks; ++b)
+    first.combines += team_scan_combines(level.block_chains(b));
+  const index_t longest = level.chain_length(0) - 1;
+  const index_t team_levels = team_scan_levels(level.block_chains(0));
+  first.prefix_chain = first.prefix_combines;
+  first.general_chain = (level.chains > 1 ? longest : 0) + team_levels;
+  first.chain = longest + team_levels;
+  if (first.combines > 0) steps.push_back(first);
+  if (level.blocks > 1)
+    team_blocks_steps(steps, TeamBlocksLevel(level.blocks, static_cast<int>(level.team)));
+  // propagate: chains 1 .. chains - 1, each one combine per element plus a carry where it needs
+  // one (block > 0, not the block's first chain), every combine with a full prefix on the left
+  ScanStep last{};
+  last.items = level.chains - 1;
+  for (index_t g = 1; g < level.chains; ++g) {
+    const bool carry = g >= level.team && g % level.team != 0;
+    const index_t c = level.chain_length(g) + (carry ? 1 : 0);
+    last.combines += c;
+    last.prefix_chain = c > last.prefix_chain ? c : last.prefix_chain;
+  }
+  last.prefix_combines = last.combines;
+  last.chain = last.prefix_chain;
+  if (last.combines > 0) steps.push_back(last);
+}
+
+/// Registry row (scan_registry.hpp).
+struct TeamBlocksScan : ScanDefaults {
+  static constexpr ScanAlgorithm algorithm = ScanAlgorithm::team_blocks;
+  static constexpr std::array<ScanDeckName, 1> deck_names{
+      {{"team_blocks",
+        "GPU-shaped: teams scan blocks of 8 elements per thread in shared memory, block totals "
+        "recurse; 2 launches per level"}}};
+  template <class ExecSpace, class Op, class Seq, class Buffer>
+  static void run(const ExecSpace& space, const ScanOptions&, const Op& op, const Seq& x,
+                  index_t n, int threads, const Buffer& buffer) {
+    team_blocks_level(space, op, x, TeamBlocksLevel(n, threads), buffer, 0);
+  }
+  static void schedule(ScanSchedule& steps, const ScanOptions&, index_t n, int threads) {
+    team_blocks_steps(steps, TeamBlocksLevel(n, threads));
+  }
+  static std::int64_t workspace(const ScanOptions&, std::int64_t n, int threads) {
+    return TeamBlocksLevel(n, threads).workspace();
+  }
+};
+
+}  // namespace kscan::scan_detail
