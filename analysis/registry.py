@@ -25,6 +25,7 @@ SCANS = (
     "sengupta_b",
     "kokkos",
     "blocked",
+    "team_blocks",
     "sequential",
 )
 FORMS = (

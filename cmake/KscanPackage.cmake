@@ -36,21 +36,11 @@ set(KSCAN_PUBLIC_HEADERS
     solver/method.hpp
     solver/operation_count.hpp
     solver/solver_engine.hpp)
-# (every one under an impl/ directory)
-set(KSCAN_SUPPORT_HEADERS
-    core/impl/kokkos_compat.hpp
-    scan/impl/blelloch_scan.hpp
-    scan/impl/blocked_scan.hpp
-    scan/impl/hillis_steele_scan.hpp
-    scan/impl/kokkos_scan.hpp
-    scan/impl/ladner_fischer_scan.hpp
-    scan/impl/reverse_operator.hpp
-    scan/impl/scan_common.hpp
-    scan/impl/scan_registry.hpp
-    scan/impl/sengupta_scan.hpp
-    scan/impl/sequential_scan.hpp
-    scan/impl/team_blocks_scan.hpp
-    scan/impl/tree_sweep.hpp)
+# (every one under an impl/ directory). scan.hpp includes the scan registry, which includes every
+# scan algorithm, so all of scan/impl/ is installed and a new scan needs no line here.
+file(GLOB _kscan_scan_impl_headers RELATIVE ${PROJECT_SOURCE_DIR}/src/kscan CONFIGURE_DEPENDS
+     ${PROJECT_SOURCE_DIR}/src/kscan/scan/impl/*.hpp)
+set(KSCAN_SUPPORT_HEADERS core/impl/kokkos_compat.hpp ${_kscan_scan_impl_headers})
 # Written by CMake into the build tree (version.hpp, solver_dims.hpp: the build's configuration).
 set(KSCAN_GENERATED_HEADERS version.hpp solver_dims.hpp)
 
