@@ -33,10 +33,13 @@ built=$(date +%s)
 program=$build/apps/kscan/kscan
 echo
 echo "check-cuda: configure $(( configured - start )) s, build $(( (built - configured + 30) / 60 )) min on $jobs jobs"
+# (strip writes a regular file: through /dev/stdout it may write nothing)
+stripped=$(mktemp)
 for f in "$program" "$build/tests/test_scan" "$build/tests/test_solver"; do
+  strip -o "$stripped" "$f"
   printf '  %-40s %6.1f MB (%.1f MB stripped)\n' "${f#"$root"/}" \
-    "$(stat -c %s "$f" | awk '{print $1 / 1e6}')" \
-    "$(strip -o /dev/stdout "$f" 2>/dev/null | wc -c | awk '{print $1 / 1e6}')"
+    "$(stat -c %s "$f" | awk '{print $1 / 1e6}')" "$(stat -c %s "$stripped" | awk '{print $1 / 1e6}')"
 done
+rm -f "$stripped"
 echo
 /usr/bin/python3 scripts/ptxas_table.py "$build/ptxas.log" --arch "sm_${KSCAN_CUDA_SM:-90}"
