@@ -27,7 +27,7 @@ Kokkos::View<double[4], Kokkos::HostSpace> solve_residuals(Dims dims) {
         l = a;
         f = a;
         const bool chol_ok = D::cholesky(n, l);
-        int piv[Dims::capacity_x];
+        typename D::PivotsX piv;
         const bool lu_ok = D::lu(n, f, piv);
         typename D::VecX rhs{}, y1, y2, r;  // zeroed: the copies below include a dynamic tail
         for (int i = 0; i < n; ++i) rhs(i) = T(i + 1);
@@ -72,6 +72,65 @@ TYPED_TEST(SmallMatrix, SolvesAgreeFixedAndGeneral) {
   check(kscan::FixedDims<6, 3>{});
   check(kscan::DynamicDims<8>{5, 3});
   if constexpr (kscan::max_dimension >= 17) check(kscan::DynamicDims<kscan::max_dimension>{17, 9});
+}
+
+// LU on a matrix whose rows are those of a diagonally dominant one in reverse order: every step
+// must pick a pivot below the diagonal (the leading entry of the first column is 0), so the row
+// swaps -- of the factor, of vector and of matrix right-hand sides -- are all exercised. Returns
+// the max residual of A x = b and of A X = A against the identity, and whether any swap happened.
+template <class Exec, class T, class Dims>
+Kokkos::View<double[3], Kokkos::HostSpace> pivoted_residuals(Dims dims) {
+  Kokkos::View<double[3], typename Exec::memory_space> out("out");
+  Kokkos::parallel_for(
+      "test::small_matrix::pivoted_lu", Kokkos::RangePolicy<Exec>(0, 1), KOKKOS_LAMBDA(int) {
+        using D = kscan::Dense<T, Dims>;
+        const int n = dims.nx();
+        typename D::MatXX a, f, x;
+        for (int i = 0; i < n; ++i)
+          for (int j = 0; j < n; ++j) {
+            const int row = n - 1 - i;  // row i of A is row n-1-i of the dominant matrix
+            a(i, j) = row == j ? T(4 * n) : (j == 0 ? T(0) : T((row * 3 + j * 5) % 7) - T(3));
+          }
+        f = a;
+        typename D::PivotsX piv;
+        const bool ok = D::lu(n, f, piv);
+        bool swapped = false;
+        for (int j = 0; j < n; ++j) swapped = swapped || piv.exchanged[j] != 0;
+        typename D::VecX rhs{}, y, r;
+        for (int i = 0; i < n; ++i) rhs(i) = T(i + 1);
+        y = rhs;
+        D::lu_solve(n, f, piv, y);
+        D::gemv(n, n, a, y, r);
+        double worst = ok ? 0.0 : 1e30;
+        for (int i = 0; i < n; ++i) worst = fmax(worst, fabs(double(r(i) - rhs(i))));
+        x = a;
+        D::lu_solve(n, n, f, piv, x);
+        double worst_id = 0;
+        for (int i = 0; i < n; ++i)
+          for (int j = 0; j < n; ++j) worst_id = fmax(worst_id, fabs(double(x(i, j)) - (i == j)));
+        out(0) = worst;
+        out(1) = worst_id;
+        out(2) = swapped ? 1.0 : 0.0;
+      });
+  auto host = Kokkos::create_mirror_view_and_copy(Kokkos::HostSpace(), out);
+  Kokkos::View<double[3], Kokkos::HostSpace> copy("copy");
+  Kokkos::deep_copy(copy, host);
+  return copy;
+}
+
+TYPED_TEST(SmallMatrix, LuSwapsRowsWhereThePivotIsBelow) {
+  using Exec = typename TypeParam::execution_space;
+  using T = typename TypeParam::scalar_type;
+  const double tol = kscan::test::tolerance<T>(1e-5, 1e-13);
+  auto check = [&](auto dims) {
+    auto r = pivoted_residuals<Exec, T>(dims);
+    EXPECT_LT(r(0), tol * 10 * dims.nx()) << "lu vector rhs nx=" << dims.nx();
+    EXPECT_LT(r(1), tol * 10 * dims.nx()) << "lu matrix rhs nx=" << dims.nx();
+    EXPECT_EQ(r(2), 1.0) << "no row was swapped for nx=" << dims.nx();
+  };
+  check(kscan::FixedDims<4, 2>{});
+  check(kscan::FixedDims<6, 3>{});
+  check(kscan::DynamicDims<8>{5, 3});
 }
 
 // Largest |difference| of the fixed 4x4 and the general gemm from a naive triple loop, over two

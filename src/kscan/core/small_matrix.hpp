@@ -4,6 +4,7 @@
 // FixedDims they are compile-time constants and the loops unroll completely; with DynamicDims
 // they are run-time values and matrix products go through Kokkos Kernels' batched serial GEMM.
 #include <Kokkos_Core.hpp>
+#include <cstdint>
 #include <KokkosBatched_Gemm_Decl.hpp>
 #include <KokkosBatched_Gemm_Serial_Impl.hpp>
 
@@ -32,6 +33,14 @@ struct Vec {
   T v[N];
   KOKKOS_FORCEINLINE_FUNCTION T& operator()(int i) { return v[i]; }
   KOKKOS_FORCEINLINE_FUNCTION const T& operator()(int i) const { return v[i]; }
+};
+
+/// The row exchanges of an LU factorisation of an R x R matrix (Dense::lu): bit i of
+/// exchanged[j] says rows j and i > j were exchanged in step j.
+template <int R>
+struct Pivots {
+  static_assert(R <= 32, "a row's exchanges are the bits of a 32-bit word");
+  std::uint32_t exchanged[R];
 };
 
 namespace dense {
@@ -113,6 +122,7 @@ struct Dense {
   using MatXY = Mat<T, NXC, NYC>;
   using VecX = Vec<T, NXC>;
   using VecY = Vec<T, NYC>;
+  using PivotsX = Pivots<NXC>;
   using general = std::integral_constant<bool, !Dims::is_fixed>;
 
   template <int R, int C>
@@ -228,37 +238,43 @@ struct Dense {
     return T(2) * s;
   }
 
-  /// Swaps rows j and p >= j of the first ncols columns. Rows are addressed by the loop index,
-  /// never by p: with fixed sizes every element stays in a register (an index known only at run
-  /// time puts the matrix in a GPU thread's local memory, which ptxas reports as stack frame).
+  /// Exchanges rows j and i of the first ncols columns when `exchange` holds, through selects:
+  /// with fixed sizes every element stays in a register. (Row swaps addressed by a pivot index
+  /// known only at run time put the matrix, or the column being searched, in a GPU thread's local
+  /// memory -- ptxas's stack frame -- even when written as a branch per row: ptxas folds it back
+  /// into an indexed access.)
   template <int R, int C>
-  KOKKOS_INLINE_FUNCTION static void swap_rows(int n, int ncols, int j, int p, Mat<T, R, C>& x) {
-    for (int i = j + 1; i < n; ++i)
-      if (i == p)
-        for (int c = 0; c < ncols; ++c) {
-          const T t = x.a[j][c]; x.a[j][c] = x.a[i][c]; x.a[i][c] = t;
-        }
+  KOKKOS_FORCEINLINE_FUNCTION static void exchange_rows_if(bool exchange, int ncols, int j, int i,
+                                                           Mat<T, R, C>& x) {
+    KSCAN_UNROLL for (int c = 0; c < ncols; ++c) {
+      const T above = x.a[j][c], below = x.a[i][c];
+      x.a[j][c] = exchange ? below : above;
+      x.a[i][c] = exchange ? above : below;
+    }
   }
 
-  /// In-place LU factorisation with partial pivoting (row swaps recorded in piv).
-  /// Returns false when the matrix is singular to working precision.
+  /// In-place LU factorisation with partial pivoting. Step j brings the largest |x(i, j)|, i >= j,
+  /// to row j by exchanging row j with every row below that is larger than it at that moment (a
+  /// tournament: the same pivot as one swap with the maximum, with the other rows in another
+  /// order); `pivots` records the exchanges for lu_solve. Returns false when the matrix is
+  /// singular to working precision.
   template <int R, int C>
-  KOKKOS_INLINE_FUNCTION static bool lu(int n, Mat<T, R, C>& x, int (&piv)[R]) {
-    for (int j = 0; j < n; ++j) {
-      int p = j;
-      T best = math::abs(x.a[j][j]);
-      for (int i = j + 1; i < n; ++i) {
-        const T v = math::abs(x.a[i][j]);
-        if (v > best) { best = v; p = i; }
+  KOKKOS_INLINE_FUNCTION static bool lu(int n, Mat<T, R, C>& x, Pivots<R>& pivots) {
+    KSCAN_UNROLL for (int j = 0; j < n; ++j) pivots.exchanged[j] = 0;  // all set, even on failure
+    KSCAN_UNROLL for (int j = 0; j < n; ++j) {
+      std::uint32_t exchanged = 0;
+      KSCAN_UNROLL for (int i = j + 1; i < n; ++i) {
+        const bool larger = math::abs(x.a[i][j]) > math::abs(x.a[j][j]);
+        exchange_rows_if(larger, n, j, i, x);
+        exchanged |= larger ? std::uint32_t(1) << i : std::uint32_t(0);
       }
-      piv[j] = p;
-      if (!(best > T(0))) return false;
-      swap_rows(n, n, j, p, x);
+      pivots.exchanged[j] = exchanged;
+      if (!(math::abs(x.a[j][j]) > T(0))) return false;
       const T inv = T(1) / x.a[j][j];
-      for (int i = j + 1; i < n; ++i) {
+      KSCAN_UNROLL for (int i = j + 1; i < n; ++i) {
         const T f = x.a[i][j] * inv;
         x.a[i][j] = f;
-        for (int c = j + 1; c < n; ++c) x.a[i][c] -= f * x.a[j][c];
+        KSCAN_UNROLL for (int c = j + 1; c < n; ++c) x.a[i][c] -= f * x.a[j][c];
       }
     }
     return true;
@@ -267,8 +283,10 @@ struct Dense {
   /// Solves X Z = B in place for the columns of B, given lu() of X.
   template <int R, int C, int RB, int CB>
   KOKKOS_INLINE_FUNCTION static void lu_solve(int n, int ncols, const Mat<T, R, C>& f,
-                                              const int (&piv)[R], Mat<T, RB, CB>& b) {
-    for (int j = 0; j < n; ++j) swap_rows(n, ncols, j, piv[j], b);
+                                              const Pivots<R>& pivots, Mat<T, RB, CB>& b) {
+    KSCAN_UNROLL for (int j = 0; j < n; ++j)
+      KSCAN_UNROLL for (int i = j + 1; i < n; ++i)
+        exchange_rows_if((pivots.exchanged[j] >> i) & 1u, ncols, j, i, b);
     T inv[R];
     reciprocal_diagonal(n, f, inv);
     for (int c = 0; c < ncols; ++c) {
@@ -286,11 +304,15 @@ struct Dense {
   }
 
   template <int R, int C, int N>
-  KOKKOS_INLINE_FUNCTION static void lu_solve(int n, const Mat<T, R, C>& f, const int (&piv)[R],
-                                              Vec<T, N>& b) {
-    for (int j = 0; j < n; ++j)
-      for (int i = j + 1; i < n; ++i)
-        if (i == piv[j]) { const T t = b.v[j]; b.v[j] = b.v[i]; b.v[i] = t; }
+  KOKKOS_INLINE_FUNCTION static void lu_solve(int n, const Mat<T, R, C>& f,
+                                              const Pivots<R>& pivots, Vec<T, N>& b) {
+    KSCAN_UNROLL for (int j = 0; j < n; ++j)
+      KSCAN_UNROLL for (int i = j + 1; i < n; ++i) {
+        const bool exchange = (pivots.exchanged[j] >> i) & 1u;
+        const T above = b.v[j], below = b.v[i];
+        b.v[j] = exchange ? below : above;
+        b.v[i] = exchange ? above : below;
+      }
     for (int i = 0; i < n; ++i) {
       T s = b.v[i];
       for (int k = 0; k < i; ++k) s -= f.a[i][k] * b.v[k];

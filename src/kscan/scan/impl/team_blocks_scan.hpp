@@ -10,14 +10,19 @@
 //   2. propagate: every thread finishes its elements from the prefix before them: the scanned
 //                 total of the blocks before its own, combined with its team prefix (one combine
 //                 per thread), then one combine per element.
+// In both, the chains are walked through team scratch: element k of all the block's chains is
+// staged at once by the whole team, word by word (move_items), so that the loads and stores
+// of the elements coalesce; the threads combine in scratch.
 // Between the two, the block totals are scanned by this same scan one level up, so there are
 // about log_{S I}(n) levels. Block 0's first chain, the carries and every combine of the
 // propagate step have a full prefix on the left (combine_prefix); the other chains and the team
-// scans use general combines. Work about 2n combines; the team scratch holds S elements (level 1,
-// device memory, when they do not fit in 32 KiB of shared memory). On a host backend S is the
-// number of workers (a Serial team is one thread), so the same kernels run and are tested there.
+// scans use general combines. Work about 2n combines; the team scratch holds S elements
+// (level 1, device memory, when they do not fit in 32 KiB of shared memory). On a host backend S
+// is the number of workers (a Serial team is one thread), so the same kernels run and are tested
+// there.
 #include <Kokkos_Core.hpp>
 #include <algorithm>
+#include <cstring>
 
 #include "kscan/scan/prefix_combine.hpp"
 #include "kscan/scan/scan_descriptor.hpp"
@@ -67,6 +72,31 @@ constexpr index_t team_scan_levels(index_t m) {
   return levels;
 }
 
+/// Moves element k of each of a block's chains between the sequence and the team's staging row
+/// (stage(c) for the block's chain c) word by word (4 bytes, or single bytes for an element whose
+/// size is not a multiple of 4), consecutive threads on consecutive words: the accesses
+/// coalesce, where a thread reading its own chain's element would touch addresses
+/// team_blocks_items elements apart from its neighbour's.
+template <class Member, class Stage, class Seq>
+KOKKOS_INLINE_FUNCTION void move_items(const Member& m, bool into_stage, const Stage& stage,
+                                       const Seq& x, index_t first_chain, index_t chains,
+                                       index_t k, index_t n) {
+  using value_type = typename Stage::non_const_value_type;
+  constexpr index_t word = sizeof(value_type) % 4 == 0 ? 4 : 1;
+  constexpr index_t words = sizeof(value_type) / word;
+  Kokkos::parallel_for(Kokkos::TeamThreadRange(m, chains * words), [&](index_t w) {
+    const index_t c = w / words, offset = (w % words) * word;
+    const index_t i = (first_chain + c) * team_blocks_items + k;
+    if (i >= n) return;
+    char* staged = reinterpret_cast<char*>(&stage(c)) + offset;
+    char* element = reinterpret_cast<char*>(&x(i)) + offset;
+    if (into_stage)
+      memcpy(staged, element, word);
+    else
+      memcpy(element, staged, word);
+  });
+}
+
 template <class ExecSpace, class Op, class Seq, class Buffer>
 void team_blocks_level(const ExecSpace& space, const Op& op, const Seq& x,
                        const TeamBlocksLevel& level, const Buffer& buffer, index_t offset) {
@@ -81,52 +111,74 @@ void team_blocks_level(const ExecSpace& space, const Op& op, const Seq& x,
   // team prefix of chain g at buffer(offset + g); block totals after them (the next level's x)
   const OffsetSequence<Buffer> prefix{buffer, offset};
   const OffsetSequence<Buffer> totals{buffer, offset + chains};
+  // S elements: the chains are walked through them (element k of every chain of the block staged
+  // at once, move_items), then they hold the team scan.
   const std::size_t scratch_bytes = scratch_view::shmem_size(team);
   const int scratch_level = scratch_bytes <= 32 * 1024 ? 0 : 1;
+  const auto block_policy = [&] {
+    return policy(space, static_cast<int>(blocks), static_cast<int>(team))
+        .set_scratch_size(scratch_level, Kokkos::PerTeam(scratch_bytes));
+  };
   Kokkos::parallel_for(
-      "kscan::scan::team_blocks::blocks",
-      policy(space, static_cast<int>(blocks), static_cast<int>(team))
-          .set_scratch_size(scratch_level, Kokkos::PerTeam(scratch_bytes)),
-      KOKKOS_LAMBDA(const member& m) {
+      "kscan::scan::team_blocks::blocks", block_policy(), KOKKOS_LAMBDA(const member& m) {
         const index_t b = m.league_rank(), t = m.team_rank();
         const index_t valid = min_index(team, chains - b * team);
         const index_t g = b * team + t;
-        scratch_view sums(m.team_scratch(scratch_level), team);
-        if (t < valid) {
-          const index_t begin = g * items, end = min_index(begin + items, n);
-          value_type running = x(begin);
-          for (index_t i = begin + 1; i < end; ++i) {
-            running = g == 0 ? combine_prefix(op, running, x(i)) : op.combine(running, x(i));
-            x(i) = running;
+        scratch_view rows(m.team_scratch(scratch_level), team);
+        value_type running{};
+        for (index_t k = 0; k < items; ++k) {
+          move_items(m, true, rows, x, b * team, valid, k, n);
+          m.team_barrier();
+          if (t < valid && g * items + k < n) {
+            if (k == 0)
+              running = rows(t);
+            else
+              rows(t) = running = g == 0 ? combine_prefix(op, running, rows(t))
+                                         : op.combine(running, rows(t));
           }
-          sums(t) = running;
+          m.team_barrier();
+          if (k > 0) move_items(m, false, rows, x, b * team, valid, k, n);
+          m.team_barrier();
         }
+        if (t < valid) rows(t) = running;
         m.team_barrier();
         for (index_t d = 1; d < valid; d *= 2) {
           const bool combines = t < valid && t >= d;
-          value_type v = sums(t < valid ? t : 0);
-          if (combines) v = op.combine(sums(t - d), sums(t));
+          if (combines) running = op.combine(rows(t - d), running);
           m.team_barrier();
-          if (combines) sums(t) = v;
+          if (combines) rows(t) = running;
           m.team_barrier();
         }
         if (t < valid) {
-          prefix(g) = sums(t);
-          if (t == valid - 1 && blocks > 1) totals(b) = sums(t);
+          prefix(g) = running;
+          if (t == valid - 1 && blocks > 1) totals(b) = running;
         }
       });
   if (blocks > 1)
     team_blocks_level(space, op, totals, TeamBlocksLevel(blocks, static_cast<int>(team)),
                       buffer, offset + chains + blocks);
   Kokkos::parallel_for(
-      "kscan::scan::team_blocks::propagate", range(space, 1, chains), KOKKOS_LAMBDA(index_t g) {
-        const index_t b = g / team, t = g % team;
-        // the full prefix before chain g
-        const value_type carry = b == 0   ? prefix(g - 1)
-                                 : t == 0 ? totals(b - 1)
-                                          : combine_prefix(op, totals(b - 1), prefix(g - 1));
-        const index_t begin = g * items, end = min_index(begin + items, n);
-        for (index_t i = begin; i < end; ++i) x(i) = combine_prefix(op, carry, x(i));
+      "kscan::scan::team_blocks::propagate", block_policy(), KOKKOS_LAMBDA(const member& m) {
+        const index_t b = m.league_rank(), t = m.team_rank();
+        const index_t valid = min_index(team, chains - b * team);
+        const index_t g = b * team + t;
+        scratch_view rows(m.team_scratch(scratch_level), team);
+        // the full prefix before chain g (chain 0's elements are full prefixes already)
+        const bool carries = t < valid && g > 0;
+        value_type carry{};
+        if (carries)
+          carry = b == 0   ? prefix(g - 1)
+                  : t == 0 ? totals(b - 1)
+                           : combine_prefix(op, totals(b - 1), prefix(g - 1));
+        const index_t first = b == 0 ? 1 : 0;  // block 0's chain 0 is not moved
+        for (index_t k = 0; k < items; ++k) {
+          move_items(m, true, rows, x, b * team + first, valid - first, k, n);
+          m.team_barrier();
+          if (carries && g * items + k < n) rows(t - first) = combine_prefix(op, carry, rows(t - first));
+          m.team_barrier();
+          move_items(m, false, rows, x, b * team + first, valid - first, k, n);
+          m.team_barrier();
+        }
       });
 }
 

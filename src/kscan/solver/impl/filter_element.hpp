@@ -49,12 +49,14 @@ struct FilterOperator {
     const int n = dims.nx();
     value_type out;
     Factor f(n, ei, ej);
-    // A = A_j M A_i = A_j Y
+    // The parts in the order that ends their operands' lives soonest (what a GPU thread must
+    // hold in registers at once): η, J (the last reads of A_i, η_i, J_i, J_j), A = A_j M A_i
+    // = A_j Y (Y's last), then b and C.
     typename D::MatXX Y = ei.A;
     D::lu_solve(n, n, f.x, f.piv, Y);
+    information_part(Y, ei, ej, out);
     D::gemm(n, n, n, ej.A, Y, out.A);
     prefix_part(f, ei, ej, out);
-    information_part(Y, ei, ej, out);
     return out;
   }
 
@@ -98,7 +100,7 @@ struct FilterOperator {
   /// The LU factorisation of I + C_i J_j.
   struct Factor {
     typename D::MatXX x;
-    int piv[Dims::capacity_x];
+    typename D::PivotsX piv;
     KOKKOS_INLINE_FUNCTION Factor(int n, const value_type& ei, const value_type& ej) {
       D::gemm(n, n, n, ei.C, ej.J, x);
       for (int r = 0; r < n; ++r) x(r, r) += T(1);

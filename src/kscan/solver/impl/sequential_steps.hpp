@@ -125,7 +125,7 @@ KOKKOS_INLINE_FUNCTION void information_step(const Dims& dims, const Model& mode
   VX u;
   D::gemm(nx, nx, nx, J, Q, X);
   for (int r = 0; r < nx; ++r) X(r, r) += T(1);
-  int piv[Dims::capacity_x];
+  typename D::PivotsX piv;
   D::lu(nx, X, piv);
   W = J;
   D::lu_solve(nx, nx, X, piv, W);

@@ -111,7 +111,7 @@ KOKKOS_INLINE_FUNCTION void two_filter_combine(const Dims& dims, VX& m, MXX& P, 
   using D = Dense<T, Dims>;
   const int n = dims.nx();
   MXX x;
-  int piv[Dims::capacity_x];
+  typename D::PivotsX piv;
   D::gemm(n, n, n, P, J, x);
   for (int r = 0; r < n; ++r) x(r, r) += T(1);
   D::lu(n, x, piv);

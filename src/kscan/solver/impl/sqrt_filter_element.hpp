@@ -89,7 +89,7 @@ struct SqrtFilterOperator {
   struct Factor {
     Stacked w;
     typename D::MatXX G, lu;
-    int piv[Dims::capacity_x];
+    typename D::PivotsX piv;
     KOKKOS_INLINE_FUNCTION Factor(int n, const value_type& ei, const value_type& ej, int steps)
         : Factor(n, ei.U, ej.Z, steps) {}
     KOKKOS_INLINE_FUNCTION Factor(int n, const typename D::MatXX& Ui,

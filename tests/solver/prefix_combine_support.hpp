@@ -1,8 +1,15 @@
-// The Kalman operators' cheaper combines (FilterOperator::combine_prefix for the filtering
-// prefixes, SmoothOperator::combine_suffix for the smoothing suffixes, BackwardFilterOperator's
-// combine_suffix for the backward information filter's η and J) give the same scans as
-// their general combine alone: every scan, forward (filtering elements) and reverse (smoothing
-// elements), ragged lengths and T = 1.
+#pragma once
+// Shared by the prefix-combine tests (test_prefix_combine_*.cpp, one per operator so that a
+// device build compiles them in parallel): the Kalman operators' cheaper combines
+// (FilterOperator::combine_prefix for the filtering prefixes, SmoothOperator::combine_suffix for
+// the smoothing suffixes, BackwardFilterOperator's combine_suffix for the backward information
+// filter's η and J) must give the same scans as their general combine alone: every scan, ragged
+// lengths and T = 1.
+#include <algorithm>
+#include <cmath>
+#include <string>
+#include <vector>
+
 #include <kscan/scan/scan.hpp>
 #include <kscan/solver/impl/filter_element.hpp>
 #include <kscan/solver/impl/smooth_element.hpp>
@@ -10,9 +17,8 @@
 #include "solver_test_support.hpp"
 #include "test_types.hpp"
 
-namespace {
+namespace kscan::test::prefix_combine {
 
-using kscan::ScanDirection;
 using Dims = kscan::FixedDims<4, 2>;
 
 /// The operator without its optional cheaper combines: the scans then use combine everywhere.
@@ -102,62 +108,17 @@ double worst(const V& a, const V& b, int n) {
   return w;
 }
 
-template <class C>
-class PrefixCombine : public ::testing::Test {};
-TYPED_TEST_SUITE(PrefixCombine, kscan::test::SpacesAndPrecisions);
+/// The lengths every prefix-combine test scans.
+inline constexpr int lengths[] = {1, 2, 3, 17, 100, 1025};
 
-TYPED_TEST(PrefixCombine, SameScansAsTheGeneralCombine) {
-  using Exec = typename TypeParam::execution_space;
-  using T = typename TypeParam::scalar_type;
-  const double tol = kscan::test::tolerance<T>(1e-5, 1e-12);
-  const kscan::FilterOperator<T, Dims> filter{Dims{}};
-  const kscan::SmoothOperator<T, Dims> smooth{Dims{}};
-  for (const int length : {1, 2, 3, 17, 100, 1025}) {
-    const auto p = kscan::test::random_problem(4, 2, length, 500 + length);
-    const auto elements = filter_elements<Exec, T>(p);
-    // smoothing elements from the reference filter (sequential scan, general combine)
-    const auto filtered = scanned<Exec>({kscan::ScanAlgorithm::sequential, 0},
-                                        ScanDirection::forward, GeneralOnly<decltype(filter)>{filter},
-                                        elements);
-    FilterView<Exec, T> filtered_device("test::filtered", filtered.extent(0));
-    Kokkos::deep_copy(filtered_device, filtered);
-    const auto smoothing = smooth_elements<Exec, T>(p, filtered_device);
-    for (const auto& options : kscan::test::all_scans()) {
-      if (options.algorithm == kscan::ScanAlgorithm::kokkos &&
-          !kscan::kokkos_scan_keeps_order<Exec>())
-        continue;
-      const std::string label =
-          kscan::scan_name(options) + " T=" + std::to_string(length);
-      const auto fast = scanned<Exec>(options, ScanDirection::forward, filter, elements);
-      const auto slow = scanned<Exec>(options, ScanDirection::forward,
-                                      GeneralOnly<decltype(filter)>{filter}, elements);
-      double w = 0;
-      for (std::size_t k = 0; k < fast.extent(0); ++k) {
-        w = std::max({w, worst(fast(k).A, slow(k).A, 4, 4), worst(fast(k).C, slow(k).C, 4, 4),
-                      worst(fast(k).J, slow(k).J, 4, 4), worst(fast(k).b, slow(k).b, 4),
-                      worst(fast(k).eta, slow(k).eta, 4)});
-      }
-      EXPECT_LE(w, tol) << label << " forward (filtering elements)";
-      const auto fast_s = scanned<Exec>(options, ScanDirection::reverse, smooth, smoothing);
-      const auto slow_s = scanned<Exec>(options, ScanDirection::reverse,
-                                        GeneralOnly<decltype(smooth)>{smooth}, smoothing);
-      w = 0;
-      for (std::size_t k = 0; k < fast_s.extent(0); ++k) {
-        w = std::max({w, worst(fast_s(k).E, slow_s(k).E, 4, 4),
-                      worst(fast_s(k).L, slow_s(k).L, 4, 4), worst(fast_s(k).g, slow_s(k).g, 4)});
-      }
-      EXPECT_LE(w, tol) << label << " reverse (smoothing elements)";
-      // PTFS's backward scan: suffixes exact in η and J, which are all it keeps.
-      const auto fast_b = scanned<Exec>(options, ScanDirection::reverse,
-                                        kscan::BackwardFilterOperator<T, Dims>{Dims{}}, elements);
-      const auto slow_b = scanned<Exec>(options, ScanDirection::reverse,
-                                        GeneralOnly<decltype(filter)>{filter}, elements);
-      w = 0;
-      for (std::size_t k = 0; k < fast_b.extent(0); ++k)
-        w = std::max({w, worst(fast_b(k).J, slow_b(k).J, 4, 4), worst(fast_b(k).eta, slow_b(k).eta, 4)});
-      EXPECT_LE(w, tol) << label << " reverse (backward information filter)";
-    }
-  }
+/// The scans a test compares on `Exec` (the Kokkos scan only where it keeps the order).
+template <class Exec>
+std::vector<ScanOptions> scans_to_compare() {
+  std::vector<ScanOptions> out;
+  for (const auto& options : all_scans())
+    if (options.algorithm != ScanAlgorithm::kokkos || kokkos_scan_keeps_order<Exec>())
+      out.push_back(options);
+  return out;
 }
 
-}  // namespace
+}  // namespace kscan::test::prefix_combine
