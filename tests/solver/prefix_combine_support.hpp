@@ -121,4 +121,19 @@ std::vector<ScanOptions> scans_to_compare() {
   return out;
 }
 
+/// Scans `input` in `direction` with every scan of `Exec`, once with `fast` and once with `slow`
+/// (the general combine alone), and expects the largest `difference(fast_k, slow_k)` over the
+/// scanned elements to be within `tol`.
+template <class Exec, class Fast, class Slow, class View, class Difference>
+void expect_same_scans(ScanDirection direction, const Fast& fast, const Slow& slow,
+                       const View& input, double tol, Difference difference) {
+  for (const auto& options : scans_to_compare<Exec>()) {
+    const auto a = scanned<Exec>(options, direction, fast, input);
+    const auto b = scanned<Exec>(options, direction, slow, input);
+    double w = 0;
+    for (std::size_t k = 0; k < a.extent(0); ++k) w = std::max(w, difference(a(k), b(k)));
+    EXPECT_LE(w, tol) << kscan::scan_name(options) << ", " << input.extent(0) << " elements";
+  }
+}
+
 }  // namespace kscan::test::prefix_combine

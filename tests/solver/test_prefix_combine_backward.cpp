@@ -19,16 +19,12 @@ TYPED_TEST(BackwardSuffixCombine, SameInformationAsTheGeneralCombine) {
   for (const int length : lengths) {
     const auto p = kscan::test::random_problem(4, 2, length, 500 + length);
     const auto elements = filter_elements<Exec, T>(p);
-    for (const auto& options : scans_to_compare<Exec>()) {
-      const auto fast = scanned<Exec>(options, kscan::ScanDirection::reverse,
-                                      kscan::BackwardFilterOperator<T, Dims>{Dims{}}, elements);
-      const auto slow = scanned<Exec>(options, kscan::ScanDirection::reverse,
-                                      GeneralOnly<decltype(filter)>{filter}, elements);
-      double w = 0;
-      for (std::size_t k = 0; k < fast.extent(0); ++k)
-        w = std::max({w, worst(fast(k).J, slow(k).J, 4, 4), worst(fast(k).eta, slow(k).eta, 4)});
-      EXPECT_LE(w, tol) << kscan::scan_name(options) << " T=" << length;
-    }
+    expect_same_scans<Exec>(kscan::ScanDirection::reverse,
+                            kscan::BackwardFilterOperator<T, Dims>{Dims{}},
+                            GeneralOnly<decltype(filter)>{filter}, elements, tol,
+                            [](const auto& a, const auto& b) {
+                              return std::max(worst(a.J, b.J, 4, 4), worst(a.eta, b.eta, 4));
+                            });
   }
 }
 

@@ -18,18 +18,13 @@ TYPED_TEST(FilterPrefixCombine, SameForwardScansAsTheGeneralCombine) {
   for (const int length : lengths) {
     const auto p = kscan::test::random_problem(4, 2, length, 500 + length);
     const auto elements = filter_elements<Exec, T>(p);
-    for (const auto& options : scans_to_compare<Exec>()) {
-      const auto fast = scanned<Exec>(options, kscan::ScanDirection::forward, filter, elements);
-      const auto slow = scanned<Exec>(options, kscan::ScanDirection::forward,
-                                      GeneralOnly<decltype(filter)>{filter}, elements);
-      double w = 0;
-      for (std::size_t k = 0; k < fast.extent(0); ++k) {
-        w = std::max({w, worst(fast(k).A, slow(k).A, 4, 4), worst(fast(k).C, slow(k).C, 4, 4),
-                      worst(fast(k).J, slow(k).J, 4, 4), worst(fast(k).b, slow(k).b, 4),
-                      worst(fast(k).eta, slow(k).eta, 4)});
-      }
-      EXPECT_LE(w, tol) << kscan::scan_name(options) << " T=" << length;
-    }
+    expect_same_scans<Exec>(kscan::ScanDirection::forward, filter,
+                            GeneralOnly<decltype(filter)>{filter}, elements, tol,
+                            [](const auto& a, const auto& b) {
+                              return std::max({worst(a.A, b.A, 4, 4), worst(a.C, b.C, 4, 4),
+                                               worst(a.J, b.J, 4, 4), worst(a.b, b.b, 4),
+                                               worst(a.eta, b.eta, 4)});
+                            });
   }
 }
 

@@ -25,17 +25,12 @@ TYPED_TEST(SmoothSuffixCombine, SameReverseScansAsTheGeneralCombine) {
     FilterView<Exec, T> filtered_device("test::filtered", filtered.extent(0));
     Kokkos::deep_copy(filtered_device, filtered);
     const auto smoothing = smooth_elements<Exec, T>(p, filtered_device);
-    for (const auto& options : scans_to_compare<Exec>()) {
-      const auto fast = scanned<Exec>(options, kscan::ScanDirection::reverse, smooth, smoothing);
-      const auto slow = scanned<Exec>(options, kscan::ScanDirection::reverse,
-                                      GeneralOnly<decltype(smooth)>{smooth}, smoothing);
-      double w = 0;
-      for (std::size_t k = 0; k < fast.extent(0); ++k) {
-        w = std::max({w, worst(fast(k).E, slow(k).E, 4, 4), worst(fast(k).L, slow(k).L, 4, 4),
-                      worst(fast(k).g, slow(k).g, 4)});
-      }
-      EXPECT_LE(w, tol) << kscan::scan_name(options) << " T=" << length;
-    }
+    expect_same_scans<Exec>(kscan::ScanDirection::reverse, smooth,
+                            GeneralOnly<decltype(smooth)>{smooth}, smoothing, tol,
+                            [](const auto& a, const auto& b) {
+                              return std::max({worst(a.E, b.E, 4, 4), worst(a.L, b.L, 4, 4),
+                                               worst(a.g, b.g, 4)});
+                            });
   }
 }
 
