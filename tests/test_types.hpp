@@ -51,6 +51,7 @@ KSCAN_TEST_DECLARE_CONFIGS(HIP, Kokkos::Experimental::HIP)
 #define KSCAN_TEST_HIP_CONFIGS
 #endif
 
+#ifndef KSCAN_TEST_DEVICE_SPACES_ONLY
 /// Every enabled execution space.
 using ExecutionSpaces =
     ::testing::Types<KSCAN_TEST_SERIAL KSCAN_TEST_OPENMP KSCAN_TEST_CUDA KSCAN_TEST_HIP>;
@@ -58,6 +59,17 @@ using ExecutionSpaces =
 using SpacesAndPrecisions =
     ::testing::Types<KSCAN_TEST_SERIAL_CONFIGS KSCAN_TEST_OPENMP_CONFIGS KSCAN_TEST_CUDA_CONFIGS
                          KSCAN_TEST_HIP_CONFIGS>;
+#elif defined(KOKKOS_ENABLE_CUDA)
+// KSCAN_TEST_HOST_SPACES=OFF (make check-cuda): the device alone, whose host backends a CPU
+// build tests; the host instances would double the test units' compile time and go unrun.
+using ExecutionSpaces = ::testing::Types<Kokkos::Cuda>;
+using SpacesAndPrecisions = ::testing::Types<Cuda_float32, Cuda_float64>;
+#elif defined(KOKKOS_ENABLE_HIP)
+using ExecutionSpaces = ::testing::Types<Kokkos::Experimental::HIP>;
+using SpacesAndPrecisions = ::testing::Types<HIP_float32, HIP_float64>;
+#else
+#error "KSCAN_TEST_HOST_SPACES=OFF needs a device backend (CUDA or HIP) in the Kokkos build"
+#endif
 
 /// A tolerance scaled to the precision: `f32` for float, `f64` for double.
 template <class Scalar>
