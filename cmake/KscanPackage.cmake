@@ -40,7 +40,8 @@ set(KSCAN_PUBLIC_HEADERS
 # scan algorithm, so all of scan/impl/ is installed and a new scan needs no line here.
 file(GLOB _kscan_scan_impl_headers RELATIVE ${PROJECT_SOURCE_DIR}/src/kscan CONFIGURE_DEPENDS
      ${PROJECT_SOURCE_DIR}/src/kscan/scan/impl/*.hpp)
-set(KSCAN_SUPPORT_HEADERS core/impl/kokkos_compat.hpp ${_kscan_scan_impl_headers})
+set(KSCAN_SUPPORT_HEADERS core/impl/kernel_policy.hpp core/impl/kokkos_compat.hpp
+    ${_kscan_scan_impl_headers})
 # Written by CMake into the build tree (version.hpp, solver_dims.hpp: the build's configuration).
 set(KSCAN_GENERATED_HEADERS version.hpp solver_dims.hpp)
 

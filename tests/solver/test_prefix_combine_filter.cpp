@@ -1,5 +1,10 @@
 // FilterOperator::combine_prefix: the filtering prefixes of every scan equal those of the
-// general combine alone (prefix_combine_support.hpp).
+// general combine alone (prefix_combine_support.hpp); and the filtering operators'
+// combine_into_later, which reverse scans use: their suffixes equal the general combine's.
+#include <random>
+
+#include <kscan/solver/impl/sqrt_filter_element.hpp>
+
 #include "prefix_combine_support.hpp"
 
 namespace {
@@ -24,6 +29,96 @@ TYPED_TEST(FilterPrefixCombine, SameForwardScansAsTheGeneralCombine) {
                               return std::max({worst(a.A, b.A, 4, 4), worst(a.C, b.C, 4, 4),
                                                worst(a.J, b.J, 4, 4), worst(a.b, b.b, 4),
                                                worst(a.eta, b.eta, 4)});
+                            });
+  }
+}
+
+}  // namespace
+
+namespace {
+
+using namespace kscan::test::prefix_combine;
+
+static_assert(kscan::has_combine_into_later<kscan::FilterOperator<double, Dims>>::value);
+static_assert(kscan::has_combine_into_later<kscan::SqrtFilterOperator<double, Dims>>::value);
+static_assert(
+    !kscan::has_combine_into_later<GeneralOnly<kscan::FilterOperator<double, Dims>>>::value);
+
+template <class C>
+class FilterLaterHeldCombine : public ::testing::Test {};
+TYPED_TEST_SUITE(FilterLaterHeldCombine, kscan::test::SpacesAndPrecisions);
+
+// A reverse scan holds its running suffix, the later operand, so ReverseOperator combines
+// through combine_into_later: its suffixes must equal those of the general combine alone.
+TYPED_TEST(FilterLaterHeldCombine, SameReverseScansAsTheGeneralCombine) {
+  using Exec = typename TypeParam::execution_space;
+  using T = typename TypeParam::scalar_type;
+  const double tol = kscan::test::tolerance<T>(1e-5, 1e-12);
+  const kscan::FilterOperator<T, Dims> filter{Dims{}};
+  for (const int length : lengths) {
+    const auto p = kscan::test::random_problem(4, 2, length, 700 + length);
+    const auto elements = filter_elements<Exec, T>(p);
+    expect_same_scans<Exec>(kscan::ScanDirection::reverse, filter,
+                            GeneralOnly<decltype(filter)>{filter}, elements, tol,
+                            [](const auto& a, const auto& b) {
+                              return std::max({worst(a.A, b.A, 4, 4), worst(a.C, b.C, 4, 4),
+                                               worst(a.J, b.J, 4, 4), worst(a.b, b.b, 4),
+                                               worst(a.eta, b.eta, 4)});
+                            });
+  }
+}
+
+template <class Exec, class T>
+using SqrtView = Kokkos::View<kscan::SqrtFilterElement<T, Dims>*, typename Exec::memory_space>;
+
+/// Square-root elements with random contents (a contraction A, lower-triangular factors U and Z
+/// of moderate size): the operator is the same function of any such operands.
+template <class Exec, class T>
+SqrtView<Exec, T> random_sqrt_elements(int length, unsigned seed) {
+  SqrtView<Exec, T> e("test::sqrt_elements", length);
+  auto host = Kokkos::create_mirror_view(e);
+  std::mt19937 rng(seed);
+  std::uniform_real_distribution<double> u(-1.0, 1.0);
+  for (int k = 0; k < length; ++k) {
+    auto& x = host(k);
+    for (int r = 0; r < 4; ++r) {
+      x.b(r) = T(u(rng));
+      x.eta(r) = T(u(rng));
+      for (int c = 0; c < 4; ++c) {
+        x.A(r, c) = T((r == c ? 0.5 : 0.0) + 0.1 * u(rng));
+        x.U(r, c) = c <= r ? T(0.4 * u(rng)) : T(0);
+        x.Z(r, c) = c <= r ? T(0.4 * u(rng)) : T(0);
+      }
+    }
+  }
+  Kokkos::deep_copy(e, host);
+  return e;
+}
+
+/// F Fᵀ of a 4 x 4 factor (a factor is unique only up to the signs of its columns).
+template <class M>
+kscan::Mat<double, 4, 4> gram(const M& f) {
+  kscan::Mat<double, 4, 4> g{};
+  for (int r = 0; r < 4; ++r)
+    for (int c = 0; c < 4; ++c)
+      for (int k = 0; k < 4; ++k) g(r, c) += double(f(r, k)) * double(f(c, k));
+  return g;
+}
+
+TYPED_TEST(FilterLaterHeldCombine, SameSquareRootReverseScansAsTheGeneralCombine) {
+  using Exec = typename TypeParam::execution_space;
+  using T = typename TypeParam::scalar_type;
+  const double tol = kscan::test::tolerance<T>(1e-5, 1e-12);
+  const kscan::SqrtFilterOperator<T, Dims> filter{Dims{}};
+  for (const int length : lengths) {
+    const auto elements = random_sqrt_elements<Exec, T>(length, 900 + length);
+    expect_same_scans<Exec>(kscan::ScanDirection::reverse, filter,
+                            GeneralOnly<decltype(filter)>{filter}, elements, tol,
+                            [](const auto& a, const auto& b) {
+                              return std::max({worst(a.A, b.A, 4, 4),
+                                               worst(gram(a.U), gram(b.U), 4, 4),
+                                               worst(gram(a.Z), gram(b.Z), 4, 4),
+                                               worst(a.b, b.b, 4), worst(a.eta, b.eta, 4)});
                             });
   }
 }

@@ -7,6 +7,7 @@
 #include <Kokkos_Core.hpp>
 #include <cstdint>
 
+#include "kscan/core/impl/kernel_policy.hpp"
 #include "kscan/core/phase_timer.hpp"
 #include "kscan/distributed/distributed_solvers.hpp"
 #include "kscan/distributed/gather_steps.hpp"
@@ -149,7 +150,7 @@ class ChunkedPkf final : public SolverEngine<Scalar, ExecSpace> {
     if (rank_ == 0 || n == 0) return;
     const auto prefix = prefix_;
     Kokkos::parallel_for(
-        "kscan::distributed::pkf::carry", Kokkos::RangePolicy<ExecSpace>(space_, 0, n),
+        "kscan::distributed::pkf::carry", RangePolicy<ExecSpace, element>(space_, 0, n),
         // (earlier starts with the prior element: a full prefix, so the cheap combine applies)
         KOKKOS_LAMBDA(int k) { prefix(0, k) = op.combine_prefix(earlier, prefix(0, k)); });
   }

@@ -10,6 +10,7 @@
 #include <string>
 #include <utility>
 
+#include "kscan/core/impl/kernel_policy.hpp"
 #include "kscan/core/phase_timer.hpp"
 #include "kscan/distributed/distributed_solvers.hpp"
 #include "kscan/distributed/mpi_support.hpp"
@@ -118,7 +119,7 @@ class TwoRankPtfs final : public SolverEngine<Scalar, ExecSpace> {
     const auto packed = suffix_;
     Kokkos::parallel_for(
         "kscan::distributed::ptfs::pack",
-        Kokkos::RangePolicy<ExecSpace>(space_, 0, suffix_.extent(0)), KOKKOS_LAMBDA(int row) {
+        RangePolicy<ExecSpace, element>(space_, 0, suffix_.extent(0)), KOKKOS_LAMBDA(int row) {
           const element& e = suffix(0, row + 1);
           const int nx = dims.nx();
           for (int r = 0; r < nx; ++r) {

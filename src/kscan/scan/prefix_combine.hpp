@@ -26,6 +26,20 @@ struct has_combine_prefix<Op, std::void_t<decltype(std::declval<const Op&>().com
                                   std::declval<const typename Op::value_type&>()))>>
     : std::true_type {};
 
+/// An operator may also offer
+///
+///   value_type combine_into_later(const value_type& earlier, const value_type& later) const;
+///
+/// the result of combine(earlier, later) computed in the order that suits a kernel holding
+/// `later` in registers (a GPU thread's running suffix in a reverse scan: ReverseOperator).
+template <class Op, class = void>
+struct has_combine_into_later : std::false_type {};
+template <class Op>
+struct has_combine_into_later<
+    Op, std::void_t<decltype(std::declval<const Op&>().combine_into_later(
+            std::declval<const typename Op::value_type&>(),
+            std::declval<const typename Op::value_type&>()))>> : std::true_type {};
+
 template <class Op, class = void>
 struct has_combine_suffix : std::false_type {};
 template <class Op>

@@ -120,10 +120,13 @@ void inclusive_scan_rows(
 template <class ExecSpace, class Source, class View2>
 void store_elements(const std::string& label, const ExecSpace& space, const Source& source,
                     const View2& data) {
-  const auto n = static_cast<scan_detail::index_t>(data.extent(1));
+  using scan_detail::index_t;
+  const auto n = static_cast<index_t>(data.extent(1));
   Kokkos::parallel_for(
-      label, scan_detail::range(space, 0, static_cast<scan_detail::index_t>(data.extent(0)) * n),
-      KOKKOS_LAMBDA(scan_detail::index_t k) { data(k / n, k % n) = source(k / n, k % n); });
+      label,
+      scan_detail::range<typename View2::value_type>(space, 0,
+                                                     static_cast<index_t>(data.extent(0)) * n),
+      KOKKOS_LAMBDA(index_t k) { data(k / n, k % n) = source(k / n, k % n); });
 }
 
 /// inclusive_scan_rows of the elements source(r, i) -- element i of row r in the row's own order,

@@ -19,28 +19,29 @@ void blelloch_scan(const ExecSpace& space, const Op& op, const Seq& x, index_t n
                    const Buffer& original) {
   using value_type = typename Op::value_type;
   Kokkos::parallel_for(
-      "kscan::scan::blelloch::copy_input", range(space, 0, n),
+      "kscan::scan::blelloch::copy_input", range<value_type>(space, 0, n),
       KOKKOS_LAMBDA(index_t i) { original(i) = x(i); });
   tree_upsweep(space, op, x, n, "kscan::scan::blelloch::upsweep");
   Kokkos::parallel_for(
-      "kscan::scan::blelloch::clear_root", range(space, 0, 1),
+      "kscan::scan::blelloch::clear_root", range<value_type>(space, 0, 1),
       KOKKOS_LAMBDA(index_t) { x(n - 1) = op.identity(); });
   for (index_t d = top_stride(n); d >= 1; d /= 2) {
     Kokkos::parallel_for(
-        "kscan::scan::blelloch::downsweep", range(space, 0, tree_parents(n, d)),
+        "kscan::scan::blelloch::downsweep", range<value_type>(space, 0, tree_parents(n, d)),
         KOKKOS_LAMBDA(index_t k) {
           const index_t i = 2 * d * k;
           const index_t left = i + d - 1;
           const index_t right = min_index(i + 2 * d, n) - 1;  // also the parent's storage
-          const value_type left_sum = x(left);
-          const value_type parent = x(right);
-          x(left) = parent;
-          // the parent of the block at 0 is the identity, every other one a full prefix
-          x(right) = combine_maybe_prefix(op, k > 0, parent, left_sum);
+          // the parent of the block at 0 is the identity, every other one a full prefix. Both
+          // operands are read where they are stored, so a GPU thread holds only the parts a step
+          // of the combine needs, not two whole elements.
+          const value_type right_prefix = combine_maybe_prefix(op, k > 0, x(right), x(left));
+          x(left) = x(right);
+          x(right) = right_prefix;
         });
   }
   Kokkos::parallel_for(
-      "kscan::scan::blelloch::final", range(space, 0, n),
+      "kscan::scan::blelloch::final", range<value_type>(space, 0, n),
       KOKKOS_LAMBDA(index_t i) { x(i) = combine_maybe_prefix(op, i > 0, x(i), original(i)); });
 }
 

@@ -55,7 +55,8 @@ void blocked_scan(const ExecSpace& space, const Batch& batch, index_t n, int thr
   if (chunks == 1) {
     if (n < (Batch::builds ? 1 : 2)) return;
     Kokkos::parallel_for(
-        "kscan::scan::blocked::sequential", range(space, 0, rows), KOKKOS_LAMBDA(index_t r) {
+        "kscan::scan::blocked::sequential", range<value_type>(space, 0, rows),
+        KOKKOS_LAMBDA(index_t r) {
           batch.visit(r, [&](const auto& op, const auto& x, const auto& input) {
             if constexpr (Batch::builds) x(0) = input(0);
             scan_from(op, x, input, x(0), 1, n);
@@ -65,7 +66,7 @@ void blocked_scan(const ExecSpace& space, const Batch& batch, index_t n, int thr
   }
   const index_t sums = chunks - 2;  // partial sums per row
   Kokkos::parallel_for(
-      "kscan::scan::blocked::first", range(space, 0, rows * (chunks - 1)),
+      "kscan::scan::blocked::first", range<value_type>(space, 0, rows * (chunks - 1)),
       KOKKOS_LAMBDA(index_t k) {
         const index_t r = k / (chunks - 1), c = k % (chunks - 1);
         batch.visit(r, [&](const auto& op, const auto& x, const auto& input) {
@@ -93,7 +94,8 @@ void blocked_scan(const ExecSpace& space, const Batch& batch, index_t n, int thr
     const index_t here = deeper ? 1 : sums;
     const SumBatch<decltype(batch.ops), Buffer> sum_batch{batch.ops, partial, sums, rows};
     Kokkos::parallel_for(
-        "kscan::scan::blocked::partials", range(space, 0, rows), KOKKOS_LAMBDA(index_t r) {
+        "kscan::scan::blocked::partials", range<value_type>(space, 0, rows),
+        KOKKOS_LAMBDA(index_t r) {
           value_type carry;
           batch.visit(r, [&](const auto&, const auto& x, const auto&) {
             carry = x(chunk_begin(1, n, chunks) - 1);
@@ -109,7 +111,7 @@ void blocked_scan(const ExecSpace& space, const Batch& batch, index_t n, int thr
     }
   }
   Kokkos::parallel_for(
-      "kscan::scan::blocked::rescan", range(space, 0, rows * (chunks - 1)),
+      "kscan::scan::blocked::rescan", range<value_type>(space, 0, rows * (chunks - 1)),
       KOKKOS_LAMBDA(index_t k) {
         const index_t r = k / (chunks - 1), c = 1 + k % (chunks - 1);
         batch.visit(r, [&](const auto& op, const auto& x, const auto& input) {

@@ -15,7 +15,7 @@ template <class ExecSpace, class Op, class Src, class Dst>
 void hillis_steele_level(const ExecSpace& space, const Op& op, const Src& src, const Dst& dst,
                          index_t n, index_t d, const char* label) {
   Kokkos::parallel_for(
-      label, range(space, 0, n), KOKKOS_LAMBDA(index_t i) {
+      label, range<typename Op::value_type>(space, 0, n), KOKKOS_LAMBDA(index_t i) {
         if (i >= d)
           dst(i) = combine_maybe_prefix(op, i < 2 * d, src(i - d), src(i));
         else
@@ -41,7 +41,7 @@ void hillis_steele_scan(const ExecSpace& space, const Op& op, const Seq& x, inde
   }
   if (in_buffer) {
     Kokkos::parallel_for(
-        copy_label, range(space, 0, n),
+        copy_label, range<typename Op::value_type>(space, 0, n),
         KOKKOS_LAMBDA(index_t i) { x(i) = buffer(i); });
   }
 }

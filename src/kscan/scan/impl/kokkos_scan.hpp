@@ -54,7 +54,7 @@ struct KokkosScanFunctor {
 
 template <class ExecSpace, class Op, class Seq>
 void kokkos_scan(const ExecSpace& space, const Op& op, const Seq& x, index_t n) {
-  Kokkos::parallel_scan("kscan::scan::kokkos", range(space, 0, n),
+  Kokkos::parallel_scan("kscan::scan::kokkos", range<typename Op::value_type>(space, 0, n),
                         KokkosScanFunctor<Op, Seq>{op, x});
 }
 

@@ -30,7 +30,7 @@ void ladner_fischer_scan(const ExecSpace& space, const Op& op, const Seq& x, ind
     const index_t fills = ladner_fischer_fills(n, d);
     if (fills == 0) continue;
     Kokkos::parallel_for(
-        "kscan::scan::ladner_fischer::downsweep", range(space, 0, fills),
+        "kscan::scan::ladner_fischer::downsweep", range<typename Op::value_type>(space, 0, fills),
         KOKKOS_LAMBDA(index_t j) {
           const index_t k = j + 1;
           const index_t prefix = 2 * k * d - 1;

@@ -12,7 +12,8 @@ namespace kscan {
 
 /// The operator with its operands swapped: combine(x, y) = op.combine(y, x). A prefix of the
 /// reversed sequence is a suffix of the original one, so its combine_prefix is the original
-/// operator's combine_suffix, where that exists.
+/// operator's combine_suffix, where that exists. The scans' chains hold their left operand, here
+/// the original's later one, so the original's combine_into_later is used where it exists.
 template <class Op>
 struct ReverseOperator {
   using value_type = typename Op::value_type;
@@ -20,7 +21,10 @@ struct ReverseOperator {
   KOKKOS_INLINE_FUNCTION value_type identity() const { return op.identity(); }
   KOKKOS_INLINE_FUNCTION value_type combine(const value_type& earlier,
                                             const value_type& later) const {
-    return op.combine(later, earlier);
+    if constexpr (has_combine_into_later<Op>::value)
+      return op.combine_into_later(later, earlier);
+    else
+      return op.combine(later, earlier);
   }
   template <class O = Op, std::enable_if_t<has_combine_suffix<O>::value, int> = 0>
   KOKKOS_INLINE_FUNCTION value_type combine_prefix(const value_type& prefix,

@@ -6,17 +6,20 @@
 #include <cstdint>
 #include <type_traits>
 
+#include "kscan/core/impl/kernel_policy.hpp"
+
 namespace kscan::scan_detail {
 
 using index_t = std::int64_t;
 
-/// Every scan dispatch runs on the caller's execution-space instance with 64-bit indices.
-template <class ExecSpace>
-using Range = Kokkos::RangePolicy<ExecSpace, Kokkos::IndexType<index_t>>;
+/// Every scan dispatch runs on the caller's execution-space instance with 64-bit indices, under
+/// the launch bounds for the elements it scans (kernel_policy.hpp).
+template <class ExecSpace, class Value>
+using Range = RangePolicy<ExecSpace, Value, Kokkos::IndexType<index_t>>;
 
-template <class ExecSpace>
-Range<ExecSpace> range(const ExecSpace& space, index_t begin, index_t end) {
-  return Range<ExecSpace>(space, begin, end);
+template <class Value, class ExecSpace>
+Range<ExecSpace, Value> range(const ExecSpace& space, index_t begin, index_t end) {
+  return Range<ExecSpace, Value>(space, begin, end);
 }
 
 KOKKOS_INLINE_FUNCTION index_t min_index(index_t a, index_t b) { return a < b ? a : b; }

@@ -53,7 +53,8 @@ void sengupta_reduce_level(const ExecSpace& space, const Op& op, const Child& ch
                            index_t child_size, const Parent& parent) {
   const index_t parents = (child_size + 1) / 2;
   Kokkos::parallel_for(
-      "kscan::scan::sengupta::upsweep", range(space, 0, parents), KOKKOS_LAMBDA(index_t j) {
+      "kscan::scan::sengupta::upsweep", range<typename Op::value_type>(space, 0, parents),
+      KOKKOS_LAMBDA(index_t j) {
         if (2 * j + 1 < child_size)
           parent(j) = combine_maybe_prefix(op, j == 0, child(2 * j), child(2 * j + 1));
         else
@@ -67,7 +68,8 @@ template <class ExecSpace, class Op, class Level, class Parent>
 void sengupta_expand_level(const ExecSpace& space, const Op& op, const Level& level,
                            index_t size, const Parent& scanned_parent) {
   Kokkos::parallel_for(
-      "kscan::scan::sengupta::downsweep", range(space, 1, size), KOKKOS_LAMBDA(index_t i) {
+      "kscan::scan::sengupta::downsweep", range<typename Op::value_type>(space, 1, size),
+      KOKKOS_LAMBDA(index_t i) {
         if (i % 2 == 1)
           level(i) = scanned_parent(i / 2);
         else

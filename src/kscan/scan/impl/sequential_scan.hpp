@@ -11,7 +11,8 @@ template <class ExecSpace, class Op, class Seq>
 void sequential_scan(const ExecSpace& space, const Op& op, const Seq& x, index_t n) {
   if (n < 2) return;
   Kokkos::parallel_for(
-      "kscan::scan::sequential", range(space, 0, 1), KOKKOS_LAMBDA(index_t) {
+      "kscan::scan::sequential", range<typename Op::value_type>(space, 0, 1),
+      KOKKOS_LAMBDA(index_t) {
         typename Op::value_type running = x(0);
         for (index_t i = 1; i < n; ++i) {
           running = combine_prefix(op, running, x(i));

@@ -24,6 +24,7 @@
 #include <algorithm>
 #include <cstring>
 
+#include "kscan/core/impl/kernel_policy.hpp"
 #include "kscan/scan/prefix_combine.hpp"
 #include "kscan/scan/scan_descriptor.hpp"
 #include "kscan/scan/impl/scan_common.hpp"
@@ -101,7 +102,7 @@ template <class ExecSpace, class Op, class Seq, class Buffer>
 void team_blocks_level(const ExecSpace& space, const Op& op, const Seq& x,
                        const TeamBlocksLevel& level, const Buffer& buffer, index_t offset) {
   using value_type = typename Op::value_type;
-  using policy = Kokkos::TeamPolicy<ExecSpace, Kokkos::IndexType<index_t>>;
+  using policy = TeamPolicy<ExecSpace, value_type, Kokkos::IndexType<index_t>>;
   using member = typename policy::member_type;
   using scratch_view = Kokkos::View<value_type*, typename ExecSpace::scratch_memory_space,
                                     Kokkos::MemoryTraits<Kokkos::Unmanaged>>;
@@ -144,7 +145,8 @@ void team_blocks_level(const ExecSpace& space, const Op& op, const Seq& x,
         m.team_barrier();
         for (index_t d = 1; d < valid; d *= 2) {
           const bool combines = t < valid && t >= d;
-          if (combines) running = op.combine(rows(t - d), running);
+          // (rows(t) is `running`: read from scratch, neither operand is held whole in registers)
+          if (combines) running = op.combine(rows(t - d), rows(t));
           m.team_barrier();
           if (combines) rows(t) = running;
           m.team_barrier();

@@ -18,12 +18,14 @@ template <class ExecSpace, class Op, class Seq>
 void tree_upsweep(const ExecSpace& space, const Op& op, const Seq& x, index_t n,
                   const char* label) {
   for (index_t d = 1; d < n; d *= 2) {
-    Kokkos::parallel_for(label, range(space, 0, tree_parents(n, d)), KOKKOS_LAMBDA(index_t k) {
-      const index_t i = 2 * d * k;
-      const index_t left = i + d - 1;
-      const index_t right = min_index(i + 2 * d, n) - 1;
-      x(right) = combine_maybe_prefix(op, k == 0, x(left), x(right));  // block 0 is a prefix
-    });
+    Kokkos::parallel_for(
+        label, range<typename Op::value_type>(space, 0, tree_parents(n, d)),
+        KOKKOS_LAMBDA(index_t k) {
+          const index_t i = 2 * d * k;
+          const index_t left = i + d - 1;
+          const index_t right = min_index(i + 2 * d, n) - 1;
+          x(right) = combine_maybe_prefix(op, k == 0, x(left), x(right));  // block 0 is a prefix
+        });
   }
 }
 

@@ -8,6 +8,7 @@
 #include <Kokkos_Core.hpp>
 #include <stdexcept>
 
+#include "kscan/core/impl/kernel_policy.hpp"
 #include "kscan/core/impl/kokkos_compat.hpp"
 #include "kscan/scan/scan.hpp"
 #include "kscan/scan/impl/two_way_scan.hpp"
@@ -34,7 +35,7 @@ class DimsSolver final : public SolverEngine<Scalar, ExecSpace> {
   using filter_elements = typename pipeline::elements_type;
   using smooth_elements =
       Kokkos::View<typename K::smooth_element**, Kokkos::LayoutRight, memory_space>;
-  using range = Kokkos::RangePolicy<ExecSpace>;
+  using range = RangePolicy<ExecSpace, typename K::filter_element>;
   using measurements = SeriesMeasurements<typename solver_type::measurements_type>;
   using diagnostics_type = FilterDiagnostics<T, memory_space>;
 

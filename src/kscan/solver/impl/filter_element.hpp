@@ -60,6 +60,32 @@ struct FilterOperator {
     return out;
   }
 
+  /// combine(ei, ej) computed in the order that ends the later operand's parts soonest, each part
+  /// of the result written over ej's own: for a kernel that holds ej across a chain of combines
+  /// (a reverse scan's running suffix: ReverseOperator calls this), where combine's order would
+  /// keep all of ej live while the earlier operand is read. b and C first (U = M C_i, and
+  /// M (b_i + C_i η_j) = M b_i + U η_j), then A = A_j Y, then η and J.
+  KOKKOS_INLINE_FUNCTION value_type combine_into_later(const value_type& ei,
+                                                       value_type ej) const {
+    const int n = dims.nx();
+    Factor f(n, ei, ej);
+    typename D::MatXX U = ei.C, AU;
+    D::lu_solve(n, n, f.x, f.piv, U);
+    typename D::VecX v = ei.b;
+    D::lu_solve(n, f.x, f.piv, v);
+    D::gemv(n, n, U, ej.eta, v, true);
+    D::gemv(n, n, ej.A, v, ej.b, true);
+    D::gemm(n, n, n, ej.A, U, AU);
+    D::template gemm<Op::N, Op::T>(n, n, n, AU, ej.A, ej.C, T(1), T(1));
+    D::symmetrise(n, ej.C);
+    typename D::MatXX Y = ei.A, AY;
+    D::lu_solve(n, n, f.x, f.piv, Y);
+    D::gemm(n, n, n, ej.A, Y, AY);
+    ej.A = AY;
+    information_part(Y, ei, ej, ej);
+    return ej;
+  }
+
   /// combine(ei, ej) for a suffix ej = a_k ⊗ … ⊗ a_T, in η and J only (A, b and C of the result
   /// are zero): those two read only η_j and J_j of the right operand, and a suffix is never a
   /// left one (nothing follows a_T), so every suffix's η and J are exact. About half the flops
@@ -127,7 +153,8 @@ struct FilterOperator {
   }
 
   /// η = A_iᵀ Mᵀ (η_j − J_j b_i) + η_i = Yᵀ (η_j − J_j b_i) + η_i and
-  /// J = A_iᵀ Mᵀ J_j A_i + J_i = Yᵀ (J_j A_i) + J_i, with Y = M A_i.
+  /// J = A_iᵀ Mᵀ J_j A_i + J_i = Yᵀ (J_j A_i) + J_i, with Y = M A_i. `out` may be ej: η_j and J_j
+  /// are read before out's η and J are written.
   KOKKOS_INLINE_FUNCTION void information_part(const typename D::MatXX& Y, const value_type& ei,
                                                const value_type& ej, value_type& out) const {
     const int n = dims.nx();

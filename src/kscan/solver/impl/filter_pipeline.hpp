@@ -9,6 +9,7 @@
 #include <Kokkos_Core.hpp>
 #include <cstdint>
 
+#include "kscan/core/impl/kernel_policy.hpp"
 #include "kscan/core/phase_timer.hpp"
 #include "kscan/scan/scan.hpp"
 #include "kscan/solver/batched_kalman_solver.hpp"
@@ -40,7 +41,7 @@ struct FilterPipeline {
   using elements_type = Kokkos::View<element**, Kokkos::LayoutRight, memory_space>;
   using workspace_type = ScanWorkspace<element, memory_space>;
   using measurements = SeriesMeasurements<measurements_type>;
-  using range = Kokkos::RangePolicy<ExecSpace>;
+  using range = RangePolicy<ExecSpace, element>;
 
   /// Element k of series s's window, as the scans read it (inclusive_scan_rows' source).
   struct Source {
