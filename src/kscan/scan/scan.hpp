@@ -116,6 +116,12 @@ void inclusive_scan_rows(
   inclusive_scan_rows(space, options, direction, op, scan_detail::StoredRows{}, data, workspace);
 }
 
+/// Whether inclusive_scan_rows has a scan that takes batches build the elements inside its passes
+/// on ExecSpace: on host backends (an execution space that reaches host memory), not on devices.
+template <class ExecSpace>
+inline constexpr bool builds_in_scan =
+    Kokkos::SpaceAccessibility<ExecSpace, Kokkos::HostSpace>::accessible;
+
 /// data(r, i) = source(r, i) for every row r and element i of data, in one kernel named `label`.
 template <class ExecSpace, class Source, class View2>
 void store_elements(const std::string& label, const ExecSpace& space, const Source& source,
@@ -132,10 +138,13 @@ void store_elements(const std::string& label, const ExecSpace& space, const Sour
 /// inclusive_scan_rows of the elements source(r, i) -- element i of row r in the row's own order,
 /// r < data.extent(0), i < data.extent(1), any callable with that signature returning
 /// Op::value_type, or scan_detail::StoredRows{} for data's own contents -- with the scanned values
-/// written to data. A scan that takes batches builds each element where it first combines it
-/// (blocked_scan.hpp); the other algorithms store them all first. Either way each element is
-/// built once and combined in the same order as by store_elements followed by
-/// inclusive_scan_rows, so the results are the same.
+/// written to data. On a host backend a scan that takes batches builds each element where it
+/// first combines it (blocked_scan.hpp), which saves writing and reading every element; the other
+/// algorithms, and every algorithm on a device, store them all first: a device thread that builds
+/// an element and combines it in one kernel holds more than the 128 registers kernel_policy.hpp
+/// allows it (nx 4, ny 2, float32: 476 B of spills in the blocked scan's first pass, make
+/// check-cuda 2026-12-06). Either way each element is built once and combined in the same order
+/// as by store_elements followed by inclusive_scan_rows, so the results are the same.
 template <class ExecSpace, class Op, class Source, class View2>
 void inclusive_scan_rows(
     const ExecSpace& space, const ScanOptions& options, ScanDirection direction, const Op& op,
@@ -154,8 +163,14 @@ void inclusive_scan_rows(
     if constexpr (Scan::scans_batches) {
       const int threads = row_threads(options, rows, space.concurrency());
       workspace.reserve(space, rows * workspace_elements(options, n, threads));
-      scan_detail::batch_scan_rows<Scan>(space, direction, op, data, source, threads,
-                                         workspace.buffer());
+      if constexpr (stored || builds_in_scan<ExecSpace>) {
+        scan_detail::batch_scan_rows<Scan>(space, direction, op, data, source, threads,
+                                           workspace.buffer());
+      } else {
+        store_elements("kscan::scan::store_elements", space, source, data);
+        scan_detail::batch_scan_rows<Scan>(space, direction, op, data, scan_detail::StoredRows{},
+                                           threads, workspace.buffer());
+      }
     } else {
       if constexpr (!stored) store_elements("kscan::scan::store_elements", space, source, data);
       for (index_t r = 0; r < rows; ++r)

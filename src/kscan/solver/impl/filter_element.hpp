@@ -44,46 +44,42 @@ struct FilterOperator {
 
   /// i earlier, j later. With M = (I + C_i J_j)⁻¹, applied through one LU of I + C_i J_j:
   /// Y = M A_i and U = M C_i are solves, and Aᵢᵀ Mᵀ = Yᵀ, so no second factorisation of the
-  /// transpose is needed.
+  /// transpose is needed. The parts come in the order that ends the earlier operand's parts
+  /// soonest (what a GPU thread that holds ei across a chain keeps in registers at once): η and
+  /// J (the last reads of A_i, η_i, J_i and J_j), then b and C, then A = A_j Y.
   KOKKOS_INLINE_FUNCTION value_type combine(const value_type& ei, const value_type& ej) const {
     const int n = dims.nx();
     value_type out;
     Factor f(n, ei, ej);
-    // The parts in the order that ends their operands' lives soonest (what a GPU thread must
-    // hold in registers at once): η, J (the last reads of A_i, η_i, J_i, J_j), A = A_j M A_i
-    // = A_j Y (Y's last), then b and C.
-    typename D::MatXX Y = ei.A;
-    D::lu_solve(n, n, f.x, f.piv, Y);
-    information_part(Y, ei, ej, out);
-    D::gemm(n, n, n, ej.A, Y, out.A);
+    const typename D::MatXX Y = information_part(f, ei, ej, out);
     prefix_part(f, ei, ej, out);
+    D::gemm(n, n, n, ej.A, Y, out.A);
     return out;
   }
 
-  /// combine(ei, ej) computed in the order that ends the later operand's parts soonest, each part
-  /// of the result written over ej's own: for a kernel that holds ej across a chain of combines
-  /// (a reverse scan's running suffix: ReverseOperator calls this), where combine's order would
-  /// keep all of ej live while the earlier operand is read. b and C first (U = M C_i, and
-  /// M (b_i + C_i η_j) = M b_i + U η_j), then A = A_j Y, then η and J.
+  /// combine(ei, ej) in the order that ends the later operand's parts soonest: b and C (with
+  /// U = M C_i, M (b_i + C_i η_j) = M b_i + U η_j), then η and J, then A. For a kernel that
+  /// holds ej across a chain of combines (a reverse scan's running suffix: ReverseOperator
+  /// calls this), where combine's order would keep all of ej live while ei is read.
   KOKKOS_INLINE_FUNCTION value_type combine_into_later(const value_type& ei,
-                                                       value_type ej) const {
+                                                       const value_type& ej) const {
     const int n = dims.nx();
+    value_type out;
     Factor f(n, ei, ej);
     typename D::MatXX U = ei.C, AU;
     D::lu_solve(n, n, f.x, f.piv, U);
     typename D::VecX v = ei.b;
     D::lu_solve(n, f.x, f.piv, v);
     D::gemv(n, n, U, ej.eta, v, true);
-    D::gemv(n, n, ej.A, v, ej.b, true);
+    out.b = ej.b;
+    D::gemv(n, n, ej.A, v, out.b, true);
     D::gemm(n, n, n, ej.A, U, AU);
-    D::template gemm<Op::N, Op::T>(n, n, n, AU, ej.A, ej.C, T(1), T(1));
-    D::symmetrise(n, ej.C);
-    typename D::MatXX Y = ei.A, AY;
-    D::lu_solve(n, n, f.x, f.piv, Y);
-    D::gemm(n, n, n, ej.A, Y, AY);
-    ej.A = AY;
-    information_part(Y, ei, ej, ej);
-    return ej;
+    out.C = ej.C;
+    D::template gemm<Op::N, Op::T>(n, n, n, AU, ej.A, out.C, T(1), T(1));
+    D::symmetrise(n, out.C);
+    const typename D::MatXX Y = information_part(f, ei, ej, out);
+    D::gemm(n, n, n, ej.A, Y, out.A);
+    return out;
   }
 
   /// combine(ei, ej) for a suffix ej = a_k ⊗ … ⊗ a_T, in η and J only (A, b and C of the result
@@ -97,12 +93,10 @@ struct FilterOperator {
     const int n = dims.nx();
     value_type out;
     Factor f(n, ei, ej);
-    typename D::MatXX Y = ei.A;
-    D::lu_solve(n, n, f.x, f.piv, Y);
     D::set_zero(n, n, out.A);
     D::set_zero(n, n, out.C);
     D::set_zero(n, out.b);
-    information_part(Y, ei, ej, out);
+    information_part(f, ei, ej, out);
     return out;
   }
 
@@ -153,21 +147,26 @@ struct FilterOperator {
   }
 
   /// η = A_iᵀ Mᵀ (η_j − J_j b_i) + η_i = Yᵀ (η_j − J_j b_i) + η_i and
-  /// J = A_iᵀ Mᵀ J_j A_i + J_i = Yᵀ (J_j A_i) + J_i, with Y = M A_i. `out` may be ej: η_j and J_j
-  /// are read before out's η and J are written.
-  KOKKOS_INLINE_FUNCTION void information_part(const typename D::MatXX& Y, const value_type& ei,
-                                               const value_type& ej, value_type& out) const {
+  /// J = A_iᵀ Mᵀ J_j A_i + J_i = Yᵀ (J_j A_i) + J_i; returns Y = M A_i. The products with J_j
+  /// come before Y, so J_j is dead before Y is live.
+  KOKKOS_INLINE_FUNCTION typename D::MatXX information_part(const Factor& f,
+                                                            const value_type& ei,
+                                                            const value_type& ej,
+                                                            value_type& out) const {
     const int n = dims.nx();
     typename D::VecX v;
     D::gemv(n, n, ej.J, ei.b, v);
     for (int r = 0; r < n; ++r) v(r) = ej.eta(r) - v(r);
-    out.eta = ei.eta;
-    D::template gemv<Op::T>(n, n, Y, v, out.eta, true);
     typename D::MatXX JA;
     D::gemm(n, n, n, ej.J, ei.A, JA);
+    typename D::MatXX Y = ei.A;
+    D::lu_solve(n, n, f.x, f.piv, Y);
+    out.eta = ei.eta;
+    D::template gemv<Op::T>(n, n, Y, v, out.eta, true);
     out.J = ei.J;
     D::template gemm<Op::T, Op::N>(n, n, n, Y, JA, out.J, T(1), T(1));
     D::symmetrise(n, out.J);
+    return Y;
   }
 };
 

@@ -49,28 +49,28 @@ struct SqrtFilterOperator {
     const int n = dims.nx();
     value_type out;
     const Factor f(n, ei, ej, 2 * n);
-    // A = A_j Y with Y = M A_i (a solve)
+    // η and Z (the last reads of ei's A, η and Z), then b and U, then A = A_j Y with Y = M A_i:
+    // the order that ends the earlier operand's parts soonest (combine_into_later for the later)
     const typename D::MatXX Y = f.times(n, ei.A);
-    D::gemm(n, n, n, ej.A, Y, out.A);
-    prefix_part(f, ei, ej, out);
     information_part(f, ei, Y, ej.eta, ej.Z, out.eta, out.Z);
+    prefix_part(f, ei, ej, out);
+    D::gemm(n, n, n, ej.A, Y, out.A);
     return out;
   }
 
-  /// combine(ei, ej) with each part of the result written over ej's own, in the order that ends
-  /// ej's parts soonest (b and U, then A, then η and Z): for a kernel that holds ej across a
-  /// chain of combines (a reverse scan's running suffix; ReverseOperator calls this).
+  /// combine(ei, ej) in the order that ends the later operand's parts soonest (b and U, then A,
+  /// then η and Z): for a kernel that holds ej across a chain of combines (a reverse scan's
+  /// running suffix; ReverseOperator calls this).
   KOKKOS_INLINE_FUNCTION value_type combine_into_later(const value_type& ei,
-                                                       value_type ej) const {
+                                                       const value_type& ej) const {
     const int n = dims.nx();
+    value_type out;
     const Factor f(n, ei, ej, 2 * n);
-    prefix_part(f, ei, ej, ej);
+    prefix_part(f, ei, ej, out);
     const typename D::MatXX Y = f.times(n, ei.A);
-    typename D::MatXX AY;
-    D::gemm(n, n, n, ej.A, Y, AY);
-    ej.A = AY;
-    information_part(f, ei, Y, ej.eta, ej.Z, ej.eta, ej.Z);
-    return ej;
+    D::gemm(n, n, n, ej.A, Y, out.A);
+    information_part(f, ei, Y, ej.eta, ej.Z, out.eta, out.Z);
+    return out;
   }
 
   /// combine(ei, ej) for a prefix ei = a_0 ⊗ … ⊗ a_k (the prior element a_0 has A = 0, η = 0,
@@ -142,7 +142,6 @@ struct SqrtFilterOperator {
   };
 
   /// b = A_j M (b_i + U_i U_iᵀ η_j) + b_j and U = tria([A_j G, U_j]), which every combine needs.
-  /// `out` may be ej: each of ej's parts is read before out's is written.
   KOKKOS_INLINE_FUNCTION void prefix_part(const Factor& f, const value_type& ei,
                                           const value_type& ej, value_type& out) const {
     const int n = dims.nx();
@@ -162,7 +161,7 @@ struct SqrtFilterOperator {
   }
 
   /// η = A_iᵀ Mᵀ (η_j − Z_j Z_jᵀ b_i) + η_i = Yᵀ (η_j − Z_j Z_jᵀ b_i) + η_i with Y = M A_i, and
-  /// Z = tria([A_iᵀ Ξ22, Z_i]), from the full factorisation. eta and Z may be eta_j and Z_j.
+  /// Z = tria([A_iᵀ Ξ22, Z_i]), from the full factorisation.
   template <class VX, class MXX>
   KOKKOS_INLINE_FUNCTION void information_part(const Factor& f, const value_type& ei,
                                                const typename D::MatXX& Y, const VX& eta_j,
