@@ -11,21 +11,21 @@ namespace {
 
 using namespace kscan::test::prefix_combine;
 
-template <class C>
-class FilterPrefixCombine : public ::testing::Test {};
-TYPED_TEST_SUITE(FilterPrefixCombine, kscan::test::SpacesAndPrecisions);
+static_assert(kscan::has_combine_into_later<kscan::FilterOperator<double, Dims>>::value);
+static_assert(kscan::has_combine_into_later<kscan::SqrtFilterOperator<double, Dims>>::value);
+static_assert(
+    !kscan::has_combine_into_later<GeneralOnly<kscan::FilterOperator<double, Dims>>>::value);
 
-TYPED_TEST(FilterPrefixCombine, SameForwardScansAsTheGeneralCombine) {
-  using Exec = typename TypeParam::execution_space;
-  using T = typename TypeParam::scalar_type;
-  const double tol = kscan::test::tolerance<T>(1e-5, 1e-12);
+/// Every scan of the paper's random model's filtering elements in `direction`, with the filtering
+/// operator and with its general combine alone, agree to `tol`.
+template <class Exec, class T>
+void expect_filter_scans_agree(kscan::ScanDirection direction, unsigned seed, double tol) {
   const kscan::FilterOperator<T, Dims> filter{Dims{}};
   for (const int length : lengths) {
-    const auto p = kscan::test::random_problem(4, 2, length, 500 + length);
+    const auto p = kscan::test::random_problem(4, 2, length, seed + length);
     const auto elements = filter_elements<Exec, T>(p);
-    expect_same_scans<Exec>(kscan::ScanDirection::forward, filter,
-                            GeneralOnly<decltype(filter)>{filter}, elements, tol,
-                            [](const auto& a, const auto& b) {
+    expect_same_scans<Exec>(direction, filter, GeneralOnly<decltype(filter)>{filter}, elements,
+                            tol, [](const auto& a, const auto& b) {
                               return std::max({worst(a.A, b.A, 4, 4), worst(a.C, b.C, 4, 4),
                                                worst(a.J, b.J, 4, 4), worst(a.b, b.b, 4),
                                                worst(a.eta, b.eta, 4)});
@@ -33,16 +33,15 @@ TYPED_TEST(FilterPrefixCombine, SameForwardScansAsTheGeneralCombine) {
   }
 }
 
-}  // namespace
+template <class C>
+class FilterPrefixCombine : public ::testing::Test {};
+TYPED_TEST_SUITE(FilterPrefixCombine, kscan::test::SpacesAndPrecisions);
 
-namespace {
-
-using namespace kscan::test::prefix_combine;
-
-static_assert(kscan::has_combine_into_later<kscan::FilterOperator<double, Dims>>::value);
-static_assert(kscan::has_combine_into_later<kscan::SqrtFilterOperator<double, Dims>>::value);
-static_assert(
-    !kscan::has_combine_into_later<GeneralOnly<kscan::FilterOperator<double, Dims>>>::value);
+TYPED_TEST(FilterPrefixCombine, SameForwardScansAsTheGeneralCombine) {
+  using T = typename TypeParam::scalar_type;
+  expect_filter_scans_agree<typename TypeParam::execution_space, T>(
+      kscan::ScanDirection::forward, 500, kscan::test::tolerance<T>(1e-5, 1e-12));
+}
 
 template <class C>
 class FilterLaterHeldCombine : public ::testing::Test {};
@@ -51,21 +50,9 @@ TYPED_TEST_SUITE(FilterLaterHeldCombine, kscan::test::SpacesAndPrecisions);
 // A reverse scan holds its running suffix, the later operand, so ReverseOperator combines
 // through combine_into_later: its suffixes must equal those of the general combine alone.
 TYPED_TEST(FilterLaterHeldCombine, SameReverseScansAsTheGeneralCombine) {
-  using Exec = typename TypeParam::execution_space;
   using T = typename TypeParam::scalar_type;
-  const double tol = kscan::test::tolerance<T>(1e-5, 1e-12);
-  const kscan::FilterOperator<T, Dims> filter{Dims{}};
-  for (const int length : lengths) {
-    const auto p = kscan::test::random_problem(4, 2, length, 700 + length);
-    const auto elements = filter_elements<Exec, T>(p);
-    expect_same_scans<Exec>(kscan::ScanDirection::reverse, filter,
-                            GeneralOnly<decltype(filter)>{filter}, elements, tol,
-                            [](const auto& a, const auto& b) {
-                              return std::max({worst(a.A, b.A, 4, 4), worst(a.C, b.C, 4, 4),
-                                               worst(a.J, b.J, 4, 4), worst(a.b, b.b, 4),
-                                               worst(a.eta, b.eta, 4)});
-                            });
-  }
+  expect_filter_scans_agree<typename TypeParam::execution_space, T>(
+      kscan::ScanDirection::reverse, 700, kscan::test::tolerance<T>(1e-5, 1e-12));
 }
 
 template <class Exec, class T>
