@@ -2,7 +2,6 @@
 // general combine alone (prefix_combine_support.hpp); and the filtering operators'
 // combine_into_later, which reverse scans use, equals their combine.
 #include <random>
-#include <utility>
 
 #include <kscan/solver/impl/sqrt_filter_element.hpp>
 
@@ -42,30 +41,32 @@ TYPED_TEST(FilterPrefixCombine, SameForwardScansAsTheGeneralCombine) {
 template <class Exec, class T>
 using SqrtView = Kokkos::View<kscan::SqrtFilterElement<T, Dims>*, typename Exec::memory_space>;
 
-/// combine(e(k), e(k + 1)) and combine_into_later(e(k), e(k + 1)) for every k, computed in a
-/// kernel on Exec, on the host. (The scans and solvers that use combine_into_later, every reverse
-/// scan and PTFS's backward filter, are checked against their oracles elsewhere; this ties the
-/// operator's second order to its first, operand by operand.)
+/// general(k) = combine(e(k), e(k + 1)) and later_held(k) = combine_into_later(e(k), e(k + 1)),
+/// in a kernel on Exec.
 template <class Exec, class Op, class View>
-auto combined_both_ways(const Op& op, const View& e) {
-  const int pairs = static_cast<int>(e.extent(0)) - 1;
-  View general("test::general", pairs), later_held("test::later_held", pairs);
+void combine_both_ways(const Op& op, const View& e, const View& general, const View& later_held) {
+  const int pairs = static_cast<int>(general.extent(0));
   Kokkos::parallel_for(
       "test::later_held", Kokkos::RangePolicy<Exec>(0, pairs), KOKKOS_LAMBDA(int k) {
         general(k) = op.combine(e(k), e(k + 1));
         later_held(k) = op.combine_into_later(e(k), e(k + 1));
       });
-  return std::make_pair(Kokkos::create_mirror_view_and_copy(Kokkos::HostSpace(), general),
-                        Kokkos::create_mirror_view_and_copy(Kokkos::HostSpace(), later_held));
 }
 
-/// max over k of difference(later_held(k), general(k)). (Separate from the kernel: nvcc refuses
-/// a local lambda's type among the template arguments of a function holding a device lambda.)
-template <class Pair, class Difference>
-double worst_later_held(const Pair& both, Difference difference) {
+/// max over k of difference(combine_into_later(e(k), e(k + 1)), combine(e(k), e(k + 1))). (The
+/// scans and solvers that use combine_into_later, every reverse scan and PTFS's backward filter,
+/// are checked against their oracles elsewhere; this ties the operator's second order to its
+/// first, operand by operand. The kernel is a function of its own: nvcc refuses a device lambda
+/// in a function with a local lambda's type among its template arguments.)
+template <class Exec, class Op, class View, class Difference>
+double worst_later_held(const Op& op, const View& e, Difference difference) {
+  const int pairs = static_cast<int>(e.extent(0)) - 1;
+  View general("test::general", pairs), later_held("test::later_held", pairs);
+  combine_both_ways<Exec>(op, e, general, later_held);
+  const auto a = Kokkos::create_mirror_view_and_copy(Kokkos::HostSpace(), general);
+  const auto b = Kokkos::create_mirror_view_and_copy(Kokkos::HostSpace(), later_held);
   double w = 0;
-  for (std::size_t k = 0; k < both.first.extent(0); ++k)
-    w = std::max(w, difference(both.second(k), both.first(k)));
+  for (int k = 0; k < pairs; ++k) w = std::max(w, difference(b(k), a(k)));
   return w;
 }
 
@@ -115,9 +116,8 @@ TYPED_TEST(FilterLaterHeldCombine, SameResultAsTheGeneralCombine) {
   const kscan::FilterOperator<T, Dims> filter{Dims{}};
   // consecutive elements of the paper's model, the first pair with the prior on the left
   const auto p = kscan::test::random_problem(4, 2, 200, 701);
-  const double w = worst_later_held(
-      combined_both_ways<Exec>(filter, filter_elements<Exec, T>(p)),
-      [](const auto& a, const auto& b) {
+  const double w = worst_later_held<Exec>(
+      filter, filter_elements<Exec, T>(p), [](const auto& a, const auto& b) {
         return std::max({worst(a.A, b.A, 4, 4), worst(a.C, b.C, 4, 4), worst(a.J, b.J, 4, 4),
                          worst(a.b, b.b, 4), worst(a.eta, b.eta, 4)});
       });
@@ -128,9 +128,8 @@ TYPED_TEST(FilterLaterHeldCombine, SquareRootSameResultAsTheGeneralCombine) {
   using Exec = typename TypeParam::execution_space;
   using T = typename TypeParam::scalar_type;
   const kscan::SqrtFilterOperator<T, Dims> filter{Dims{}};
-  const double w = worst_later_held(
-      combined_both_ways<Exec>(filter, random_sqrt_elements<Exec, T>(200, 901)),
-      [](const auto& a, const auto& b) {
+  const double w = worst_later_held<Exec>(
+      filter, random_sqrt_elements<Exec, T>(200, 901), [](const auto& a, const auto& b) {
         return std::max({worst(a.A, b.A, 4, 4), worst(gram(a.U), gram(b.U), 4, 4),
                          worst(gram(a.Z), gram(b.Z), 4, 4), worst(a.b, b.b, 4),
                          worst(a.eta, b.eta, 4)});
