@@ -169,19 +169,19 @@ struct Dense {
   /// Returns false (and leaves garbage) when a pivot is not positive.
   template <int R, int C>
   KOKKOS_INLINE_FUNCTION static bool cholesky(int n, Mat<T, R, C>& x) {
-    for (int j = 0; j < n; ++j) {
+    KSCAN_UNROLL for (int j = 0; j < n; ++j) {
       T d = x.a[j][j];
-      for (int l = 0; l < j; ++l) d -= x.a[j][l] * x.a[j][l];
+      KSCAN_UNROLL for (int l = 0; l < j; ++l) d -= x.a[j][l] * x.a[j][l];
       if (!(d > T(0))) return false;
       d = math::sqrt(d);
       x.a[j][j] = d;
       const T inv = T(1) / d;
-      for (int i = j + 1; i < n; ++i) {
+      KSCAN_UNROLL for (int i = j + 1; i < n; ++i) {
         T s = x.a[i][j];
-        for (int l = 0; l < j; ++l) s -= x.a[i][l] * x.a[j][l];
+        KSCAN_UNROLL for (int l = 0; l < j; ++l) s -= x.a[i][l] * x.a[j][l];
         x.a[i][j] = s * inv;
       }
-      for (int i = 0; i < j; ++i) x.a[i][j] = T(0);
+      KSCAN_UNROLL for (int i = 0; i < j; ++i) x.a[i][j] = T(0);
     }
     return true;
   }
@@ -191,7 +191,7 @@ struct Dense {
   template <int R, int C>
   KOKKOS_FORCEINLINE_FUNCTION static void reciprocal_diagonal(int n, const Mat<T, R, C>& f,
                                                               T (&inv)[R]) {
-    for (int i = 0; i < n; ++i) inv[i] = T(1) / f.a[i][i];
+    KSCAN_UNROLL for (int i = 0; i < n; ++i) inv[i] = T(1) / f.a[i][i];
   }
 
   /// Solves (L Lᵀ) Z = B in place for `ncols` right-hand sides stored as the columns of B.
@@ -200,15 +200,15 @@ struct Dense {
                                                     Mat<T, RB, CB>& b) {
     T inv[R];
     reciprocal_diagonal(n, l, inv);
-    for (int c = 0; c < ncols; ++c) {
-      for (int i = 0; i < n; ++i) {
+    KSCAN_UNROLL for (int c = 0; c < ncols; ++c) {
+      KSCAN_UNROLL for (int i = 0; i < n; ++i) {
         T s = b.a[i][c];
-        for (int k = 0; k < i; ++k) s -= l.a[i][k] * b.a[k][c];
+        KSCAN_UNROLL for (int k = 0; k < i; ++k) s -= l.a[i][k] * b.a[k][c];
         b.a[i][c] = s * inv[i];
       }
-      for (int i = n - 1; i >= 0; --i) {
+      KSCAN_UNROLL for (int i = n - 1; i >= 0; --i) {
         T s = b.a[i][c];
-        for (int k = i + 1; k < n; ++k) s -= l.a[k][i] * b.a[k][c];
+        KSCAN_UNROLL for (int k = i + 1; k < n; ++k) s -= l.a[k][i] * b.a[k][c];
         b.a[i][c] = s * inv[i];
       }
     }
@@ -218,14 +218,14 @@ struct Dense {
   KOKKOS_INLINE_FUNCTION static void cholesky_solve(int n, const Mat<T, R, C>& l, Vec<T, N>& b) {
     T inv[R];
     reciprocal_diagonal(n, l, inv);
-    for (int i = 0; i < n; ++i) {
+    KSCAN_UNROLL for (int i = 0; i < n; ++i) {
       T s = b.v[i];
-      for (int k = 0; k < i; ++k) s -= l.a[i][k] * b.v[k];
+      KSCAN_UNROLL for (int k = 0; k < i; ++k) s -= l.a[i][k] * b.v[k];
       b.v[i] = s * inv[i];
     }
-    for (int i = n - 1; i >= 0; --i) {
+    KSCAN_UNROLL for (int i = n - 1; i >= 0; --i) {
       T s = b.v[i];
-      for (int k = i + 1; k < n; ++k) s -= l.a[k][i] * b.v[k];
+      KSCAN_UNROLL for (int k = i + 1; k < n; ++k) s -= l.a[k][i] * b.v[k];
       b.v[i] = s * inv[i];
     }
   }
@@ -234,7 +234,7 @@ struct Dense {
   template <int R, int C>
   KOKKOS_INLINE_FUNCTION static T cholesky_logdet(int n, const Mat<T, R, C>& l) {
     T s = T(0);
-    for (int i = 0; i < n; ++i) s += math::log(l.a[i][i]);
+    KSCAN_UNROLL for (int i = 0; i < n; ++i) s += math::log(l.a[i][i]);
     return T(2) * s;
   }
 
@@ -289,15 +289,15 @@ struct Dense {
         exchange_rows_if((pivots.exchanged[j] >> i) & 1u, ncols, j, i, b);
     T inv[R];
     reciprocal_diagonal(n, f, inv);
-    for (int c = 0; c < ncols; ++c) {
-      for (int i = 0; i < n; ++i) {
+    KSCAN_UNROLL for (int c = 0; c < ncols; ++c) {
+      KSCAN_UNROLL for (int i = 0; i < n; ++i) {
         T s = b.a[i][c];
-        for (int k = 0; k < i; ++k) s -= f.a[i][k] * b.a[k][c];
+        KSCAN_UNROLL for (int k = 0; k < i; ++k) s -= f.a[i][k] * b.a[k][c];
         b.a[i][c] = s;
       }
-      for (int i = n - 1; i >= 0; --i) {
+      KSCAN_UNROLL for (int i = n - 1; i >= 0; --i) {
         T s = b.a[i][c];
-        for (int k = i + 1; k < n; ++k) s -= f.a[i][k] * b.a[k][c];
+        KSCAN_UNROLL for (int k = i + 1; k < n; ++k) s -= f.a[i][k] * b.a[k][c];
         b.a[i][c] = s * inv[i];
       }
     }
@@ -313,14 +313,14 @@ struct Dense {
         b.v[j] = exchange ? below : above;
         b.v[i] = exchange ? above : below;
       }
-    for (int i = 0; i < n; ++i) {
+    KSCAN_UNROLL for (int i = 0; i < n; ++i) {
       T s = b.v[i];
-      for (int k = 0; k < i; ++k) s -= f.a[i][k] * b.v[k];
+      KSCAN_UNROLL for (int k = 0; k < i; ++k) s -= f.a[i][k] * b.v[k];
       b.v[i] = s;
     }
-    for (int i = n - 1; i >= 0; --i) {
+    KSCAN_UNROLL for (int i = n - 1; i >= 0; --i) {
       T s = b.v[i];
-      for (int k = i + 1; k < n; ++k) s -= f.a[i][k] * b.v[k];
+      KSCAN_UNROLL for (int k = i + 1; k < n; ++k) s -= f.a[i][k] * b.v[k];
       b.v[i] = s / f.a[i][i];
     }
   }

@@ -15,13 +15,14 @@ namespace kscan::dense {
 /// stacked factorisation without finishing the trailing block.
 template <class T, int R, int C>
 KOKKOS_INLINE_FUNCTION void triangularise(int m, int k, int steps, Mat<T, R, C>& w) {
-  for (int j = 0; j < steps; ++j) {
+  KSCAN_UNROLL for (int j = 0; j < steps; ++j) {
     // Scaled norm of the row's tail: no overflow or underflow in float32 squares.
     T scale = T(0);
-    for (int l = j; l < k; ++l) scale = math::abs(w.a[j][l]) > scale ? math::abs(w.a[j][l]) : scale;
+    KSCAN_UNROLL for (int l = j; l < k; ++l)
+      scale = math::abs(w.a[j][l]) > scale ? math::abs(w.a[j][l]) : scale;
     if (!(scale > T(0))) continue;
     T sigma = T(0);
-    for (int l = j + 1; l < k; ++l) sigma += (w.a[j][l] / scale) * (w.a[j][l] / scale);
+    KSCAN_UNROLL for (int l = j + 1; l < k; ++l) sigma += (w.a[j][l] / scale) * (w.a[j][l] / scale);
     const T alpha = w.a[j][j];
     if (sigma > T(0)) {
       const T a = alpha / scale;
@@ -29,20 +30,20 @@ KOKKOS_INLINE_FUNCTION void triangularise(int m, int k, int steps, Mat<T, R, C>&
       const T beta = alpha >= T(0) ? -norm : norm;
       // v = (1, w_j,l / (alpha - beta) for l > j), tau = (beta - alpha) / beta
       const T inv_v0 = T(1) / (alpha - beta);
-      for (int l = j + 1; l < k; ++l) w.a[j][l] *= inv_v0;
+      KSCAN_UNROLL for (int l = j + 1; l < k; ++l) w.a[j][l] *= inv_v0;
       const T tau = (beta - alpha) / beta;
-      for (int i = j + 1; i < m; ++i) {
+      KSCAN_UNROLL for (int i = j + 1; i < m; ++i) {
         T s = w.a[i][j];
-        for (int l = j + 1; l < k; ++l) s += w.a[i][l] * w.a[j][l];
+        KSCAN_UNROLL for (int l = j + 1; l < k; ++l) s += w.a[i][l] * w.a[j][l];
         s *= tau;
         w.a[i][j] -= s;
-        for (int l = j + 1; l < k; ++l) w.a[i][l] -= s * w.a[j][l];
+        KSCAN_UNROLL for (int l = j + 1; l < k; ++l) w.a[i][l] -= s * w.a[j][l];
       }
       w.a[j][j] = beta;
-      for (int l = j + 1; l < k; ++l) w.a[j][l] = T(0);
+      KSCAN_UNROLL for (int l = j + 1; l < k; ++l) w.a[j][l] = T(0);
     }
     if (w.a[j][j] < T(0))  // a column's sign is free: W Wᵀ does not see it
-      for (int i = j; i < m; ++i) w.a[i][j] = -w.a[i][j];
+      KSCAN_UNROLL for (int i = j; i < m; ++i) w.a[i][j] = -w.a[i][j];
   }
 }
 
@@ -50,34 +51,34 @@ KOKKOS_INLINE_FUNCTION void triangularise(int m, int k, int steps, Mat<T, R, C>&
 template <class T, int R, int C, int RL, int CL>
 KOKKOS_INLINE_FUNCTION void tria(int m, int k, Mat<T, R, C>& w, Mat<T, RL, CL>& l) {
   triangularise(m, k, m < k ? m : k, w);
-  for (int i = 0; i < m; ++i)
-    for (int j = 0; j < m; ++j) l.a[i][j] = (j <= i && j < k) ? w.a[i][j] : T(0);
+  KSCAN_UNROLL for (int i = 0; i < m; ++i)
+    KSCAN_UNROLL for (int j = 0; j < m; ++j) l.a[i][j] = (j <= i && j < k) ? w.a[i][j] : T(0);
 }
 
 /// Copies the rows x cols block of `from` at (r0, c0) into `to` at (0, 0).
 template <class T, int R, int C, int RT, int CT>
 KOKKOS_FORCEINLINE_FUNCTION void copy_block(int rows, int cols, const Mat<T, R, C>& from, int r0,
                                             int c0, Mat<T, RT, CT>& to) {
-  for (int i = 0; i < rows; ++i)
-    for (int j = 0; j < cols; ++j) to.a[i][j] = from.a[r0 + i][c0 + j];
+  KSCAN_UNROLL for (int i = 0; i < rows; ++i)
+    KSCAN_UNROLL for (int j = 0; j < cols; ++j) to.a[i][j] = from.a[r0 + i][c0 + j];
 }
 
 /// Copies `from` (rows x cols) into `to` at (r0, c0).
 template <class T, int R, int C, int RT, int CT>
 KOKKOS_FORCEINLINE_FUNCTION void place_block(int rows, int cols, const Mat<T, R, C>& from,
                                              Mat<T, RT, CT>& to, int r0, int c0) {
-  for (int i = 0; i < rows; ++i)
-    for (int j = 0; j < cols; ++j) to.a[r0 + i][c0 + j] = from.a[i][j];
+  KSCAN_UNROLL for (int i = 0; i < rows; ++i)
+    KSCAN_UNROLL for (int j = 0; j < cols; ++j) to.a[r0 + i][c0 + j] = from.a[i][j];
 }
 
 /// B ← L⁻¹ B for lower-triangular n x n L and B n x ncols.
 template <class T, int R, int C, int RB, int CB>
 KOKKOS_INLINE_FUNCTION void lower_solve(int n, int ncols, const Mat<T, R, C>& l, Mat<T, RB, CB>& b) {
-  for (int i = 0; i < n; ++i) {
+  KSCAN_UNROLL for (int i = 0; i < n; ++i) {
     const T inv = T(1) / l.a[i][i];
-    for (int c = 0; c < ncols; ++c) {
+    KSCAN_UNROLL for (int c = 0; c < ncols; ++c) {
       T s = b.a[i][c];
-      for (int k = 0; k < i; ++k) s -= l.a[i][k] * b.a[k][c];
+      KSCAN_UNROLL for (int k = 0; k < i; ++k) s -= l.a[i][k] * b.a[k][c];
       b.a[i][c] = s * inv;
     }
   }
@@ -86,9 +87,9 @@ KOKKOS_INLINE_FUNCTION void lower_solve(int n, int ncols, const Mat<T, R, C>& l,
 /// v ← L⁻¹ v.
 template <class T, int R, int C, int N>
 KOKKOS_INLINE_FUNCTION void lower_solve(int n, const Mat<T, R, C>& l, Vec<T, N>& v) {
-  for (int i = 0; i < n; ++i) {
+  KSCAN_UNROLL for (int i = 0; i < n; ++i) {
     T s = v.v[i];
-    for (int k = 0; k < i; ++k) s -= l.a[i][k] * v.v[k];
+    KSCAN_UNROLL for (int k = 0; k < i; ++k) s -= l.a[i][k] * v.v[k];
     v.v[i] = s / l.a[i][i];
   }
 }
@@ -97,11 +98,11 @@ KOKKOS_INLINE_FUNCTION void lower_solve(int n, const Mat<T, R, C>& l, Vec<T, N>&
 template <class T, int R, int C, int RB, int CB>
 KOKKOS_INLINE_FUNCTION void right_solve_transposed(int rows, int n, const Mat<T, R, C>& l,
                                                    Mat<T, RB, CB>& b) {
-  for (int j = 0; j < n; ++j) {
+  KSCAN_UNROLL for (int j = 0; j < n; ++j) {
     const T inv = T(1) / l.a[j][j];
-    for (int r = 0; r < rows; ++r) {
+    KSCAN_UNROLL for (int r = 0; r < rows; ++r) {
       T s = b.a[r][j];
-      for (int k = 0; k < j; ++k) s -= b.a[r][k] * l.a[j][k];
+      KSCAN_UNROLL for (int k = 0; k < j; ++k) s -= b.a[r][k] * l.a[j][k];
       b.a[r][j] = s * inv;
     }
   }
@@ -110,11 +111,11 @@ KOKKOS_INLINE_FUNCTION void right_solve_transposed(int rows, int n, const Mat<T,
 /// B ← B L⁻¹ for lower-triangular n x n L and B rows x n: each row b solves Lᵀ x = b.
 template <class T, int R, int C, int RB, int CB>
 KOKKOS_INLINE_FUNCTION void right_solve(int rows, int n, const Mat<T, R, C>& l, Mat<T, RB, CB>& b) {
-  for (int j = n - 1; j >= 0; --j) {
+  KSCAN_UNROLL for (int j = n - 1; j >= 0; --j) {
     const T inv = T(1) / l.a[j][j];
-    for (int r = 0; r < rows; ++r) {
+    KSCAN_UNROLL for (int r = 0; r < rows; ++r) {
       T s = b.a[r][j];
-      for (int k = j + 1; k < n; ++k) s -= b.a[r][k] * l.a[k][j];
+      KSCAN_UNROLL for (int k = j + 1; k < n; ++k) s -= b.a[r][k] * l.a[k][j];
       b.a[r][j] = s * inv;
     }
   }
@@ -126,33 +127,33 @@ KOKKOS_INLINE_FUNCTION void right_solve(int rows, int n, const Mat<T, R, C>& l, 
 /// floor is per column, so small variances beside large ones (P0 = diag(1e7, 1)) are kept.
 template <class T, int R, int C>
 KOKKOS_INLINE_FUNCTION void psd_factor(int n, Mat<T, R, C>& x) {
-  for (int j = 0; j < n; ++j) {
+  KSCAN_UNROLL for (int j = 0; j < n; ++j) {
     const T floor = T(4 * n) * math::epsilon<T>() * x.a[j][j];
     T d = x.a[j][j];
-    for (int l = 0; l < j; ++l) d -= x.a[j][l] * x.a[j][l];
+    KSCAN_UNROLL for (int l = 0; l < j; ++l) d -= x.a[j][l] * x.a[j][l];
     if (d > floor) {
       d = math::sqrt(d);
       x.a[j][j] = d;
       const T inv = T(1) / d;
-      for (int i = j + 1; i < n; ++i) {
+      KSCAN_UNROLL for (int i = j + 1; i < n; ++i) {
         T s = x.a[i][j];
-        for (int l = 0; l < j; ++l) s -= x.a[i][l] * x.a[j][l];
+        KSCAN_UNROLL for (int l = 0; l < j; ++l) s -= x.a[i][l] * x.a[j][l];
         x.a[i][j] = s * inv;
       }
     } else {
-      for (int i = j; i < n; ++i) x.a[i][j] = T(0);
+      KSCAN_UNROLL for (int i = j; i < n; ++i) x.a[i][j] = T(0);
     }
-    for (int i = 0; i < j; ++i) x.a[i][j] = T(0);
+    KSCAN_UNROLL for (int i = 0; i < j; ++i) x.a[i][j] = T(0);
   }
 }
 
 /// P = L Lᵀ for lower-triangular n x n L (the covariance a factor stands for).
 template <class T, int R, int C, int RP, int CP>
 KOKKOS_INLINE_FUNCTION void factor_product(int n, const Mat<T, R, C>& l, Mat<T, RP, CP>& p) {
-  for (int i = 0; i < n; ++i)
-    for (int j = 0; j <= i; ++j) {
+  KSCAN_UNROLL for (int i = 0; i < n; ++i)
+    KSCAN_UNROLL for (int j = 0; j <= i; ++j) {
       T s = T(0);
-      for (int k = 0; k <= j; ++k) s += l.a[i][k] * l.a[j][k];
+      KSCAN_UNROLL for (int k = 0; k <= j; ++k) s += l.a[i][k] * l.a[j][k];
       p.a[i][j] = s;
       p.a[j][i] = s;
     }

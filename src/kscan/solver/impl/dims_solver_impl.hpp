@@ -402,17 +402,17 @@ class DimsSolver final : public SolverEngine<Scalar, ExecSpace> {
           const measurements y{y_all, s};
           const typename K::innovation in(dims, model, y, i, m, P);
           const auto& S = K::innovation_factor(in);
-          for (int r = 0; r < nx; ++r) {
+          KSCAN_UNROLL for (int r = 0; r < nx; ++r) {
             out.predicted_mean(s, i, r) = K::predicted_mean(in)(r);
-            for (int c = 0; c < nx; ++c)
+            KSCAN_UNROLL for (int c = 0; c < nx; ++c)
               out.predicted_cov(s, i, r, c) = K::predicted_cov(in, nx, r, c);
           }
-          for (int r = 0; r < ny; ++r) {
+          KSCAN_UNROLL for (int r = 0; r < ny; ++r) {
             const bool seen_r = !math::isnan(y(i, r));
             out.innovation(s, i, r) = seen_r ? in.v(r) : math::quiet_nan<T>();
-            for (int c = 0; c < ny; ++c) {
+            KSCAN_UNROLL for (int c = 0; c < ny; ++c) {
               T v = T(0);  // S = L Lᵀ from its factor
-              for (int k = 0; k <= (r < c ? r : c); ++k) v += S(r, k) * S(c, k);
+              KSCAN_UNROLL for (int k = 0; k <= (r < c ? r : c); ++k) v += S(r, k) * S(c, k);
               const bool seen = seen_r && !math::isnan(y(i, c));
               out.innovation_cov(s, i, r, c) = seen ? v : math::quiet_nan<T>();
             }
@@ -430,9 +430,9 @@ class DimsSolver final : public SolverEngine<Scalar, ExecSpace> {
   template <class Mean, class Cov, class VX, class MXX>
   KOKKOS_INLINE_FUNCTION static void load_step(const Dims& dims, const Mean& mean, const Cov& cov,
                                                int s, int row, VX& m, MXX& P) {
-    for (int r = 0; r < dims.nx(); ++r) {
+    KSCAN_UNROLL for (int r = 0; r < dims.nx(); ++r) {
       m(r) = mean(s, row, r);
-      for (int c = 0; c < dims.nx(); ++c) P(r, c) = cov(s, row, r, c);
+      KSCAN_UNROLL for (int c = 0; c < dims.nx(); ++c) P(r, c) = cov(s, row, r, c);
     }
   }
 

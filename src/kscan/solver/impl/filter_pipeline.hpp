@@ -171,13 +171,13 @@ struct FilterPipeline {
   template <class Mean, class VX>
   KOKKOS_INLINE_FUNCTION static void store_mean(const Dims& dims, const Mean& mean, int s,
                                                 int row, const VX& m) {
-    for (int r = 0; r < dims.nx(); ++r) mean(s, row, r) = m(r);
+    KSCAN_UNROLL for (int r = 0; r < dims.nx(); ++r) mean(s, row, r) = m(r);
   }
   template <class Cov, class MXX>
   KOKKOS_INLINE_FUNCTION static void store_cov(const Dims& dims, const Cov& cov, int s, int row,
                                                const MXX& P) {
-    for (int r = 0; r < dims.nx(); ++r)
-      for (int c = 0; c < dims.nx(); ++c) cov(s, row, r, c) = P(r, c);
+    KSCAN_UNROLL for (int r = 0; r < dims.nx(); ++r)
+      KSCAN_UNROLL for (int c = 0; c < dims.nx(); ++c) cov(s, row, r, c) = P(r, c);
   }
 };
 

@@ -57,9 +57,9 @@ struct FormKernels<T, Dims, Form::standard> {
   template <class Model>
   KOKKOS_INLINE_FUNCTION static void prior(const Dims& dims, const Model& model,
                                            typename D::VecX& m, typename D::MatXX& S) {
-    for (int r = 0; r < dims.nx(); ++r) {
+    KSCAN_UNROLL for (int r = 0; r < dims.nx(); ++r) {
       m(r) = model.m0(r);
-      for (int c = 0; c < dims.nx(); ++c) S(r, c) = model.P0(r, c);
+      KSCAN_UNROLL for (int c = 0; c < dims.nx(); ++c) S(r, c) = model.P0(r, c);
     }
   }
   template <class Model, class Y>

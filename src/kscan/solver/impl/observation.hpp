@@ -22,15 +22,15 @@ struct MaskedObservation {
     const int sh = Model::slot(model.H, i), sd = Model::slot(model.d, i),
               sr = Model::slot(model.R, i);
     bool seen[Dims::capacity_y];
-    for (int r = 0; r < ny; ++r) {
+    KSCAN_UNROLL for (int r = 0; r < ny; ++r) {
       const T value = y(i, r);
       seen[r] = !math::isnan(value);
       observed += seen[r] ? 1 : 0;
       y_minus_d(r) = seen[r] ? value - model.d(sd, r) : T(0);
-      for (int c = 0; c < nx; ++c) H(r, c) = seen[r] ? model.H(sh, r, c) : T(0);
+      KSCAN_UNROLL for (int c = 0; c < nx; ++c) H(r, c) = seen[r] ? model.H(sh, r, c) : T(0);
     }
-    for (int r = 0; r < ny; ++r)
-      for (int c = 0; c < ny; ++c)
+    KSCAN_UNROLL for (int r = 0; r < ny; ++r)
+      KSCAN_UNROLL for (int c = 0; c < ny; ++c)
         R(r, c) = (seen[r] && seen[c]) ? model.R(sr, r, c) : (r == c ? T(1) : T(0));
   }
 };
@@ -48,13 +48,13 @@ struct SeriesMeasurements {
 /// Loads matrix slot `s` of a [stored, rows, cols] View into a by-value matrix.
 template <class M, class V>
 KOKKOS_INLINE_FUNCTION void load(M& out, const V& view, int s, int rows, int cols) {
-  for (int r = 0; r < rows; ++r)
-    for (int c = 0; c < cols; ++c) out(r, c) = view(s, r, c);
+  KSCAN_UNROLL for (int r = 0; r < rows; ++r)
+    KSCAN_UNROLL for (int c = 0; c < cols; ++c) out(r, c) = view(s, r, c);
 }
 
 template <class Vc, class V>
 KOKKOS_INLINE_FUNCTION void load_vector(Vc& out, const V& view, int s, int n) {
-  for (int r = 0; r < n; ++r) out(r) = view(s, r);
+  KSCAN_UNROLL for (int r = 0; r < n; ++r) out(r) = view(s, r);
 }
 
 }  // namespace kscan

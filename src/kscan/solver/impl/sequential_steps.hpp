@@ -34,12 +34,12 @@ struct Innovation {
     D::symmetrise(ny, S);
     const bool spd = D::cholesky(ny, S);
     v = obs.y_minus_d;
-    for (int r = 0; r < ny; ++r)
-      for (int k = 0; k < nx; ++k) v(r) -= obs.H(r, k) * predicted.mean(k);
+    KSCAN_UNROLL for (int r = 0; r < ny; ++r)
+      KSCAN_UNROLL for (int k = 0; k < nx; ++k) v(r) -= obs.H(r, k) * predicted.mean(k);
     typename D::VecY w = v;
     D::cholesky_solve(ny, S, w);
     T quad = T(0);
-    for (int r = 0; r < ny; ++r) quad += v(r) * w(r);
+    KSCAN_UNROLL for (int r = 0; r < ny; ++r) quad += v(r) * w(r);
     loglik_term = spd ? T(-0.5) * (quad + D::cholesky_logdet(ny, S) +
                                    T(obs.observed) * T(log_two_pi))
                       : math::quiet_nan<T>();
@@ -84,14 +84,14 @@ KOKKOS_INLINE_FUNCTION void rts_step(const Dims& dims, const Model& model, int k
   const int n = dims.nx();
   Prediction<T, Dims> p(dims, model, k, m, P);
   MXX GT, diff, t;
-  for (int r = 0; r < n; ++r)
-    for (int c = 0; c < n; ++c) diff(r, c) = Ps(r, c) - p.cov(r, c);
+  KSCAN_UNROLL for (int r = 0; r < n; ++r)
+    KSCAN_UNROLL for (int c = 0; c < n; ++c) diff(r, c) = Ps(r, c) - p.cov(r, c);
   // Gᵀ = (P⁻)⁻¹ F P
   D::cholesky(n, p.cov);
   GT = p.FP;
   D::cholesky_solve(n, n, p.cov, GT);
   VX dm;
-  for (int r = 0; r < n; ++r) dm(r) = ms(r) - p.mean(r);
+  KSCAN_UNROLL for (int r = 0; r < n; ++r) dm(r) = ms(r) - p.mean(r);
   ms = m;
   D::template gemv<Op::T>(n, n, GT, dm, ms, true);
   D::template gemm<Op::T, Op::N>(n, n, n, GT, diff, t);
@@ -124,15 +124,15 @@ KOKKOS_INLINE_FUNCTION void information_step(const Dims& dims, const Model& mode
   MXX X, W, WF;
   VX u;
   D::gemm(nx, nx, nx, J, Q, X);
-  for (int r = 0; r < nx; ++r) X(r, r) += T(1);
+  KSCAN_UNROLL for (int r = 0; r < nx; ++r) X(r, r) += T(1);
   typename D::PivotsX piv;
   D::lu(nx, X, piv);
   W = J;
   D::lu_solve(nx, nx, X, piv, W);
   D::symmetrise(nx, W);
   u = eta;
-  for (int r = 0; r < nx; ++r)
-    for (int k = 0; k < nx; ++k) u(r) -= J(r, k) * c(k);
+  KSCAN_UNROLL for (int r = 0; r < nx; ++r)
+    KSCAN_UNROLL for (int k = 0; k < nx; ++k) u(r) -= J(r, k) * c(k);
   D::lu_solve(nx, X, piv, u);
   D::template gemv<Op::T>(nx, nx, F, u, eta, false);
   D::gemm(nx, nx, nx, W, F, WF);

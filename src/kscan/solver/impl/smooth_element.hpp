@@ -75,9 +75,9 @@ KOKKOS_INLINE_FUNCTION SmoothElement<T, Dims> make_smooth_element(const Dims& di
   SmoothElement<T, Dims> e;
   typename D::MatXX Pk;
   typename D::VecX mk;
-  for (int r = 0; r < n; ++r) {
+  KSCAN_UNROLL for (int r = 0; r < n; ++r) {
     mk(r) = m(r);
-    for (int c = 0; c < n; ++c) Pk(r, c) = P(r, c);
+    KSCAN_UNROLL for (int c = 0; c < n; ++c) Pk(r, c) = P(r, c);
   }
   if (last) {
     D::set_zero(n, n, e.E);
@@ -90,12 +90,12 @@ KOKKOS_INLINE_FUNCTION SmoothElement<T, Dims> make_smooth_element(const Dims& di
   D::cholesky(n, p.cov);
   typename D::MatXX ET = p.FP;
   D::cholesky_solve(n, n, p.cov, ET);
-  for (int r = 0; r < n; ++r)
-    for (int cc = 0; cc < n; ++cc) e.E(r, cc) = ET(cc, r);
+  KSCAN_UNROLL for (int r = 0; r < n; ++r)
+    KSCAN_UNROLL for (int cc = 0; cc < n; ++cc) e.E(r, cc) = ET(cc, r);
   // g = m − E (F m + c)
   e.g = mk;
-  for (int r = 0; r < n; ++r)
-    for (int l = 0; l < n; ++l) e.g(r) -= e.E(r, l) * p.mean(l);
+  KSCAN_UNROLL for (int r = 0; r < n; ++r)
+    KSCAN_UNROLL for (int l = 0; l < n; ++l) e.g(r) -= e.E(r, l) * p.mean(l);
   // L = P − E F P
   e.L = Pk;
   D::gemm(n, n, n, e.E, p.FP, e.L, T(-1), T(1));
@@ -113,7 +113,7 @@ KOKKOS_INLINE_FUNCTION void two_filter_combine(const Dims& dims, VX& m, MXX& P, 
   MXX x;
   typename D::PivotsX piv;
   D::gemm(n, n, n, P, J, x);
-  for (int r = 0; r < n; ++r) x(r, r) += T(1);
+  KSCAN_UNROLL for (int r = 0; r < n; ++r) x(r, r) += T(1);
   D::lu(n, x, piv);
   D::gemv(n, n, P, eta, m, true);
   D::lu_solve(n, x, piv, m);

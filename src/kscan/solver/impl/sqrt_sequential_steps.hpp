@@ -33,13 +33,13 @@ struct SqrtInnovation {
     const int nx = dims.nx(), ny = dims.ny();
     const MaskedObservation<T, Dims> obs(dims, model, y, i);
     v = obs.y_minus_d;
-    for (int r = 0; r < ny; ++r)
-      for (int k = 0; k < nx; ++k) v(r) -= obs.H(r, k) * predicted_mean(k);
+    KSCAN_UNROLL for (int r = 0; r < ny; ++r)
+      KSCAN_UNROLL for (int k = 0; k < nx; ++k) v(r) -= obs.H(r, k) * predicted_mean(k);
     w = v;
     T quad = T(0), logdet = T(0);
     if (update.regular(ny)) {
       dense::lower_solve(ny, update.S, w);
-      for (int r = 0; r < ny; ++r) {
+      KSCAN_UNROLL for (int r = 0; r < ny; ++r) {
         quad += w(r) * w(r);
         logdet += math::log(update.S(r, r));
       }
@@ -52,7 +52,7 @@ struct SqrtInnovation {
   /// The predicted covariance's entry (r, c), for the kept diagnostics.
   KOKKOS_INLINE_FUNCTION T predicted_cov(int nx, int r, int c) const {
     T s = T(0);
-    for (int k = 0; k < nx; ++k) s += predicted_factor(r, k) * predicted_factor(c, k);
+    KSCAN_UNROLL for (int k = 0; k < nx; ++k) s += predicted_factor(r, k) * predicted_factor(c, k);
     return s;
   }
 
@@ -105,7 +105,7 @@ KOKKOS_INLINE_FUNCTION void sqrt_rts_step(const Dims& dims, const Model& model, 
   const int n = dims.nx();
   const SqrtSmoothingGain<T, Dims> gain(dims, model, k, m, U);
   VX dm;
-  for (int r = 0; r < n; ++r) dm(r) = ms(r) - gain.predicted(r);
+  KSCAN_UNROLL for (int r = 0; r < n; ++r) dm(r) = ms(r) - gain.predicted(r);
   ms = m;
   D::gemv(n, n, gain.E, dm, ms, true);
   MXX EU;

@@ -35,8 +35,8 @@ struct SqrtSmoothingGain {
     dense::psd_factor(n, N);
     Dn::gemm(n, n, n, t.F, U, FU);
     Mat<T, 2 * Dims::capacity_x, 2 * Dims::capacity_x> w;
-    for (int r = 0; r < n; ++r)
-      for (int c = 0; c < n; ++c) {
+    KSCAN_UNROLL for (int r = 0; r < n; ++r)
+      KSCAN_UNROLL for (int c = 0; c < n; ++c) {
         w.a[r][c] = FU(r, c);
         w.a[r][n + c] = N(r, c);
         w.a[n + r][c] = U(r, c);
@@ -46,8 +46,8 @@ struct SqrtSmoothingGain {
     dense::copy_block(n, n, w, 0, 0, phi11);
     dense::copy_block(n, n, w, n, 0, E);
     dense::right_solve(n, n, phi11, E);
-    for (int r = 0; r < n; ++r)
-      for (int c = 0; c < n; ++c) D(r, c) = c <= r ? w.a[n + r][n + c] : T(0);
+    KSCAN_UNROLL for (int r = 0; r < n; ++r)
+      KSCAN_UNROLL for (int c = 0; c < n; ++c) D(r, c) = c <= r ? w.a[n + r][n + c] : T(0);
     predicted = t.c;
     Dn::gemv(n, n, t.F, m, predicted, true);
   }
@@ -119,7 +119,7 @@ KOKKOS_INLINE_FUNCTION SqrtSmoothElement<T, Dims> make_sqrt_smooth_element(
   e.D = gain.D;
   typename Dn::VecX Ep;
   Dn::gemv(n, n, gain.E, gain.predicted, Ep);
-  for (int r = 0; r < n; ++r) e.g(r) = m(r) - Ep(r);
+  KSCAN_UNROLL for (int r = 0; r < n; ++r) e.g(r) = m(r) - Ep(r);
   return e;
 }
 
