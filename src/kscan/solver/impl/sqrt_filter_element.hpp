@@ -22,7 +22,6 @@ struct SqrtFilterOperator {
   using value_type = SqrtFilterElement<T, Dims>;
   using D = Dense<T, Dims>;
   using Op = dense::Op;
-  using Stacked = Mat<T, 2 * Dims::capacity_x, 2 * Dims::capacity_x>;
   Dims dims;
 
   KOKKOS_INLINE_FUNCTION value_type identity() const {
@@ -36,9 +35,15 @@ struct SqrtFilterOperator {
     return e;
   }
 
-  /// i earlier, j later. tria([[U_iᵀ Z_j, I], [Z_j, 0]]) = [[Ξ11, 0], [Ξ21, Ξ22]] gives the
-  /// factors: C_i (I + J_j C_i)⁻¹ = G Gᵀ with G = U_i Ξ11⁻ᵀ, and (I + J_j C_i)⁻¹ J_j = Ξ22 Ξ22ᵀ
-  /// (Ξ11 Ξ11ᵀ = I + U_iᵀ J_j U_i has eigenvalues >= 1, so its solves are well conditioned).
+  /// i earlier, j later, X = U_iᵀ Z_j. Two triangularisations give the factors:
+  /// Ξ = tria([X, I]) (Ξ Ξᵀ = I + U_iᵀ J_j U_i) gives C_i (I + J_j C_i)⁻¹ = G Gᵀ with
+  /// G = U_i Ξ⁻ᵀ, and Λ = tria([Xᵀ, I]) (Λ Λᵀ = I + Z_jᵀ C_i Z_j) gives
+  /// (I + J_j C_i)⁻¹ J_j = F Fᵀ with F = Z_j Λ⁻ᵀ. Both are at least the identity, so their solves
+  /// are well conditioned. (This is the published stacked tria([[X, I], [Z_j, 0]]) =
+  /// [[Ξ, 0], [Ξ21, Ξ22]] split in two: Ξ22 Ξ22ᵀ = F Fᵀ by the push-through identity, and a
+  /// factor enters the combine only through such products. The halves are n x 2n instead of
+  /// 2n x 2n, so a GPU thread holds 2n² words of work instead of 4n²: at nx 4 the stacked form
+  /// did not fit in registers beside the two operands.)
   /// The means need M = (I + C_i J_j)⁻¹ itself. The published square-root combine takes it as
   /// I − G Ξ21ᵀ, which cancels catastrophically when C_i J_j is large and its components differ
   /// in scale (measured on issue 14's tracking model in float32: smoothed means 4e-3 off, 0.14
@@ -48,7 +53,7 @@ struct SqrtFilterOperator {
   KOKKOS_INLINE_FUNCTION value_type combine(const value_type& ei, const value_type& ej) const {
     const int n = dims.nx();
     value_type out;
-    const Factor f(n, ei, ej, 2 * n);
+    const Factor f(n, ei, ej, true);
     // η and Z (the last reads of ei's A, η and Z), then b and U, then A = A_j Y with Y = M A_i:
     // the order that ends the earlier operand's parts soonest (combine_into_later for the later)
     const typename D::MatXX Y = f.times(n, ei.A);
@@ -65,7 +70,7 @@ struct SqrtFilterOperator {
                                                        const value_type& ej) const {
     const int n = dims.nx();
     value_type out;
-    const Factor f(n, ei, ej, 2 * n);
+    const Factor f(n, ei, ej, true);
     prefix_part(f, ei, ej, out);
     const typename D::MatXX Y = f.times(n, ei.A);
     D::gemm(n, n, n, ej.A, Y, out.A);
@@ -74,12 +79,12 @@ struct SqrtFilterOperator {
   }
 
   /// combine(ei, ej) for a prefix ei = a_0 ⊗ … ⊗ a_k (the prior element a_0 has A = 0, η = 0,
-  /// Z = 0, so the result's are zero too): only b and U, and only Ξ's first block column.
+  /// Z = 0, so the result's are zero too): only b and U, so no F.
   KOKKOS_INLINE_FUNCTION value_type combine_prefix(const value_type& ei,
                                                    const value_type& ej) const {
     const int n = dims.nx();
     value_type out;
-    const Factor f(n, ei, ej, n);
+    const Factor f(n, ei, ej, false);
     D::set_zero(n, n, out.A);
     D::set_zero(n, n, out.Z);
     D::set_zero(n, out.eta);
@@ -92,43 +97,50 @@ struct SqrtFilterOperator {
   template <class VX, class MXX>
   KOKKOS_INLINE_FUNCTION void combine_information(const value_type& ei, VX& eta, MXX& Z) const {
     const int n = dims.nx();
-    const Factor f(n, ei.U, Z, 2 * n);
+    const Factor f(n, ei.U, Z, true);
     const VX eta_j = eta;
     const MXX Z_j = Z;
     information_part(f, ei, f.times(n, ei.A), eta_j, Z_j, eta, Z);
   }
 
  private:
-  /// The stacked triangularisation (its first `steps` reflections), G = U_i Ξ11⁻ᵀ, and the LU of
-  /// I + U_i U_iᵀ Z_j Z_jᵀ = M⁻¹. M is applied by solves, never formed: an explicit inverse loses
-  /// what the solves keep when I + C_i J_j is ill-conditioned (float32 PTFS, measured).
+  /// G, F (when `information`: only η and Z need it) and the LU of I + U_i U_iᵀ Z_j Z_jᵀ = M⁻¹.
+  /// M is applied by solves, never formed: an explicit inverse loses what the solves keep when
+  /// I + C_i J_j is ill-conditioned (float32 PTFS, measured).
   struct Factor {
-    Stacked w;
-    typename D::MatXX G, lu;
+    typename D::MatXX G, F, lu;
     typename D::PivotsX piv;
-    KOKKOS_INLINE_FUNCTION Factor(int n, const value_type& ei, const value_type& ej, int steps)
-        : Factor(n, ei.U, ej.Z, steps) {}
+    KOKKOS_INLINE_FUNCTION Factor(int n, const value_type& ei, const value_type& ej,
+                                  bool information)
+        : Factor(n, ei.U, ej.Z, information) {}
     KOKKOS_INLINE_FUNCTION Factor(int n, const typename D::MatXX& Ui,
-                                  const typename D::MatXX& Zj, int steps) {
+                                  const typename D::MatXX& Zj, bool information) {
       typename D::MatXX X;
       D::template gemm<Op::T, Op::N>(n, n, n, Ui, Zj, X);
-      for (int r = 0; r < n; ++r)
-        for (int c = 0; c < n; ++c) {
-          w.a[r][c] = X(r, c);
-          w.a[r][n + c] = r == c ? T(1) : T(0);
-          w.a[n + r][c] = Zj(r, c);
-          w.a[n + r][n + c] = T(0);
-        }
-      dense::triangularise(2 * n, 2 * n, steps, w);
-      typename D::MatXX xi11;
-      dense::copy_block(n, n, w, 0, 0, xi11);
       G = Ui;
-      dense::right_solve_transposed(n, n, xi11, G);
+      identity_factor_solve<false>(n, X, G);
+      if (information) {
+        F = Zj;
+        identity_factor_solve<true>(n, X, F);
+      }
       typename D::MatXX UX;
       D::gemm(n, n, n, Ui, X, UX);
       D::set_identity(n, lu);
       D::template gemm<Op::N, Op::T>(n, n, n, UX, Zj, lu, T(1), T(1));
       D::lu(n, lu, piv);
+    }
+    /// B ← B L⁻ᵀ for L = tria([X, I]), or tria([Xᵀ, I]) when `transposed`.
+    template <bool transposed>
+    KOKKOS_INLINE_FUNCTION static void identity_factor_solve(int n, const typename D::MatXX& X,
+                                                             typename D::MatXX& b) {
+      Mat<T, Dims::capacity_x, 2 * Dims::capacity_x> w;
+      KSCAN_UNROLL for (int r = 0; r < n; ++r)
+        KSCAN_UNROLL for (int c = 0; c < n; ++c) {
+          w.a[r][c] = transposed ? X(c, r) : X(r, c);
+          w.a[r][n + c] = r == c ? T(1) : T(0);
+        }
+      dense::triangularise(n, 2 * n, n, w);
+      dense::right_solve_transposed(n, n, w, b);
     }
     /// M B and M v.
     KOKKOS_INLINE_FUNCTION typename D::MatXX times(int n, typename D::MatXX b) const {
@@ -161,7 +173,7 @@ struct SqrtFilterOperator {
   }
 
   /// η = A_iᵀ Mᵀ (η_j − Z_j Z_jᵀ b_i) + η_i = Yᵀ (η_j − Z_j Z_jᵀ b_i) + η_i with Y = M A_i, and
-  /// Z = tria([A_iᵀ Ξ22, Z_i]), from the full factorisation.
+  /// Z = tria([A_iᵀ F, Z_i]).
   template <class VX, class MXX>
   KOKKOS_INLINE_FUNCTION void information_part(const Factor& f, const value_type& ei,
                                                const typename D::MatXX& Y, const VX& eta_j,
@@ -170,14 +182,13 @@ struct SqrtFilterOperator {
     typename D::VecX zb, w;
     D::template gemv<Op::T>(n, n, Z_j, ei.b, zb);
     D::gemv(n, n, Z_j, zb, w);
-    for (int r = 0; r < n; ++r) w(r) = eta_j(r) - w(r);
+    KSCAN_UNROLL for (int r = 0; r < n; ++r) w(r) = eta_j(r) - w(r);
     eta = ei.eta;
     D::template gemv<Op::T>(n, n, Y, w, eta, true);
     Mat<T, Dims::capacity_x, 2 * Dims::capacity_x> side;
-    typename D::MatXX xi22, AX;
-    dense::copy_block(n, n, f.w, n, n, xi22);
-    D::template gemm<Op::T, Op::N>(n, n, n, ei.A, xi22, AX);
-    dense::place_block(n, n, AX, side, 0, 0);
+    typename D::MatXX AF;
+    D::template gemm<Op::T, Op::N>(n, n, n, ei.A, f.F, AF);
+    dense::place_block(n, n, AF, side, 0, 0);
     dense::place_block(n, n, ei.Z, side, 0, n);
     dense::tria(n, 2 * n, side, Z);
   }
@@ -193,9 +204,9 @@ KOKKOS_INLINE_FUNCTION SqrtFilterElement<T, Dims> make_sqrt_prior_element(const 
   D::set_zero(n, n, e.A);
   D::set_zero(n, n, e.Z);
   D::set_zero(n, e.eta);
-  for (int r = 0; r < n; ++r) {
+  KSCAN_UNROLL for (int r = 0; r < n; ++r) {
     e.b(r) = model.m0(r);
-    for (int c = 0; c < n; ++c) e.U(r, c) = model.P0(r, c);
+    KSCAN_UNROLL for (int c = 0; c < n; ++c) e.U(r, c) = model.P0(r, c);
   }
   dense::psd_factor(n, e.U);
   return e;
@@ -222,25 +233,25 @@ struct SqrtUpdate {
     typename D::MatYY Y = obs.R;
     dense::psd_factor(ny, Y);
     D::gemm(ny, nx, nx, obs.H, N, HN);
-    for (int r = 0; r < ny; ++r) {
-      for (int c = 0; c < nx; ++c) w.a[r][c] = HN(r, c);
-      for (int c = 0; c < ny; ++c) w.a[r][nx + c] = Y(r, c);
+    KSCAN_UNROLL for (int r = 0; r < ny; ++r) {
+      KSCAN_UNROLL for (int c = 0; c < nx; ++c) w.a[r][c] = HN(r, c);
+      KSCAN_UNROLL for (int c = 0; c < ny; ++c) w.a[r][nx + c] = Y(r, c);
     }
-    for (int r = 0; r < nx; ++r) {
-      for (int c = 0; c < nx; ++c) w.a[ny + r][c] = N(r, c);
-      for (int c = 0; c < ny; ++c) w.a[ny + r][nx + c] = T(0);
+    KSCAN_UNROLL for (int r = 0; r < nx; ++r) {
+      KSCAN_UNROLL for (int c = 0; c < nx; ++c) w.a[ny + r][c] = N(r, c);
+      KSCAN_UNROLL for (int c = 0; c < ny; ++c) w.a[ny + r][nx + c] = T(0);
     }
     dense::triangularise(nx + ny, nx + ny, full ? nx + ny : ny, w);
-    for (int r = 0; r < ny; ++r)
-      for (int c = 0; c < ny; ++c) S(r, c) = c <= r ? w.a[r][c] : T(0);
+    KSCAN_UNROLL for (int r = 0; r < ny; ++r)
+      KSCAN_UNROLL for (int c = 0; c < ny; ++c) S(r, c) = c <= r ? w.a[r][c] : T(0);
     dense::copy_block(nx, ny, w, ny, 0, KS);
-    for (int r = 0; r < nx; ++r)
-      for (int c = 0; c < nx; ++c) U(r, c) = c <= r ? w.a[ny + r][ny + c] : T(0);
+    KSCAN_UNROLL for (int r = 0; r < nx; ++r)
+      KSCAN_UNROLL for (int c = 0; c < nx; ++c) U(r, c) = c <= r ? w.a[ny + r][ny + c] : T(0);
   }
 
   /// False when S is singular (an observation no noise and no uncertainty can explain).
   KOKKOS_INLINE_FUNCTION bool regular(int ny) const {
-    for (int r = 0; r < ny; ++r)
+    KSCAN_UNROLL for (int r = 0; r < ny; ++r)
       if (!(S(r, r) > T(0))) return false;
     return true;
   }
@@ -264,8 +275,8 @@ KOKKOS_INLINE_FUNCTION SqrtFilterElement<T, Dims> make_sqrt_filter_element(const
 
   // v = y − H c − d, w = Ψ11⁻¹ v, W = Ψ11⁻¹ H F
   typename D::VecY v = obs.y_minus_d;
-  for (int r = 0; r < ny; ++r)
-    for (int k = 0; k < nx; ++k) v(r) -= obs.H(r, k) * t.c(k);
+  KSCAN_UNROLL for (int r = 0; r < ny; ++r)
+    KSCAN_UNROLL for (int k = 0; k < nx; ++k) v(r) -= obs.H(r, k) * t.c(k);
   dense::lower_solve(ny, u.S, v);
   typename D::MatYX W;
   D::gemm(ny, nx, nx, obs.H, t.F, W);
@@ -280,8 +291,8 @@ KOKKOS_INLINE_FUNCTION SqrtFilterElement<T, Dims> make_sqrt_filter_element(const
   D::set_zero(nx, e.eta);
   D::template gemv<Op::T>(nx, ny, W, v, e.eta);
   typename D::MatXY WT;
-  for (int r = 0; r < nx; ++r)
-    for (int c = 0; c < ny; ++c) WT(r, c) = W(c, r);
+  KSCAN_UNROLL for (int r = 0; r < nx; ++r)
+    KSCAN_UNROLL for (int c = 0; c < ny; ++c) WT(r, c) = W(c, r);
   dense::tria(nx, ny, WT, e.Z);
   return e;
 }
