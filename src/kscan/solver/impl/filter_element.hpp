@@ -57,26 +57,16 @@ struct FilterOperator {
     return out;
   }
 
-  /// combine(ei, ej) in the order that ends the later operand's parts soonest: b and C (with
-  /// U = M C_i, M (b_i + C_i η_j) = M b_i + U η_j), then η and J, then A. For a kernel that
-  /// holds ej across a chain of combines (a reverse scan's running suffix: ReverseOperator
-  /// calls this), where combine's order would keep all of ej live while ei is read.
+  /// combine(ei, ej) in the order that ends the later operand's parts soonest: b and C, then η
+  /// and J, then A. For a kernel that holds ej across a chain of combines (a reverse scan's
+  /// running suffix: ReverseOperator calls this), where combine's order would keep all of ej
+  /// live while ei is read.
   KOKKOS_INLINE_FUNCTION value_type combine_into_later(const value_type& ei,
                                                        const value_type& ej) const {
     const int n = dims.nx();
     value_type out;
     Factor f(n, ei, ej);
-    typename D::MatXX U = ei.C, AU;
-    D::lu_solve(n, n, f.x, f.piv, U);
-    typename D::VecX v = ei.b;
-    D::lu_solve(n, f.x, f.piv, v);
-    D::gemv(n, n, U, ej.eta, v, true);
-    out.b = ej.b;
-    D::gemv(n, n, ej.A, v, out.b, true);
-    D::gemm(n, n, n, ej.A, U, AU);
-    out.C = ej.C;
-    D::template gemm<Op::N, Op::T>(n, n, n, AU, ej.A, out.C, T(1), T(1));
-    D::symmetrise(n, out.C);
+    prefix_part(f, ei, ej, out);
     const typename D::MatXX Y = information_part(f, ei, ej, out);
     D::gemm(n, n, n, ej.A, Y, out.A);
     return out;
@@ -123,7 +113,7 @@ struct FilterOperator {
     typename D::PivotsX piv;
     KOKKOS_INLINE_FUNCTION Factor(int n, const value_type& ei, const value_type& ej) {
       D::gemm(n, n, n, ei.C, ej.J, x);
-      for (int r = 0; r < n; ++r) x(r, r) += T(1);
+      KSCAN_UNROLL for (int r = 0; r < n; ++r) x(r, r) += T(1);
       D::lu(n, x, piv);
     }
   };
@@ -156,7 +146,7 @@ struct FilterOperator {
     const int n = dims.nx();
     typename D::VecX v;
     D::gemv(n, n, ej.J, ei.b, v);
-    for (int r = 0; r < n; ++r) v(r) = ej.eta(r) - v(r);
+    KSCAN_UNROLL for (int r = 0; r < n; ++r) v(r) = ej.eta(r) - v(r);
     typename D::MatXX JA;
     D::gemm(n, n, n, ej.J, ei.A, JA);
     typename D::MatXX Y = ei.A;
@@ -184,9 +174,9 @@ KOKKOS_INLINE_FUNCTION FilterElement<T, Dims> make_prior_element(const Dims& dim
   D::set_zero(n, n, e.A);
   D::set_zero(n, n, e.J);
   D::set_zero(n, e.eta);
-  for (int r = 0; r < n; ++r) {
+  KSCAN_UNROLL for (int r = 0; r < n; ++r) {
     e.b(r) = model.m0(r);
-    for (int c = 0; c < n; ++c) e.C(r, c) = model.P0(r, c);
+    KSCAN_UNROLL for (int c = 0; c < n; ++c) e.C(r, c) = model.P0(r, c);
   }
   return e;
 }
@@ -219,8 +209,8 @@ KOKKOS_INLINE_FUNCTION FilterElement<T, Dims> make_filter_element(const Dims& di
   KT = HQ;
   D::cholesky_solve(ny, nx, S, KT);
   typename D::VecY v = obs.y_minus_d, Sinv_v;
-  for (int r = 0; r < ny; ++r)
-    for (int k = 0; k < nx; ++k) v(r) -= obs.H(r, k) * c(k);
+  KSCAN_UNROLL for (int r = 0; r < ny; ++r)
+    KSCAN_UNROLL for (int k = 0; k < nx; ++k) v(r) -= obs.H(r, k) * c(k);
 
   FilterElement<T, Dims> e;
   // A = F − K H F,  b = c + K v,  C = Q − K H Q
