@@ -165,18 +165,19 @@ void team_blocks_level(const ExecSpace& space, const Op& op, const Seq& x,
         const index_t valid = min_index(team, chains - b * team);
         const index_t g = b * team + t;
         scratch_view rows(m.team_scratch(scratch_level), team);
-        // the full prefix before chain g (chain 0's elements are full prefixes already)
+        // The full prefix before chain g (chain 0's elements are full prefixes already) goes to
+        // prefix(g - 1), which only this thread reads, and is read from there for every
+        // element: a device thread that held it across the chain spilled (268 B with the
+        // filtering operator reversed, nx 4, float32).
         const bool carries = t < valid && g > 0;
-        value_type carry{};
-        if (carries)
-          carry = b == 0   ? prefix(g - 1)
-                  : t == 0 ? totals(b - 1)
-                           : combine_prefix(op, totals(b - 1), prefix(g - 1));
+        if (carries && b > 0)
+          prefix(g - 1) = t == 0 ? totals(b - 1) : combine_prefix(op, totals(b - 1), prefix(g - 1));
         const index_t first = b == 0 ? 1 : 0;  // block 0's chain 0 is not moved
         for (index_t k = 0; k < items; ++k) {
           move_items(m, true, rows, x, b * team + first, valid - first, k, n);
           m.team_barrier();
-          if (carries && g * items + k < n) rows(t - first) = combine_prefix(op, carry, rows(t - first));
+          if (carries && g * items + k < n)
+            rows(t - first) = combine_prefix(op, prefix(g - 1), rows(t - first));
           m.team_barrier();
           move_items(m, false, rows, x, b * team + first, valid - first, k, n);
           m.team_barrier();
