@@ -21,7 +21,11 @@ namespace kscan::test::prefix_combine {
 
 using Dims = kscan::FixedDims<4, 2>;
 
-/// The operator without its optional cheaper combines: the scans then use combine everywhere.
+/// The operator without its optional cheaper combines (combine_prefix, combine_suffix): the scans
+/// then use combine where those would serve. A combine_into_later, the general result in another
+/// order, is kept where Op has one, so that the scans associate as they do with Op (the blocked
+/// scan reduces a chunk from its end for an operator that has one) and only the cheaper forms
+/// differ.
 template <class Op>
 struct GeneralOnly {
   using value_type = typename Op::value_type;
@@ -30,12 +34,19 @@ struct GeneralOnly {
   KOKKOS_INLINE_FUNCTION value_type combine(const value_type& a, const value_type& b) const {
     return op.combine(a, b);
   }
+  template <class O = Op, std::enable_if_t<kscan::has_combine_into_later<O>::value, int> = 0>
+  KOKKOS_INLINE_FUNCTION value_type combine_into_later(const value_type& a,
+                                                       const value_type& b) const {
+    return op.combine_into_later(a, b);
+  }
 };
 static_assert(kscan::has_combine_prefix<kscan::FilterOperator<double, Dims>>::value);
 static_assert(!kscan::has_combine_suffix<kscan::FilterOperator<double, Dims>>::value);
 static_assert(kscan::has_combine_suffix<kscan::SmoothOperator<double, Dims>>::value);
 static_assert(kscan::has_combine_suffix<kscan::BackwardFilterOperator<double, Dims>>::value);
 static_assert(!kscan::has_combine_prefix<GeneralOnly<kscan::FilterOperator<double, Dims>>>::value);
+static_assert(kscan::has_combine_into_later<GeneralOnly<kscan::FilterOperator<double, Dims>>>::value);
+static_assert(!kscan::has_combine_into_later<GeneralOnly<kscan::SmoothOperator<double, Dims>>>::value);
 
 template <class Exec, class T>
 using FilterView = Kokkos::View<kscan::FilterElement<T, Dims>*, typename Exec::memory_space>;

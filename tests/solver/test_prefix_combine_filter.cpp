@@ -13,8 +13,6 @@ using namespace kscan::test::prefix_combine;
 
 static_assert(kscan::has_combine_into_later<kscan::FilterOperator<double, Dims>>::value);
 static_assert(kscan::has_combine_into_later<kscan::SqrtFilterOperator<double, Dims>>::value);
-static_assert(
-    !kscan::has_combine_into_later<GeneralOnly<kscan::FilterOperator<double, Dims>>>::value);
 
 template <class C>
 class FilterPrefixCombine : public ::testing::Test {};

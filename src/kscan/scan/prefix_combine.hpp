@@ -31,7 +31,8 @@ struct has_combine_prefix<Op, std::void_t<decltype(std::declval<const Op&>().com
 ///   value_type combine_into_later(const value_type& earlier, const value_type& later) const;
 ///
 /// the result of combine(earlier, later) computed in the order that suits a kernel holding
-/// `later` in registers (a GPU thread's running suffix in a reverse scan: ReverseOperator).
+/// `later` in registers (a GPU thread's running suffix in a reverse scan, ReverseOperator; the
+/// blocked scan's reductions, which run from a chunk's end to its start).
 template <class Op, class = void>
 struct has_combine_into_later : std::false_type {};
 template <class Op>
@@ -48,9 +49,10 @@ struct has_combine_suffix<Op, std::void_t<decltype(std::declval<const Op&>().com
                                   std::declval<const typename Op::value_type&>()))>>
     : std::true_type {};
 
-/// Op with only its general combine: for scanning a piece of a sequence that does not start at
-/// the sequence's first element (a chunk of a distributed scan), whose local prefixes are not
-/// full prefixes.
+/// Op with only its general combine (and its combine_into_later, the same result in another
+/// order, where it has one): for scanning a piece of a sequence that does not start at the
+/// sequence's first element (a chunk of a distributed scan), whose local prefixes are not full
+/// prefixes.
 template <class Op>
 struct GeneralCombineOnly {
   using value_type = typename Op::value_type;
@@ -59,6 +61,11 @@ struct GeneralCombineOnly {
   KOKKOS_INLINE_FUNCTION value_type combine(const value_type& earlier,
                                             const value_type& later) const {
     return op.combine(earlier, later);
+  }
+  template <class O = Op, std::enable_if_t<has_combine_into_later<O>::value, int> = 0>
+  KOKKOS_INLINE_FUNCTION value_type combine_into_later(const value_type& earlier,
+                                                       const value_type& later) const {
+    return op.combine_into_later(earlier, later);
   }
 };
 
