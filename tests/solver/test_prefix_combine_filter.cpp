@@ -135,4 +135,25 @@ TYPED_TEST(FilterLaterHeldCombine, SquareRootSameResultAsTheGeneralCombine) {
   EXPECT_LE(w, kscan::test::tolerance<T>(1e-5, 1e-12));
 }
 
+// The square-root combines read only the lower triangles of U and Z (SqrtFilterOperator::lower),
+// which is exact only while every factor they produce is lower-triangular: check that, bit for
+// bit, for both orders.
+TYPED_TEST(FilterLaterHeldCombine, SquareRootFactorsStayLowerTriangular) {
+  using Exec = typename TypeParam::execution_space;
+  using T = typename TypeParam::scalar_type;
+  const kscan::SqrtFilterOperator<T, Dims> filter{Dims{}};
+  const auto e = random_sqrt_elements<Exec, T>(50, 907);
+  SqrtView<Exec, T> general("test::general", 49), later_held("test::later_held", 49);
+  combine_both_ways<Exec>(filter, e, general, later_held);
+  const auto a = Kokkos::create_mirror_view_and_copy(Kokkos::HostSpace(), general);
+  const auto b = Kokkos::create_mirror_view_and_copy(Kokkos::HostSpace(), later_held);
+  int above = 0;
+  for (int k = 0; k < 49; ++k)
+    for (int r = 0; r < 4; ++r)
+      for (int c = r + 1; c < 4; ++c)
+        above += (a(k).U(r, c) != T(0)) + (a(k).Z(r, c) != T(0)) + (b(k).U(r, c) != T(0)) +
+                 (b(k).Z(r, c) != T(0));
+  EXPECT_EQ(above, 0);
+}
+
 }  // namespace
