@@ -25,8 +25,8 @@ struct SqrtFilterOperator {
 
   /// The factor m's lower triangle, the rest zero. U and Z are lower-triangular by construction
   /// (a tria's result, a Cholesky factor, zero), so the combines read them only through this: a
-  /// device thread then holds 2 n (n - 1) / 2 fewer words of each operand (12 at nx 4), which
-  /// took the chains' spills from 80-200 B to 36-44 B (nx 4, float32).
+  /// device thread then holds n (n - 1) fewer words of each operand it keeps (12 at nx 4), which
+  /// took a chain's spills from 80-200 B to 36-44 B (one-kernel compiles, nx 4, float32).
   template <class MXX>
   KOKKOS_INLINE_FUNCTION static typename D::MatXX lower(int n, const MXX& m) {
     typename D::MatXX l;
