@@ -81,6 +81,24 @@ KOKKOS_FORCEINLINE_FUNCTION typename Op::value_type combine_prefix(
     return op.combine(prefix, later);
 }
 
+/// op.combine(earlier, later) where neither operand is held in registers, through
+/// op.combine_unheld where the operator offers one (ReverseOperator: the original's own order).
+template <class Op, class = void>
+struct has_combine_unheld : std::false_type {};
+template <class Op>
+struct has_combine_unheld<Op, std::void_t<decltype(std::declval<const Op&>().combine_unheld(
+                                  std::declval<const typename Op::value_type&>(),
+                                  std::declval<const typename Op::value_type&>()))>>
+    : std::true_type {};
+template <class Op>
+KOKKOS_FORCEINLINE_FUNCTION typename Op::value_type combine_unheld(
+    const Op& op, const typename Op::value_type& earlier, const typename Op::value_type& later) {
+  if constexpr (has_combine_unheld<Op>::value)
+    return op.combine_unheld(earlier, later);
+  else
+    return op.combine(earlier, later);
+}
+
 /// combine_prefix when `is_prefix`, combine otherwise (for kernels where only some work items
 /// have a full prefix on the left, e.g. the tree node at the start of the sequence).
 template <class Op>

@@ -146,7 +146,7 @@ void team_blocks_level(const ExecSpace& space, const Op& op, const Seq& x,
         for (index_t d = 1; d < valid; d *= 2) {
           const bool combines = t < valid && t >= d;
           // (rows(t) is `running`: read from scratch, neither operand is held whole in registers)
-          if (combines) running = op.combine(rows(t - d), rows(t));
+          if (combines) running = combine_unheld(op, rows(t - d), rows(t));
           m.team_barrier();
           if (combines) rows(t) = running;
           m.team_barrier();
