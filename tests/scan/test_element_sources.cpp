@@ -92,8 +92,10 @@ TYPED_TEST(ElementSources, BlockedScanBuildsWithManyWorkers) {
         Rows<TypeParam> data("test::scan::built", rows, n);
         const Buffer buffer("test::scan::built_buffer",
                             rows * kscan::workspace_elements({ScanAlgorithm::blocked, 0}, n, threads));
-        kscan::scan_detail::batch_scan_rows<kscan::scan_detail::BlockedScan>(
-            space, direction, Mat2Product{}, data, source, threads, buffer);
+        kscan::scan_detail::with_direction(direction, [&](auto d) {
+          kscan::scan_detail::batch_scan_rows<decltype(d)::value, kscan::scan_detail::BlockedScan>(
+              space, Mat2Product{}, data, source, threads, buffer);
+        });
         space.fence();
         expect_scanned<TypeParam>(data, source, direction,
                                   describe({ScanAlgorithm::blocked, 0}, direction, rows, n) +

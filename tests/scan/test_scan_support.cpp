@@ -202,8 +202,10 @@ void blocked_scan_rows(const ExecSpace& space, const Op& op, const View2& data, 
   const std::int64_t per_row = kscan::workspace_elements({ScanAlgorithm::blocked, 0}, n, threads);
   Kokkos::View<typename Op::value_type*, typename ExecSpace::memory_space> buffer(
       "test::scan::blocked_buffer", rows * per_row);
-  kscan::scan_detail::batch_scan_rows<kscan::scan_detail::BlockedScan>(
-      space, direction, op, data, kscan::scan_detail::StoredRows{}, threads, buffer);
+  kscan::scan_detail::with_direction(direction, [&](auto d) {
+    kscan::scan_detail::batch_scan_rows<decltype(d)::value, kscan::scan_detail::BlockedScan>(
+        space, op, data, kscan::scan_detail::StoredRows{}, threads, buffer);
+  });
 }
 
 // The blocked scan with many workers per row, as on a GPU, where the chunk sums are themselves

@@ -110,8 +110,8 @@ class TwoRankPtfs final : public SolverEngine<Scalar, ExecSpace> {
     PhaseTimer own;
     {
       PhaseScope<ExecSpace> phase(timer ? &own : nullptr, Phase::backward_scan, space_);
-      inclusive_scan_rows(space_, options_.scan, ScanDirection::reverse,
-                          typename K::backward_operator{dims_}, elements_, workspace_);
+      inclusive_scan_rows<ScanDirection::reverse>(
+          space_, options_.scan, typename K::backward_operator{dims_}, elements_, workspace_);
     }
     PhaseScope<ExecSpace> phase(timer, Phase::copy, space_);
     const auto dims = dims_;

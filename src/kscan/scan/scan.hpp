@@ -46,25 +46,36 @@ ReversedSource<Source> back_to_front(const Source& source, index_t last) {
   return {source, last};
 }
 
-/// Scan::run_batch over every row of data in `direction`, each with `threads` workers, from the
+/// Scan::run_batch over every row of data in Direction, each with `threads` workers, from the
 /// rows' own contents (Source = StoredRows) or from source(r, i), element i of row r in the row's
 /// own order.
-template <class Scan, class ExecSpace, class Op, class View2, class Source, class Buffer>
-void batch_scan_rows(const ExecSpace& space, ScanDirection direction, const Op& op,
-                     const View2& data, const Source& source, int threads, const Buffer& buffer) {
+template <ScanDirection Direction, class Scan, class ExecSpace, class Op, class View2, class Source,
+          class Buffer>
+void batch_scan_rows(const ExecSpace& space, const Op& op, const View2& data, const Source& source,
+                     int threads, const Buffer& buffer) {
   const auto rows = static_cast<index_t>(data.extent(0));
   const auto last = static_cast<index_t>(data.extent(1)) - 1;
-  if (direction == ScanDirection::forward) {
+  if constexpr (Direction == ScanDirection::forward) {
     Scan::run_batch(space, UniformBatch<Op, ViewRows<View2>, Source>{{op}, {data}, source, rows},
                     last + 1, threads, buffer);
-    return;
+  } else {
+    const auto reversed_source = back_to_front(source, last);
+    Scan::run_batch(space,
+                    UniformBatch<ReverseOperator<Op>, ReversedViewRows<View2>,
+                                 std::decay_t<decltype(reversed_source)>>{
+                        {{op}}, {data, last}, reversed_source, rows},
+                    last + 1, threads, buffer);
   }
-  const auto reversed_source = back_to_front(source, last);
-  Scan::run_batch(space,
-                  UniformBatch<ReverseOperator<Op>, ReversedViewRows<View2>,
-                               std::decay_t<decltype(reversed_source)>>{
-                      {{op}}, {data, last}, reversed_source, rows},
-                  last + 1, threads, buffer);
+}
+
+/// f(std::integral_constant<ScanDirection, d>{}) for the runtime direction d: the overloads that
+/// take a direction at run time compile both.
+template <class F>
+void with_direction(ScanDirection direction, F&& f) {
+  if (direction == ScanDirection::forward)
+    f(std::integral_constant<ScanDirection, ScanDirection::forward>{});
+  else
+    f(std::integral_constant<ScanDirection, ScanDirection::reverse>{});
 }
 
 }  // namespace scan_detail
@@ -75,10 +86,14 @@ void batch_scan_rows(const ExecSpace& space, ScanDirection direction, const Op& 
 /// scratch than it holds (workspace_elements). Throws what the scan's row refuses (its `check`):
 /// ScanRefused for `kokkos` where Kokkos::parallel_scan does not keep the operand order on
 /// ExecSpace, std::invalid_argument for a negative Sengupta threshold.
-template <class ExecSpace, class Op, class View>
-void inclusive_scan(const ExecSpace& space, const ScanOptions& options, ScanDirection direction,
-                    const Op& op, const View& data,
-                    ScanWorkspace<typename Op::value_type, typename ExecSpace::memory_space>& workspace) {
+///
+/// The direction is a template argument, inclusive_scan<ScanDirection::reverse>(space, ...), so
+/// that only its kernels are compiled (a solver scans each of its operators one way only: half
+/// the device code); the overload that takes it at run time compiles both.
+template <ScanDirection Direction, class ExecSpace, class Op, class View>
+void inclusive_scan(
+    const ExecSpace& space, const ScanOptions& options, const Op& op, const View& data,
+    ScanWorkspace<typename Op::value_type, typename ExecSpace::memory_space>& workspace) {
   using value_type = typename Op::value_type;
   static_assert(Kokkos::is_view<View>::value, "inclusive_scan: data must be a Kokkos::View");
   static_assert(View::rank == 1, "inclusive_scan: data must be a rank-1 view");
@@ -95,7 +110,7 @@ void inclusive_scan(const ExecSpace& space, const ScanOptions& options, ScanDire
   const auto& buffer = workspace.buffer();
   scan_detail::visit_scan(options.algorithm, [&](auto scan) {
     using Scan = decltype(scan);
-    if (direction == ScanDirection::forward)
+    if constexpr (Direction == ScanDirection::forward)
       Scan::run(space, options, op, data, n, threads, buffer);
     else
       Scan::run(space, options, ReverseOperator<Op>{op}, ReversedSequence<View>{data, n - 1}, n,
@@ -103,11 +118,28 @@ void inclusive_scan(const ExecSpace& space, const ScanOptions& options, ScanDire
   });
 }
 
+template <class ExecSpace, class Op, class View>
+void inclusive_scan(
+    const ExecSpace& space, const ScanOptions& options, ScanDirection direction, const Op& op,
+    const View& data,
+    ScanWorkspace<typename Op::value_type, typename ExecSpace::memory_space>& workspace) {
+  scan_detail::with_direction(direction, [&](auto d) {
+    inclusive_scan<decltype(d)::value>(space, options, op, data, workspace);
+  });
+}
+
 /// inclusive_scan of every row of data (data.extent(0) independent series of data.extent(1)
 /// elements each). A scan that takes batches (the blocked scan) runs the rows together, each with
 /// row_threads workers (a batch of at least P series is P sequential scans at a time, parallel
 /// over the series); the other algorithms scan the rows one after another, each with every
-/// worker.
+/// worker. Direction as in inclusive_scan.
+template <ScanDirection Direction, class ExecSpace, class Op, class View2>
+void inclusive_scan_rows(
+    const ExecSpace& space, const ScanOptions& options, const Op& op, const View2& data,
+    ScanWorkspace<typename Op::value_type, typename ExecSpace::memory_space>& workspace) {
+  inclusive_scan_rows<Direction>(space, options, op, scan_detail::StoredRows{}, data, workspace);
+}
+
 template <class ExecSpace, class Op, class View2>
 void inclusive_scan_rows(
     const ExecSpace& space, const ScanOptions& options, ScanDirection direction, const Op& op,
@@ -145,10 +177,10 @@ void store_elements(const std::string& label, const ExecSpace& space, const Sour
 /// allows it (nx 4, ny 2, float32: 476 B of spills in the blocked scan's first pass, make
 /// check-cuda 2026-12-06). Either way each element is built once and combined in the same order
 /// as by store_elements followed by inclusive_scan_rows, so the results are the same.
-template <class ExecSpace, class Op, class Source, class View2>
+template <ScanDirection Direction, class ExecSpace, class Op, class Source, class View2>
 void inclusive_scan_rows(
-    const ExecSpace& space, const ScanOptions& options, ScanDirection direction, const Op& op,
-    const Source& source, const View2& data,
+    const ExecSpace& space, const ScanOptions& options, const Op& op, const Source& source,
+    const View2& data,
     ScanWorkspace<typename Op::value_type, typename ExecSpace::memory_space>& workspace) {
   static_assert(Kokkos::is_view<View2>::value && View2::rank == 2,
                 "inclusive_scan_rows: data must be a rank-2 Kokkos::View [rows, n]");
@@ -164,19 +196,29 @@ void inclusive_scan_rows(
       const int threads = row_threads(options, rows, space.concurrency());
       workspace.reserve(space, rows * workspace_elements(options, n, threads));
       if constexpr (stored || builds_in_scan<ExecSpace>) {
-        scan_detail::batch_scan_rows<Scan>(space, direction, op, data, source, threads,
-                                           workspace.buffer());
+        scan_detail::batch_scan_rows<Direction, Scan>(space, op, data, source, threads,
+                                                      workspace.buffer());
       } else {
         store_elements("kscan::scan::store_elements", space, source, data);
-        scan_detail::batch_scan_rows<Scan>(space, direction, op, data, scan_detail::StoredRows{},
-                                           threads, workspace.buffer());
+        scan_detail::batch_scan_rows<Direction, Scan>(space, op, data, scan_detail::StoredRows{},
+                                                      threads, workspace.buffer());
       }
     } else {
       if constexpr (!stored) store_elements("kscan::scan::store_elements", space, source, data);
       for (index_t r = 0; r < rows; ++r)
-        inclusive_scan(space, options, direction, op, Kokkos::subview(data, r, Kokkos::ALL),
-                       workspace);
+        inclusive_scan<Direction>(space, options, op, Kokkos::subview(data, r, Kokkos::ALL),
+                                  workspace);
     }
+  });
+}
+
+template <class ExecSpace, class Op, class Source, class View2>
+void inclusive_scan_rows(
+    const ExecSpace& space, const ScanOptions& options, ScanDirection direction, const Op& op,
+    const Source& source, const View2& data,
+    ScanWorkspace<typename Op::value_type, typename ExecSpace::memory_space>& workspace) {
+  scan_detail::with_direction(direction, [&](auto d) {
+    inclusive_scan_rows<decltype(d)::value>(space, options, op, source, data, workspace);
   });
 }
 

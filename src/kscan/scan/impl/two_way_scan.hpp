@@ -82,9 +82,8 @@ void inclusive_scan_rows_both_ways(
                           {forward_op, backward_op, rows}, forward, backward, n - 1, 2 * rows},
                       n, threads, workspace.buffer());
     } else {
-      inclusive_scan_rows(space, options, ScanDirection::forward, forward_op, forward, workspace);
-      inclusive_scan_rows(space, options, ScanDirection::reverse, backward_op, backward,
-                          workspace);
+      inclusive_scan_rows<ScanDirection::forward>(space, options, forward_op, forward, workspace);
+      inclusive_scan_rows<ScanDirection::reverse>(space, options, backward_op, backward, workspace);
     }
   });
 }

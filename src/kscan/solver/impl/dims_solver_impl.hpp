@@ -275,8 +275,8 @@ class DimsSolver final : public SolverEngine<Scalar, ExecSpace> {
                      SmoothElementSource{dims_, model_, forward_, length_}, smooth_);
     }
     PhaseScope<ExecSpace> phase(timer, Phase::backward_scan, space_);
-    inclusive_scan_rows(space_, options_.scan, ScanDirection::reverse, smooth_op{dims_}, smooth_,
-                        smooth_workspace_);
+    inclusive_scan_rows<ScanDirection::reverse>(space_, options_.scan, smooth_op{dims_}, smooth_,
+                                                smooth_workspace_);
   }
 
   // PTFS: the forward prefixes and the backward suffixes of the same elements a_0..a_T
@@ -332,11 +332,11 @@ class DimsSolver final : public SolverEngine<Scalar, ExecSpace> {
     if (concurrent) space_.fence();  // the lanes read what space_ wrote
     {
       PhaseScope<ExecSpace> phase(timer, Phase::forward_scan, forward_lane);
-      inclusive_scan_rows(forward_lane, options_.scan, ScanDirection::forward, filter_op{dims_},
-                          forward_, forward_workspace_);
+      inclusive_scan_rows<ScanDirection::forward>(forward_lane, options_.scan, filter_op{dims_},
+                                                  forward_, forward_workspace_);
       if (concurrent)
-        inclusive_scan_rows(backward_lane, options_.scan, ScanDirection::reverse,
-                            backward_op{dims_}, backward_, backward_workspace_);
+        inclusive_scan_rows<ScanDirection::reverse>(
+            backward_lane, options_.scan, backward_op{dims_}, backward_, backward_workspace_);
     }
     {
       // Concurrent: the clock starts when the forward scan has ended (its lane is idle, so the
@@ -346,8 +346,8 @@ class DimsSolver final : public SolverEngine<Scalar, ExecSpace> {
       if (concurrent)
         backward_lane.fence();
       else
-        inclusive_scan_rows(backward_lane, options_.scan, ScanDirection::reverse,
-                            backward_op{dims_}, backward_, backward_workspace_);
+        inclusive_scan_rows<ScanDirection::reverse>(
+            backward_lane, options_.scan, backward_op{dims_}, backward_, backward_workspace_);
     }
     if (concurrent) forward_lane.fence();  // the combine on space_ reads both scans
   }

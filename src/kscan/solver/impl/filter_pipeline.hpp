@@ -66,7 +66,7 @@ struct FilterPipeline {
                            workspace_type& workspace) {
     if (scans_batches(scan)) {
       PhaseScope<ExecSpace> phase(timer, Phase::forward_scan, space);
-      inclusive_scan_rows(space, scan, ScanDirection::forward, op, source, prefixes, workspace);
+      inclusive_scan_rows<ScanDirection::forward>(space, scan, op, source, prefixes, workspace);
       return;
     }
     {
@@ -74,7 +74,7 @@ struct FilterPipeline {
       store_elements("kscan::filter::elements", space, source, prefixes);
     }
     PhaseScope<ExecSpace> phase(timer, Phase::forward_scan, space);
-    inclusive_scan_rows(space, scan, ScanDirection::forward, op, prefixes, workspace);
+    inclusive_scan_rows<ScanDirection::forward>(space, scan, op, prefixes, workspace);
   }
 
   /// The log-likelihood term of step j of series s's window, from the filtered estimate before
