@@ -11,7 +11,9 @@
 // η = 0 because a_0 is the prior), so the cheaper form skips work. Every scan calls
 // scan_detail::combine_prefix where its left operand is a full prefix and combine elsewhere; a
 // reverse scan turns the operator's combine_suffix into its own combine_prefix. Operators
-// without them are combined with combine everywhere.
+// without them are combined with combine everywhere. Two more optional members, below, give
+// combine's own result in the order that suits a device kernel's registers: combine_into_later
+// and combine_unheld.
 #include <Kokkos_Core.hpp>
 #include <type_traits>
 #include <utility>
@@ -45,6 +47,21 @@ template <class Op, class = void>
 struct has_combine_suffix : std::false_type {};
 template <class Op>
 struct has_combine_suffix<Op, std::void_t<decltype(std::declval<const Op&>().combine_suffix(
+                                  std::declval<const typename Op::value_type&>(),
+                                  std::declval<const typename Op::value_type&>()))>>
+    : std::true_type {};
+
+/// And an operator may offer
+///
+///   value_type combine_unheld(const value_type& earlier, const value_type& later) const;
+///
+/// the result of combine(earlier, later) in the order that suits a kernel holding neither
+/// operand, both read from storage (team_blocks' team scan over scratch). ReverseOperator offers
+/// it so that such a kernel uses the original's own order instead of its combine_into_later.
+template <class Op, class = void>
+struct has_combine_unheld : std::false_type {};
+template <class Op>
+struct has_combine_unheld<Op, std::void_t<decltype(std::declval<const Op&>().combine_unheld(
                                   std::declval<const typename Op::value_type&>(),
                                   std::declval<const typename Op::value_type&>()))>>
     : std::true_type {};
@@ -83,13 +100,6 @@ KOKKOS_FORCEINLINE_FUNCTION typename Op::value_type combine_prefix(
 
 /// op.combine(earlier, later) where neither operand is held in registers, through
 /// op.combine_unheld where the operator offers one (ReverseOperator: the original's own order).
-template <class Op, class = void>
-struct has_combine_unheld : std::false_type {};
-template <class Op>
-struct has_combine_unheld<Op, std::void_t<decltype(std::declval<const Op&>().combine_unheld(
-                                  std::declval<const typename Op::value_type&>(),
-                                  std::declval<const typename Op::value_type&>()))>>
-    : std::true_type {};
 template <class Op>
 KOKKOS_FORCEINLINE_FUNCTION typename Op::value_type combine_unheld(
     const Op& op, const typename Op::value_type& earlier, const typename Op::value_type& later) {
