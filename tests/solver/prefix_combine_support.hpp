@@ -7,12 +7,12 @@
 // lengths and T = 1.
 #include <algorithm>
 #include <cmath>
-#include <string>
-#include <vector>
-
 #include <kscan/scan/scan.hpp>
 #include <kscan/solver/impl/filter_element.hpp>
 #include <kscan/solver/impl/smooth_element.hpp>
+#include <kscan/solver/impl/sqrt_filter_element.hpp>
+#include <string>
+#include <vector>
 
 #include "solver_test_support.hpp"
 #include "test_types.hpp"
@@ -21,35 +21,31 @@ namespace kscan::test::prefix_combine {
 
 using Dims = kscan::FixedDims<4, 2>;
 
-/// The operator without its optional cheaper combines (combine_prefix, combine_suffix): the scans
-/// then use combine where those would serve. A combine_into_later, the general result in another
-/// order, is kept where Op has one, so that the scans associate as they do with Op (the blocked
-/// scan reduces a chunk from its end for an operator that has one) and only the cheaper forms
-/// differ.
-template <class Op>
-struct GeneralOnly {
-  using value_type = typename Op::value_type;
-  Op op;
-  KOKKOS_INLINE_FUNCTION value_type identity() const { return op.identity(); }
-  KOKKOS_INLINE_FUNCTION value_type combine(const value_type& a, const value_type& b) const {
-    return op.combine(a, b);
-  }
-  template <class O = Op, std::enable_if_t<kscan::has_combine_into_later<O>::value, int> = 0>
-  KOKKOS_INLINE_FUNCTION value_type combine_into_later(const value_type& a,
-                                                       const value_type& b) const {
-    return op.combine_into_later(a, b);
-  }
-};
+/// The operator without its optional cheaper combines (combine_prefix, combine_suffix):
+/// kscan::GeneralCombineOnly, whose scans then use combine where those would serve and associate
+/// as they do with Op (it keeps combine_into_later, the general result in another order), so
+/// that only the cheaper forms differ.
+using kscan::GeneralCombineOnly;
 static_assert(kscan::has_combine_prefix<kscan::FilterOperator<double, Dims>>::value);
 static_assert(!kscan::has_combine_suffix<kscan::FilterOperator<double, Dims>>::value);
 static_assert(kscan::has_combine_suffix<kscan::SmoothOperator<double, Dims>>::value);
 static_assert(kscan::has_combine_suffix<kscan::BackwardFilterOperator<double, Dims>>::value);
-static_assert(!kscan::has_combine_prefix<GeneralOnly<kscan::FilterOperator<double, Dims>>>::value);
-static_assert(kscan::has_combine_into_later<GeneralOnly<kscan::FilterOperator<double, Dims>>>::value);
-static_assert(!kscan::has_combine_into_later<GeneralOnly<kscan::SmoothOperator<double, Dims>>>::value);
+static_assert(!kscan::has_combine_suffix<kscan::SqrtFilterOperator<double, Dims>>::value);
+static_assert(kscan::has_combine_suffix<kscan::SqrtBackwardFilterOperator<double, Dims>>::value);
+static_assert(
+    kscan::has_combine_unheld<kscan::ReverseOperator<kscan::FilterOperator<double, Dims>>>::value);
+static_assert(!kscan::has_combine_unheld<kscan::FilterOperator<double, Dims>>::value);
+static_assert(
+    !kscan::has_combine_prefix<GeneralCombineOnly<kscan::FilterOperator<double, Dims>>>::value);
+static_assert(
+    kscan::has_combine_into_later<GeneralCombineOnly<kscan::FilterOperator<double, Dims>>>::value);
+static_assert(
+    !kscan::has_combine_into_later<GeneralCombineOnly<kscan::SmoothOperator<double, Dims>>>::value);
 
 template <class Exec, class T>
 using FilterView = Kokkos::View<kscan::FilterElement<T, Dims>*, typename Exec::memory_space>;
+template <class Exec, class T>
+using SqrtView = Kokkos::View<kscan::SqrtFilterElement<T, Dims>*, typename Exec::memory_space>;
 template <class Exec, class T>
 using SmoothView = Kokkos::View<kscan::SmoothElement<T, Dims>*, typename Exec::memory_space>;
 
@@ -66,6 +62,23 @@ FilterView<Exec, T> filter_elements(const kscan::test::Problem& p) {
       "test::filter_elements", Kokkos::RangePolicy<Exec>(0, length + 1), KOKKOS_LAMBDA(int k) {
         e(k) = k == 0 ? kscan::make_prior_element<T>(dims, model)
                       : kscan::make_filter_element<T>(dims, model, y, k - 1);
+      });
+  return e;
+}
+
+/// The same in square-root form.
+template <class Exec, class T>
+SqrtView<Exec, T> sqrt_filter_elements(const kscan::test::Problem& p) {
+  using memory = typename Exec::memory_space;
+  const auto model = kscan::convert_model<T, memory>(p.model);
+  const auto y = kscan::convert_measurements<T, memory>(p.series.y);
+  const int length = static_cast<int>(y.extent(0));
+  SqrtView<Exec, T> e("test::sqrt_filter_elements", length + 1);
+  const Dims dims;
+  Kokkos::parallel_for(
+      "test::sqrt_filter_elements", Kokkos::RangePolicy<Exec>(0, length + 1), KOKKOS_LAMBDA(int k) {
+        e(k) = k == 0 ? kscan::make_sqrt_prior_element<T>(dims, model)
+                      : kscan::make_sqrt_filter_element<T>(dims, model, y, k - 1);
       });
   return e;
 }
@@ -117,6 +130,16 @@ double worst(const V& a, const V& b, int n) {
     w = std::max(w, std::abs(x - y) / std::max(1.0, std::abs(y)));
   }
   return w;
+}
+
+/// F Fᵀ of a 4 x 4 factor (a factor is unique only up to the signs of its columns).
+template <class M>
+kscan::Mat<double, 4, 4> gram(const M& f) {
+  kscan::Mat<double, 4, 4> g{};
+  for (int r = 0; r < 4; ++r)
+    for (int c = 0; c < 4; ++c)
+      for (int k = 0; k < 4; ++k) g(r, c) += double(f(r, k)) * double(f(c, k));
+  return g;
 }
 
 /// The lengths every prefix-combine test scans.

@@ -21,12 +21,12 @@ TYPED_TEST(SmoothSuffixCombine, SameReverseScansAsTheGeneralCombine) {
     // smoothing elements from the reference filter (sequential scan, general combine)
     const auto filtered =
         scanned<Exec>({kscan::ScanAlgorithm::sequential, 0}, kscan::ScanDirection::forward,
-                      GeneralOnly<decltype(filter)>{filter}, filter_elements<Exec, T>(p));
+                      GeneralCombineOnly<decltype(filter)>{filter}, filter_elements<Exec, T>(p));
     FilterView<Exec, T> filtered_device("test::filtered", filtered.extent(0));
     Kokkos::deep_copy(filtered_device, filtered);
     const auto smoothing = smooth_elements<Exec, T>(p, filtered_device);
     expect_same_scans<Exec>(kscan::ScanDirection::reverse, smooth,
-                            GeneralOnly<decltype(smooth)>{smooth}, smoothing, tol,
+                            GeneralCombineOnly<decltype(smooth)>{smooth}, smoothing, tol,
                             [](const auto& a, const auto& b) {
                               return std::max({worst(a.E, b.E, 4, 4), worst(a.L, b.L, 4, 4),
                                                worst(a.g, b.g, 4)});

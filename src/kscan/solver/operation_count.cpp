@@ -93,11 +93,19 @@ struct BlockCosts {
 BlockCosts block_costs(Form form, double nx, double ny) {
   if (form == Form::sqrt) {
     namespace f = flops::sqrt_form;
-    return {f::kalman_step(nx, ny),     f::filter_element(nx, ny), f::filter_combine(nx),
-            f::filter_combine_prefix(nx), f::innovation(nx, ny),   f::filter_combine(nx),
+    return {f::kalman_step(nx, ny),
+            f::filter_element(nx, ny),
+            f::filter_combine(nx),
+            f::filter_combine_prefix(nx),
+            f::innovation(nx, ny),
+            f::filter_combine_suffix(nx),
             f::smooth_element(nx),
-            f::smooth_combine(nx),      f::smooth_combine_suffix(nx), f::rts_step(nx),
-            f::backward_step(nx, ny),   f::two_filter_combine(nx), f::covariance(nx)};
+            f::smooth_combine(nx),
+            f::smooth_combine_suffix(nx),
+            f::rts_step(nx),
+            f::backward_step(nx, ny),
+            f::two_filter_combine(nx),
+            f::covariance(nx)};
   }
   return {flops::innovation(nx, ny) + flops::kalman_update(nx, ny),
           flops::filter_element(nx, ny),

@@ -6,6 +6,7 @@
 #include <type_traits>
 
 #include "kscan/core/small_matrix.hpp"
+#include "kscan/solver/impl/filter_suffixes.hpp"
 #include "kscan/solver/impl/observation.hpp"
 #include "kscan/solver/impl/prediction.hpp"
 
@@ -17,10 +18,6 @@ struct FilterElement {
   typename D::MatXX A, C, J;
   typename D::VecX b, eta;
 };
-
-/// What the suffixes a_k ⊗ … ⊗ a_T of a reverse scan must hold: every part (`full`, the operator
-/// as such), or only the information pair (η, J), all that PTFS's backward filter reads.
-enum class FilterSuffixes { full, information };
 
 /// The filtering operator; with FilterSuffixes::information it adds a combine_suffix that
 /// computes only η and J (BackwardFilterOperator).

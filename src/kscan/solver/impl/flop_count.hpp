@@ -77,11 +77,11 @@ inline double filter_element(double nx, double ny) {
          gemm(ny, nx, nx) + triangular_solve(ny, nx) + gemm(nx, 1, ny) + gemm(nx, nx, ny) +
          gemm(nx, 1, ny) + tria(nx, ny);
 }
-/// A combine's factors: X = Uᵀ Z, G from tria([X, I]) and a solve, F the same way from
-/// tria([Xᵀ, I]) when `information` (η and Z need it), and the LU of I + U X Zᵀ.
-inline double combine_factor(double n, bool information) {
+/// A combine's factors: X = Uᵀ Z, `factors` of G (from tria([X, I]) and a solve: b and U need
+/// it) and F (the same from tria([Xᵀ, I]): η and Z need it), and the LU of I + U X Zᵀ.
+inline double combine_factor(double n, int factors) {
   const double factor = triangularise(n, 2 * n, n) + triangular_solve(n, n);
-  return gemm(n, n, n) + (information ? 2 : 1) * factor + 2 * gemm(n, n, n) + lu(n);
+  return gemm(n, n, n) + factors * factor + 2 * gemm(n, n, n) + lu(n);
 }
 inline double prefix_part(double n) {
   return 3 * gemm(n, 1, n) + solve(n, 1) + gemm(n, n, n) + tria(n, 2 * n);
@@ -90,14 +90,17 @@ inline double information_part(double n) {
   return 3 * gemm(n, 1, n) + gemm(n, n, n) + tria(n, 2 * n);
 }
 inline double filter_combine(double n) {
-  return combine_factor(n, true) + solve(n, n) + gemm(n, n, n) + prefix_part(n) +
-         information_part(n);
+  return combine_factor(n, 2) + solve(n, n) + gemm(n, n, n) + prefix_part(n) + information_part(n);
 }
-inline double filter_combine_prefix(double n) { return combine_factor(n, false) + prefix_part(n); }
+inline double filter_combine_prefix(double n) { return combine_factor(n, 1) + prefix_part(n); }
+/// SqrtFilterOperator::combine_suffix (SqrtBackwardFilterOperator): η and Z only.
+inline double filter_combine_suffix(double n) {
+  return combine_factor(n, 1) + solve(n, n) + information_part(n);
+}
 inline double backward_step(double nx, double ny) {
-  return filter_element(nx, ny) + combine_factor(nx, true) + solve(nx, nx) + information_part(nx);
+  return filter_element(nx, ny) + filter_combine_suffix(nx);
 }
-inline double two_filter_combine(double n) { return combine_factor(n, false) + prefix_part(n); }
+inline double two_filter_combine(double n) { return combine_factor(n, 1) + prefix_part(n); }
 inline double smoothing_gain(double n) {
   return cholesky(n) + gemm(n, n, n) + triangularise(2 * n, 2 * n, 2 * n) +
          triangular_solve(n, n) + gemm(n, 1, n);

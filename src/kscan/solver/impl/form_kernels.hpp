@@ -111,7 +111,7 @@ template <class T, class Dims>
 struct FormKernels<T, Dims, Form::sqrt> {
   using D = Dense<T, Dims>;
   using filter_operator = SqrtFilterOperator<T, Dims>;
-  using backward_operator = SqrtFilterOperator<T, Dims>;
+  using backward_operator = SqrtBackwardFilterOperator<T, Dims>;
   using smooth_operator = SqrtSmoothOperator<T, Dims>;
   using filter_element = SqrtFilterElement<T, Dims>;
   using smooth_element = SqrtSmoothElement<T, Dims>;

@@ -3,8 +3,11 @@
 // element of filter_element.hpp with C = U Uᵀ and J = Z Zᵀ carried as lower-triangular factors
 // U and Z. Every covariance-like quantity comes out of a triangularisation of stacked factors, so
 // it is positive semi-definite by construction; nothing is formed and refactored.
-#include "kscan/core/small_matrix.hpp"
+#include <type_traits>
+
 #include "kscan/core/impl/triangularise.hpp"
+#include "kscan/core/small_matrix.hpp"
+#include "kscan/solver/impl/filter_suffixes.hpp"
 #include "kscan/solver/impl/observation.hpp"
 #include "kscan/solver/impl/prediction.hpp"
 
@@ -17,7 +20,9 @@ struct SqrtFilterElement {
   typename D::VecX b, eta;
 };
 
-template <class T, class Dims>
+/// The square-root filtering operator; with FilterSuffixes::information it adds a combine_suffix
+/// that computes only η and Z (SqrtBackwardFilterOperator).
+template <class T, class Dims, FilterSuffixes Suffixes = FilterSuffixes::full>
 struct SqrtFilterOperator {
   using value_type = SqrtFilterElement<T, Dims>;
   using D = Dense<T, Dims>;
@@ -65,7 +70,7 @@ struct SqrtFilterOperator {
   KOKKOS_INLINE_FUNCTION value_type combine(const value_type& ei, const value_type& ej) const {
     const int n = dims.nx();
     value_type out;
-    const Factor f(n, ei, ej, true);
+    const Factor f(n, ei.U, ej.Z, Factor::both);
     // η and Z (the last reads of ei's A, η and Z), then b and U, then A = A_j Y with Y = M A_i:
     // the order that ends the earlier operand's parts soonest (combine_into_later for the later)
     const typename D::MatXX Y = f.times(n, ei.A);
@@ -82,7 +87,7 @@ struct SqrtFilterOperator {
                                                        const value_type& ej) const {
     const int n = dims.nx();
     value_type out;
-    const Factor f(n, ei, ej, true);
+    const Factor f(n, ei.U, ej.Z, Factor::both);
     prefix_part(f, ei, ej, out);
     const typename D::MatXX Y = f.times(n, ei.A);
     D::gemm(n, n, n, ej.A, Y, out.A);
@@ -96,7 +101,7 @@ struct SqrtFilterOperator {
                                                    const value_type& ej) const {
     const int n = dims.nx();
     value_type out;
-    const Factor f(n, ei, ej, false);
+    const Factor f(n, ei.U, ej.Z, Factor::prefix);
     D::set_zero(n, n, out.A);
     D::set_zero(n, n, out.Z);
     D::set_zero(n, out.eta);
@@ -104,35 +109,60 @@ struct SqrtFilterOperator {
     return out;
   }
 
+  /// combine(ei, ej) for a suffix ej = a_k ⊗ … ⊗ a_T, in η and Z only (A, b and U of the result
+  /// are zero): those read only η_j and Z_j of the right operand, and a suffix is never a left
+  /// one, so every suffix's η and Z are exact. No G, no tria for U: about half the flops of
+  /// combine, and a reverse scan's running suffix is read only in η and Z's lower triangle.
+  template <FilterSuffixes S = Suffixes,
+            std::enable_if_t<S == FilterSuffixes::information, int> = 0>
+  KOKKOS_INLINE_FUNCTION value_type combine_suffix(const value_type& ei,
+                                                   const value_type& ej) const {
+    const int n = dims.nx();
+    value_type out;
+    D::set_zero(n, n, out.A);
+    D::set_zero(n, n, out.U);
+    D::set_zero(n, out.b);
+    information_from(ei, ej.eta, ej.Z, out.eta, out.Z);
+    return out;
+  }
+
   /// The (η, Z) of combine(ei, ej) alone, from ej's (η_j, Z_j): the backward information filter
   /// of the sequential two-filter smoother, one element at a time.
   template <class VX, class MXX>
   KOKKOS_INLINE_FUNCTION void combine_information(const value_type& ei, VX& eta, MXX& Z) const {
-    const int n = dims.nx();
-    const Factor f(n, ei.U, Z, true);
     const VX eta_j = eta;
     const MXX Z_j = Z;
-    information_part(f, ei, f.times(n, ei.A), eta_j, Z_j, eta, Z);
+    information_from(ei, eta_j, Z_j, eta, Z);
   }
 
  private:
-  /// G, F (when `information`: only η and Z need it) and the LU of I + U_i U_iᵀ Z_j Z_jᵀ = M⁻¹.
-  /// M is applied by solves, never formed: an explicit inverse loses what the solves keep when
-  /// I + C_i J_j is ill-conditioned (float32 PTFS, measured).
+  /// The (η, Z) of combine(ei, ej) from ej's (η_j, Z_j).
+  template <class VX, class MXX>
+  KOKKOS_INLINE_FUNCTION void information_from(const value_type& ei, const VX& eta_j,
+                                               const MXX& Z_j, VX& eta, MXX& Z) const {
+    const int n = dims.nx();
+    const Factor f(n, ei.U, Z_j, Factor::information);
+    information_part(f, ei, f.times(n, ei.A), eta_j, Z_j, eta, Z);
+  }
+
+  /// The LU of I + U_i U_iᵀ Z_j Z_jᵀ = M⁻¹, with G where b and U are wanted (`prefix`) and F
+  /// where η and Z are (`information`). M is applied by solves, never formed: an explicit
+  /// inverse loses what the solves keep when I + C_i J_j is ill-conditioned (float32 PTFS,
+  /// measured).
   struct Factor {
+    enum Parts { prefix = 1, information = 2, both = 3 };
     typename D::MatXX G, F, lu;
     typename D::PivotsX piv;
-    KOKKOS_INLINE_FUNCTION Factor(int n, const value_type& ei, const value_type& ej,
-                                  bool information)
-        : Factor(n, ei.U, ej.Z, information) {}
     KOKKOS_INLINE_FUNCTION Factor(int n, const typename D::MatXX& Ui_stored,
-                                  const typename D::MatXX& Zj_stored, bool information) {
+                                  const typename D::MatXX& Zj_stored, Parts parts) {
       const typename D::MatXX Ui = lower(n, Ui_stored), Zj = lower(n, Zj_stored);
       typename D::MatXX X;
       D::template gemm<Op::T, Op::N>(n, n, n, Ui, Zj, X);
-      G = Ui;
-      identity_factor_solve<false>(n, X, G);
-      if (information) {
+      if (parts & prefix) {
+        G = Ui;
+        identity_factor_solve<false>(n, X, G);
+      }
+      if (parts & information) {
         F = Zj;
         identity_factor_solve<true>(n, X, F);
       }
@@ -206,6 +236,10 @@ struct SqrtFilterOperator {
     dense::tria(n, 2 * n, side, Z);
   }
 };
+
+/// PTFS's backward scan in square-root form: the operator whose suffixes carry only (η, Z).
+template <class T, class Dims>
+using SqrtBackwardFilterOperator = SqrtFilterOperator<T, Dims, FilterSuffixes::information>;
 
 /// a_0 = (0, m0, chol(P0), 0, 0): the prior as an element.
 template <class T, class Dims, class Model>
