@@ -2,9 +2,9 @@
 // Shared by the prefix-combine tests (test_prefix_combine_*.cpp, one per operator so that a
 // device build compiles them in parallel): the Kalman operators' cheaper combines
 // (FilterOperator::combine_prefix for the filtering prefixes, SmoothOperator::combine_suffix for
-// the smoothing suffixes, BackwardFilterOperator's combine_suffix for the backward information
-// filter's η and J) must give the same scans as their general combine alone: every scan, ragged
-// lengths and T = 1.
+// the smoothing suffixes, BackwardFilterOperator's and SqrtBackwardFilterOperator's
+// combine_suffix for the backward information filter's η and J or Z) must give the same scans as
+// their general combine alone: every scan, ragged lengths and T = 1.
 #include <algorithm>
 #include <cmath>
 #include <kscan/scan/scan.hpp>
@@ -99,14 +99,14 @@ SmoothView<Exec, T> smooth_elements(const kscan::test::Problem& p,
   return e;
 }
 
-/// Scans a copy of `input` with `op` and returns it on the host.
-template <class Exec, class Op, class View>
-auto scanned(const kscan::ScanOptions& options, ScanDirection direction, const Op& op,
-             const View& input) {
+/// Scans a copy of `input` with `op` in Direction (a template argument: only that direction's
+/// kernels are compiled, which halves these tests' device code) and returns it on the host.
+template <class Exec, ScanDirection Direction, class Op, class View>
+auto scanned(const kscan::ScanOptions& options, const Op& op, const View& input) {
   View data("test::scanned", input.extent(0));
   Kokkos::deep_copy(data, input);
   kscan::ScanWorkspace<typename Op::value_type, typename Exec::memory_space> workspace;
-  kscan::inclusive_scan(Exec(), options, direction, op, data, workspace);
+  kscan::inclusive_scan<Direction>(Exec(), options, op, data, workspace);
   Exec().fence();
   return Kokkos::create_mirror_view_and_copy(Kokkos::HostSpace(), data);
 }
@@ -155,15 +155,15 @@ std::vector<ScanOptions> scans_to_compare() {
   return out;
 }
 
-/// Scans `input` in `direction` with every scan of `Exec`, once with `fast` and once with `slow`
+/// Scans `input` in Direction with every scan of `Exec`, once with `fast` and once with `slow`
 /// (the general combine alone), and expects the largest `difference(fast_k, slow_k)` over the
 /// scanned elements to be within `tol`.
-template <class Exec, class Fast, class Slow, class View, class Difference>
-void expect_same_scans(ScanDirection direction, const Fast& fast, const Slow& slow,
-                       const View& input, double tol, Difference difference) {
+template <class Exec, ScanDirection Direction, class Fast, class Slow, class View, class Difference>
+void expect_same_scans(const Fast& fast, const Slow& slow, const View& input, double tol,
+                       Difference difference) {
   for (const auto& options : scans_to_compare<Exec>()) {
-    const auto a = scanned<Exec>(options, direction, fast, input);
-    const auto b = scanned<Exec>(options, direction, slow, input);
+    const auto a = scanned<Exec, Direction>(options, fast, input);
+    const auto b = scanned<Exec, Direction>(options, slow, input);
     double w = 0;
     for (std::size_t k = 0; k < a.extent(0); ++k) w = std::max(w, difference(a(k), b(k)));
     EXPECT_LE(w, tol) << kscan::scan_name(options) << ", " << input.extent(0) << " elements";

@@ -1,6 +1,6 @@
-// BackwardFilterOperator::combine_suffix and SqrtBackwardFilterOperator's (PTFS's backward
-// scan): the suffixes of every reverse scan are exact in η and J (Z Zᵀ), all that the backward
-// information filter keeps, against the general combine alone (prefix_combine_support.hpp).
+// BackwardFilterOperator::combine_suffix (PTFS's backward scan): the suffixes of every reverse
+// scan are exact in η and J, all that the backward information filter keeps, against the
+// general combine alone (prefix_combine_support.hpp).
 #include "prefix_combine_support.hpp"
 
 namespace {
@@ -19,28 +19,11 @@ TYPED_TEST(BackwardSuffixCombine, SameInformationAsTheGeneralCombine) {
   for (const int length : lengths) {
     const auto p = kscan::test::random_problem(4, 2, length, 500 + length);
     const auto elements = filter_elements<Exec, T>(p);
-    expect_same_scans<Exec>(kscan::ScanDirection::reverse,
-                            kscan::BackwardFilterOperator<T, Dims>{Dims{}},
-                            GeneralCombineOnly<decltype(filter)>{filter}, elements, tol,
-                            [](const auto& a, const auto& b) {
-                              return std::max(worst(a.J, b.J, 4, 4), worst(a.eta, b.eta, 4));
-                            });
-  }
-}
-
-TYPED_TEST(BackwardSuffixCombine, SquareRootSameInformationAsTheGeneralCombine) {
-  using Exec = typename TypeParam::execution_space;
-  using T = typename TypeParam::scalar_type;
-  const double tol = kscan::test::tolerance<T>(1e-5, 1e-12);
-  const kscan::SqrtFilterOperator<T, Dims> filter{Dims{}};
-  for (const int length : lengths) {
-    const auto p = kscan::test::random_problem(4, 2, length, 600 + length);
-    const auto elements = sqrt_filter_elements<Exec, T>(p);
-    expect_same_scans<Exec>(
-        kscan::ScanDirection::reverse, kscan::SqrtBackwardFilterOperator<T, Dims>{Dims{}},
+    expect_same_scans<Exec, kscan::ScanDirection::reverse>(
+        kscan::BackwardFilterOperator<T, Dims>{Dims{}},
         GeneralCombineOnly<decltype(filter)>{filter}, elements, tol,
         [](const auto& a, const auto& b) {
-          return std::max(worst(gram(a.Z), gram(b.Z), 4, 4), worst(a.eta, b.eta, 4));
+          return std::max(worst(a.J, b.J, 4, 4), worst(a.eta, b.eta, 4));
         });
   }
 }

@@ -24,13 +24,12 @@ TYPED_TEST(FilterPrefixCombine, SameForwardScansAsTheGeneralCombine) {
   for (const int length : lengths) {
     const auto p = kscan::test::random_problem(4, 2, length, 500 + length);
     const auto elements = filter_elements<Exec, T>(p);
-    expect_same_scans<Exec>(kscan::ScanDirection::forward, filter,
-                            GeneralCombineOnly<decltype(filter)>{filter}, elements, tol,
-                            [](const auto& a, const auto& b) {
-                              return std::max({worst(a.A, b.A, 4, 4), worst(a.C, b.C, 4, 4),
-                                               worst(a.J, b.J, 4, 4), worst(a.b, b.b, 4),
-                                               worst(a.eta, b.eta, 4)});
-                            });
+    expect_same_scans<Exec, kscan::ScanDirection::forward>(
+        filter, GeneralCombineOnly<decltype(filter)>{filter}, elements, tol,
+        [](const auto& a, const auto& b) {
+          return std::max({worst(a.A, b.A, 4, 4), worst(a.C, b.C, 4, 4), worst(a.J, b.J, 4, 4),
+                           worst(a.b, b.b, 4), worst(a.eta, b.eta, 4)});
+        });
   }
 }
 

@@ -19,18 +19,17 @@ TYPED_TEST(SmoothSuffixCombine, SameReverseScansAsTheGeneralCombine) {
   for (const int length : lengths) {
     const auto p = kscan::test::random_problem(4, 2, length, 500 + length);
     // smoothing elements from the reference filter (sequential scan, general combine)
-    const auto filtered =
-        scanned<Exec>({kscan::ScanAlgorithm::sequential, 0}, kscan::ScanDirection::forward,
-                      GeneralCombineOnly<decltype(filter)>{filter}, filter_elements<Exec, T>(p));
+    const auto filtered = scanned<Exec, kscan::ScanDirection::forward>(
+        {kscan::ScanAlgorithm::sequential, 0}, GeneralCombineOnly<decltype(filter)>{filter},
+        filter_elements<Exec, T>(p));
     FilterView<Exec, T> filtered_device("test::filtered", filtered.extent(0));
     Kokkos::deep_copy(filtered_device, filtered);
     const auto smoothing = smooth_elements<Exec, T>(p, filtered_device);
-    expect_same_scans<Exec>(kscan::ScanDirection::reverse, smooth,
-                            GeneralCombineOnly<decltype(smooth)>{smooth}, smoothing, tol,
-                            [](const auto& a, const auto& b) {
-                              return std::max({worst(a.E, b.E, 4, 4), worst(a.L, b.L, 4, 4),
-                                               worst(a.g, b.g, 4)});
-                            });
+    expect_same_scans<Exec, kscan::ScanDirection::reverse>(
+        smooth, GeneralCombineOnly<decltype(smooth)>{smooth}, smoothing, tol,
+        [](const auto& a, const auto& b) {
+          return std::max({worst(a.E, b.E, 4, 4), worst(a.L, b.L, 4, 4), worst(a.g, b.g, 4)});
+        });
   }
 }
 
