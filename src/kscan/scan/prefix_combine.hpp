@@ -109,8 +109,10 @@ KOKKOS_FORCEINLINE_FUNCTION typename Op::value_type combine_unheld(
     return op.combine(earlier, later);
 }
 
-/// combine_prefix when `is_prefix`, combine otherwise (for kernels where only some work items
-/// have a full prefix on the left, e.g. the tree node at the start of the sequence).
+/// combine_prefix when `is_prefix`, combine_unheld otherwise: for the level-by-level scans
+/// (Hillis-Steele, Blelloch, Sengupta, the tree sweeps), whose work items combine two stored
+/// elements once each, and where only some items have a full prefix on the left (e.g. the tree
+/// node at the start of the sequence).
 template <class Op>
 KOKKOS_FORCEINLINE_FUNCTION typename Op::value_type combine_maybe_prefix(
     const Op& op, bool is_prefix, const typename Op::value_type& left,
@@ -118,7 +120,7 @@ KOKKOS_FORCEINLINE_FUNCTION typename Op::value_type combine_maybe_prefix(
   if constexpr (has_combine_prefix<Op>::value) {
     if (is_prefix) return op.combine_prefix(left, right);
   }
-  return op.combine(left, right);
+  return combine_unheld(op, left, right);
 }
 
 }  // namespace scan_detail
