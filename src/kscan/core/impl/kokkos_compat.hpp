@@ -44,11 +44,16 @@ KOKKOS_INLINE_FUNCTION T quiet_nan() {
 #endif
 }
 
-/// The machine epsilon of T, usable in kernels (a constant: no host call on a device).
+/// The machine epsilon of T, usable in kernels (a constant: no host call on a device; Kokkos'
+/// own where it has one, which nvcc does not warn about as a host function).
 template <class T>
 KOKKOS_INLINE_FUNCTION constexpr T epsilon() {
+#if KOKKOS_VERSION >= 30600
+  return Kokkos::Experimental::epsilon<T>::value;
+#else
   constexpr T value = std::numeric_limits<T>::epsilon();
   return value;
+#endif
 }
 
 }  // namespace kscan::math
