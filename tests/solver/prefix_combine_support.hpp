@@ -9,6 +9,7 @@
 #include <cmath>
 #include <kscan/scan/scan.hpp>
 #include <kscan/solver/impl/filter_element.hpp>
+#include <kscan/solver/impl/form_kernels.hpp>
 #include <kscan/solver/impl/smooth_element.hpp>
 #include <kscan/solver/impl/sqrt_filter_element.hpp>
 #include <string>
@@ -49,36 +50,20 @@ using SqrtView = Kokkos::View<kscan::SqrtFilterElement<T, Dims>*, typename Exec:
 template <class Exec, class T>
 using SmoothView = Kokkos::View<kscan::SmoothElement<T, Dims>*, typename Exec::memory_space>;
 
-/// a_0 (the prior) and a_1..a_T of the paper's random model.
-template <class Exec, class T>
-FilterView<Exec, T> filter_elements(const kscan::test::Problem& p) {
+/// a_0 (the prior) and a_1..a_T of the paper's random model, in form F.
+template <class Exec, class T, kscan::Form F = kscan::Form::standard>
+Kokkos::View<typename kscan::FormKernels<T, Dims, F>::filter_element*, typename Exec::memory_space>
+filter_elements(const kscan::test::Problem& p) {
+  using K = kscan::FormKernels<T, Dims, F>;
   using memory = typename Exec::memory_space;
   const auto model = kscan::convert_model<T, memory>(p.model);
   const auto y = kscan::convert_measurements<T, memory>(p.series.y);
   const int length = static_cast<int>(y.extent(0));
-  FilterView<Exec, T> e("test::filter_elements", length + 1);
+  Kokkos::View<typename K::filter_element*, memory> e("test::filter_elements", length + 1);
   const Dims dims;
   Kokkos::parallel_for(
       "test::filter_elements", Kokkos::RangePolicy<Exec>(0, length + 1), KOKKOS_LAMBDA(int k) {
-        e(k) = k == 0 ? kscan::make_prior_element<T>(dims, model)
-                      : kscan::make_filter_element<T>(dims, model, y, k - 1);
-      });
-  return e;
-}
-
-/// The same in square-root form.
-template <class Exec, class T>
-SqrtView<Exec, T> sqrt_filter_elements(const kscan::test::Problem& p) {
-  using memory = typename Exec::memory_space;
-  const auto model = kscan::convert_model<T, memory>(p.model);
-  const auto y = kscan::convert_measurements<T, memory>(p.series.y);
-  const int length = static_cast<int>(y.extent(0));
-  SqrtView<Exec, T> e("test::sqrt_filter_elements", length + 1);
-  const Dims dims;
-  Kokkos::parallel_for(
-      "test::sqrt_filter_elements", Kokkos::RangePolicy<Exec>(0, length + 1), KOKKOS_LAMBDA(int k) {
-        e(k) = k == 0 ? kscan::make_sqrt_prior_element<T>(dims, model)
-                      : kscan::make_sqrt_filter_element<T>(dims, model, y, k - 1);
+        e(k) = k == 0 ? K::prior_element(dims, model) : K::element(dims, model, y, k - 1);
       });
   return e;
 }

@@ -18,7 +18,7 @@ TYPED_TEST(SqrtBackwardSuffixCombine, SameInformationAsTheGeneralCombine) {
   const kscan::SqrtFilterOperator<T, Dims> filter{Dims{}};
   for (const int length : lengths) {
     const auto p = kscan::test::random_problem(4, 2, length, 600 + length);
-    const auto elements = sqrt_filter_elements<Exec, T>(p);
+    const auto elements = filter_elements<Exec, T, kscan::Form::sqrt>(p);
     expect_same_scans<Exec, kscan::ScanDirection::reverse>(
         kscan::SqrtBackwardFilterOperator<T, Dims>{Dims{}},
         GeneralCombineOnly<decltype(filter)>{filter}, elements, tol,
