@@ -7,13 +7,14 @@
 // their general combine alone: every scan, ragged lengths and T = 1.
 #include <algorithm>
 #include <cmath>
+#include <string>
+#include <vector>
+
 #include <kscan/scan/scan.hpp>
 #include <kscan/solver/impl/filter_element.hpp>
 #include <kscan/solver/impl/form_kernels.hpp>
 #include <kscan/solver/impl/smooth_element.hpp>
 #include <kscan/solver/impl/sqrt_filter_element.hpp>
-#include <string>
-#include <vector>
 
 #include "solver_test_support.hpp"
 #include "test_types.hpp"

@@ -56,8 +56,9 @@ struct has_combine_suffix<Op, std::void_t<decltype(std::declval<const Op&>().com
 ///   value_type combine_unheld(const value_type& earlier, const value_type& later) const;
 ///
 /// the result of combine(earlier, later) in the order that suits a kernel holding neither
-/// operand, both read from storage (team_blocks' team scan over scratch). ReverseOperator offers
-/// it so that such a kernel uses the original's own order instead of its combine_into_later.
+/// operand, both read from storage (team_blocks' team scan over scratch, and every
+/// level-by-level scan through combine_maybe_prefix). ReverseOperator offers it so that such a
+/// kernel uses the original's own order instead of its combine_into_later.
 template <class Op, class = void>
 struct has_combine_unheld : std::false_type {};
 template <class Op>

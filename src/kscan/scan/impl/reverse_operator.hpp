@@ -27,8 +27,9 @@ struct ReverseOperator {
       return op.combine(later, earlier);
   }
   /// combine(earlier, later) for a kernel that holds neither operand (both read from storage):
-  /// the original's own order, which a team scan over scratch fits in registers where
-  /// combine_into_later's spilled (team_blocks, filtering operator, nx 4, float32: 16 + 24 B).
+  /// the original's own order, which such kernels fit in registers where combine_into_later's
+  /// spilled (nx 4, float32: team_blocks' team scan with the filtering operator, 16 + 24 B; the
+  /// level-by-level scans with the square-root one, 8-44 B in each of 9 kernels).
   KOKKOS_INLINE_FUNCTION value_type combine_unheld(const value_type& earlier,
                                                    const value_type& later) const {
     return op.combine(later, earlier);
