@@ -61,8 +61,15 @@ TEST(ScanAccounting, ClosedForms) {
     }();
     const int threads = 4;
     EXPECT_EQ(kscan::combine_count({ScanAlgorithm::sequential, 0}, n, threads), n - 1);
-    EXPECT_EQ(kscan::combine_count({ScanAlgorithm::blelloch, 0}, n, threads), 3 * n - 2);
-    EXPECT_EQ(kscan::parallel_steps({ScanAlgorithm::blelloch, 0}, n, threads), 2 * lg + 1);
+    // (Blelloch's combines with the identity, one per down-sweep level and the final pass's
+    // first, are copies)
+    EXPECT_EQ(kscan::combine_count({ScanAlgorithm::blelloch, 0}, n, threads), 3 * n - 3 - lg);
+    // (so a down-sweep level combines only when it has a second parent, n > 3 d)
+    int combining_down_levels = 0;
+    for (std::int64_t d = 1; d < n; d *= 2) combining_down_levels += n > 3 * d;
+    EXPECT_EQ(kscan::parallel_steps({ScanAlgorithm::blelloch, 0}, n, threads),
+              n >= 2 ? lg + combining_down_levels + 1 : 0)
+        << n;
     EXPECT_EQ(kscan::parallel_steps({ScanAlgorithm::hillis_steele, 0}, n, threads), lg);
     // (the down-sweep below the two-node level only copies, so it is not a combining step)
     EXPECT_EQ(kscan::parallel_steps({ScanAlgorithm::sengupta, 0}, n, threads),
