@@ -36,6 +36,19 @@ struct Mat2Product {
   }
 };
 
+/// Mat2Product with an in-place accumulate_later (prefix_combine.hpp) that overwrites `later` a
+/// column at a time: a scan that passed one element as both operands would read an overwritten
+/// column of `earlier` for the second.
+struct InPlaceMat2Product : Mat2Product {
+  KOKKOS_INLINE_FUNCTION void accumulate_later(const value_type& earlier, value_type& later) const {
+    for (int c = 0; c < 2; ++c) {
+      const std::int64_t top = later.m[c], bottom = later.m[2 + c];
+      later.m[c] = (mulmod(earlier.m[0], top) + mulmod(earlier.m[1], bottom)) % modulus;
+      later.m[2 + c] = (mulmod(earlier.m[2], top) + mulmod(earlier.m[3], bottom)) % modulus;
+    }
+  }
+};
+
 /// Mat2Product that counts its combine calls in counter() (atomically).
 template <class MemorySpace>
 struct CountingMat2Product {

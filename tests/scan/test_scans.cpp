@@ -45,9 +45,9 @@ std::vector<typename Op::value_type> device_scan(
 }
 
 /// Scans random matrices with `options` in both directions at every test length; exact check.
-template <class ExecSpace>
+template <class ExecSpace, class Op = Mat2Product>
 void check_exact(const ScanOptions& options) {
-  const Mat2Product op;
+  const Op op;
   kscan::ScanWorkspace<Mat2, typename ExecSpace::memory_space> workspace;
   for (const std::int64_t n : kLengths) {
     const auto input = kscan::test::random_matrices(n, static_cast<std::uint64_t>(n));
@@ -84,6 +84,18 @@ TYPED_TEST(ScanExact, EveryRegisteredScan) {
   for (const ScanOptions& options : kscan::test::registered_scans({1, 2, 3, 12}))
     if (options.algorithm != ScanAlgorithm::kokkos || kscan::kokkos_scan_keeps_order<TypeParam>())
       check_exact<TypeParam>(options);
+}
+
+// The same with an operator that combines in place (accumulate_later; ReverseOperator's
+// accumulate_earlier in reverse), which the blocked scan's reductions and team_blocks' chains and
+// team scans use instead of combine.
+static_assert(kscan::has_accumulate_later<kscan::test::InPlaceMat2Product>::value);
+static_assert(
+    kscan::has_accumulate_earlier<kscan::ReverseOperator<kscan::test::InPlaceMat2Product>>::value);
+TYPED_TEST(ScanExact, EveryRegisteredScanCombiningInPlace) {
+  for (const ScanOptions& options : kscan::test::registered_scans({1, 2, 3, 12}))
+    if (options.algorithm != ScanAlgorithm::kokkos || kscan::kokkos_scan_keeps_order<TypeParam>())
+      check_exact<TypeParam, kscan::test::InPlaceMat2Product>(options);
 }
 
 TYPED_TEST(ScanExact, Kokkos) {

@@ -1,6 +1,8 @@
 // FilterOperator::combine_prefix: the filtering prefixes of every scan equal those of the
 // general combine alone (prefix_combine_support.hpp); and the filtering operators'
-// combine_into_later, which reverse scans use, equals their combine.
+// combine_into_later, which reverse scans use, and the square-root one's accumulate_later (in
+// place), which the chains of the blocked and team_blocks scans use, equal their combine.
+#include <array>
 #include <random>
 
 #include "prefix_combine_support.hpp"
@@ -11,6 +13,7 @@ using namespace kscan::test::prefix_combine;
 
 static_assert(kscan::has_combine_into_later<kscan::FilterOperator<double, Dims>>::value);
 static_assert(kscan::has_combine_into_later<kscan::SqrtFilterOperator<double, Dims>>::value);
+static_assert(kscan::has_accumulate_later<kscan::SqrtFilterOperator<double, Dims>>::value);
 
 template <class C>
 class FilterPrefixCombine : public ::testing::Test {};
@@ -33,32 +36,50 @@ TYPED_TEST(FilterPrefixCombine, SameForwardScansAsTheGeneralCombine) {
   }
 }
 
-/// general(k) = combine(e(k), e(k + 1)) and later_held(k) = combine_into_later(e(k), e(k + 1)),
-/// in a kernel on Exec.
+/// In a kernel on Exec, general(k) = combine(e(k), e(k + 1)), later_held(k) =
+/// combine_into_later(e(k), e(k + 1)) and, where the operator has accumulate_later, in_place(k) =
+/// e(k + 1) updated by accumulate_later(e(k), ·) (otherwise later_held(k) again).
 template <class Exec, class Op, class View>
-void combine_both_ways(const Op& op, const View& e, const View& general, const View& later_held) {
+void combine_every_way(const Op& op, const View& e, const View& general, const View& later_held,
+                       const View& in_place) {
   const int pairs = static_cast<int>(general.extent(0));
   Kokkos::parallel_for(
       "test::later_held", Kokkos::RangePolicy<Exec>(0, pairs), KOKKOS_LAMBDA(int k) {
         general(k) = op.combine(e(k), e(k + 1));
         later_held(k) = op.combine_into_later(e(k), e(k + 1));
+        in_place(k) = e(k + 1);
+        if constexpr (kscan::has_accumulate_later<Op>::value)
+          op.accumulate_later(e(k), in_place(k));
+        else
+          in_place(k) = later_held(k);
       });
 }
 
-/// max over k of difference(combine_into_later(e(k), e(k + 1)), combine(e(k), e(k + 1))). (The
-/// scans and solvers that use combine_into_later, every reverse scan and PTFS's backward filter,
-/// are checked against their oracles elsewhere; this ties the operator's second order to its
-/// first, operand by operand. The kernel is a function of its own: nvcc refuses a device lambda
-/// in a function with a local lambda's type among its template arguments.)
+/// The combines of combine_every_way, on the host.
+template <class Exec, class Op, class View>
+auto combined_every_way(const Op& op, const View& e) {
+  const int pairs = static_cast<int>(e.extent(0)) - 1;
+  View general("test::general", pairs), later_held("test::later_held", pairs),
+      in_place("test::in_place", pairs);
+  combine_every_way<Exec>(op, e, general, later_held, in_place);
+  const auto host = [](const View& v) {
+    return Kokkos::create_mirror_view_and_copy(Kokkos::HostSpace(), v);
+  };
+  return std::array<decltype(host(e)), 3>{host(general), host(later_held), host(in_place)};
+}
+
+/// max over k of difference(combine_into_later(e(k), e(k + 1)), combine(e(k), e(k + 1))) and the
+/// same for accumulate_later. (The scans and solvers that use them, every reverse scan, the
+/// blocked scan's reductions, team_blocks' chains and PTFS's backward filter, are checked against
+/// their oracles elsewhere; this ties the operator's other orders to its first, operand by
+/// operand. The kernel is a function of its own: nvcc refuses a device lambda in a function with
+/// a local lambda's type among its template arguments.)
 template <class Exec, class Op, class View, class Difference>
 double worst_later_held(const Op& op, const View& e, Difference difference) {
-  const int pairs = static_cast<int>(e.extent(0)) - 1;
-  View general("test::general", pairs), later_held("test::later_held", pairs);
-  combine_both_ways<Exec>(op, e, general, later_held);
-  const auto a = Kokkos::create_mirror_view_and_copy(Kokkos::HostSpace(), general);
-  const auto b = Kokkos::create_mirror_view_and_copy(Kokkos::HostSpace(), later_held);
+  const auto [general, later_held, in_place] = combined_every_way<Exec>(op, e);
   double w = 0;
-  for (int k = 0; k < pairs; ++k) w = std::max(w, difference(b(k), a(k)));
+  for (std::size_t k = 0; k < general.extent(0); ++k)
+    w = std::max({w, difference(later_held(k), general(k)), difference(in_place(k), general(k))});
   return w;
 }
 
@@ -121,22 +142,18 @@ TYPED_TEST(FilterLaterHeldCombine, SquareRootSameResultAsTheGeneralCombine) {
 
 // The square-root combines read only the lower triangles of U and Z (SqrtFilterOperator::lower),
 // which is exact only while every factor they produce is lower-triangular: check that, bit for
-// bit, for both orders.
+// bit, for every order.
 TYPED_TEST(FilterLaterHeldCombine, SquareRootFactorsStayLowerTriangular) {
   using Exec = typename TypeParam::execution_space;
   using T = typename TypeParam::scalar_type;
   const kscan::SqrtFilterOperator<T, Dims> filter{Dims{}};
   const auto e = random_sqrt_elements<Exec, T>(50, 907);
-  SqrtView<Exec, T> general("test::general", 49), later_held("test::later_held", 49);
-  combine_both_ways<Exec>(filter, e, general, later_held);
-  const auto a = Kokkos::create_mirror_view_and_copy(Kokkos::HostSpace(), general);
-  const auto b = Kokkos::create_mirror_view_and_copy(Kokkos::HostSpace(), later_held);
   int above = 0;
-  for (int k = 0; k < 49; ++k)
-    for (int r = 0; r < 4; ++r)
-      for (int c = r + 1; c < 4; ++c)
-        above += (a(k).U(r, c) != T(0)) + (a(k).Z(r, c) != T(0)) + (b(k).U(r, c) != T(0)) +
-                 (b(k).Z(r, c) != T(0));
+  for (const auto& combined : combined_every_way<Exec>(filter, e))
+    for (std::size_t k = 0; k < combined.extent(0); ++k)
+      for (int r = 0; r < 4; ++r)
+        for (int c = r + 1; c < 4; ++c)
+          above += (combined(k).U(r, c) != T(0)) + (combined(k).Z(r, c) != T(0));
   EXPECT_EQ(above, 0);
 }
 

@@ -11,9 +11,9 @@
 // η = 0 because a_0 is the prior), so the cheaper form skips work. Every scan calls
 // scan_detail::combine_prefix where its left operand is a full prefix and combine elsewhere; a
 // reverse scan turns the operator's combine_suffix into its own combine_prefix. Operators
-// without them are combined with combine everywhere. Two more optional members, below, give
-// combine's own result in the order that suits a device kernel's registers: combine_into_later
-// and combine_unheld.
+// without them are combined with combine everywhere. Three more optional members, below, give
+// combine's own result in the order that suits a device kernel's registers: combine_into_later,
+// combine_unheld and accumulate_later (in place).
 #include <Kokkos_Core.hpp>
 #include <type_traits>
 #include <utility>
@@ -67,10 +67,37 @@ struct has_combine_unheld<Op, std::void_t<decltype(std::declval<const Op&>().com
                                   std::declval<const typename Op::value_type&>()))>>
     : std::true_type {};
 
-/// Op with only its general combine (and its combine_into_later, the same result in another
-/// order, where it has one): for scanning a piece of a sequence that does not start at the
-/// sequence's first element (a chunk of a distributed scan), whose local prefixes are not full
-/// prefixes.
+/// And one in place:
+///
+///   void accumulate_later(const value_type& earlier, value_type& later) const;
+///
+/// sets later to combine(earlier, later), part by part, each part stored as soon as it is computed
+/// and no part of `later` read after it is overwritten (`earlier` must not be `later`). A kernel
+/// whose running value lives in memory (the blocked scan's partial-sum slot, team_blocks' workspace
+/// slot) then never holds the whole result in registers: with the square-root filtering operator,
+/// nx 4, float32, that took every chain kernel from 32-256 B of spills to none.
+/// ReverseOperator turns it into the mirror image, accumulate_earlier (earlier <- combine(earlier,
+/// later)); scan_detail::combine_to uses either.
+template <class Op, class = void>
+struct has_accumulate_later : std::false_type {};
+template <class Op>
+struct has_accumulate_later<Op, std::void_t<decltype(std::declval<const Op&>().accumulate_later(
+                                    std::declval<const typename Op::value_type&>(),
+                                    std::declval<typename Op::value_type&>()))>> : std::true_type {
+};
+
+template <class Op, class = void>
+struct has_accumulate_earlier : std::false_type {};
+template <class Op>
+struct has_accumulate_earlier<Op, std::void_t<decltype(std::declval<const Op&>().accumulate_earlier(
+                                      std::declval<typename Op::value_type&>(),
+                                      std::declval<const typename Op::value_type&>()))>>
+    : std::true_type {};
+
+/// Op with only its general combine (and its combine_into_later and accumulate_later, the same
+/// result in another order, where it has them): for scanning a piece of a sequence that does not
+/// start at the sequence's first element (a chunk of a distributed scan), whose local prefixes are
+/// not full prefixes.
 template <class Op>
 struct GeneralCombineOnly {
   using value_type = typename Op::value_type;
@@ -84,6 +111,10 @@ struct GeneralCombineOnly {
   KOKKOS_INLINE_FUNCTION value_type combine_into_later(const value_type& earlier,
                                                        const value_type& later) const {
     return op.combine_into_later(earlier, later);
+  }
+  template <class O = Op, std::enable_if_t<has_accumulate_later<O>::value, int> = 0>
+  KOKKOS_INLINE_FUNCTION void accumulate_later(const value_type& earlier, value_type& later) const {
+    op.accumulate_later(earlier, later);
   }
 };
 
@@ -108,6 +139,24 @@ KOKKOS_FORCEINLINE_FUNCTION typename Op::value_type combine_unheld(
     return op.combine_unheld(earlier, later);
   else
     return op.combine(earlier, later);
+}
+
+/// dest = op.combine(earlier, later) for a `dest` in memory that is neither operand, in place
+/// through op.accumulate_later or op.accumulate_earlier where the operator offers one (dest starts
+/// as a copy of that operand).
+template <class Op>
+KOKKOS_FORCEINLINE_FUNCTION void combine_to(const Op& op, const typename Op::value_type& earlier,
+                                            const typename Op::value_type& later,
+                                            typename Op::value_type& dest) {
+  if constexpr (has_accumulate_later<Op>::value) {
+    dest = later;
+    op.accumulate_later(earlier, dest);
+  } else if constexpr (has_accumulate_earlier<Op>::value) {
+    dest = earlier;
+    op.accumulate_earlier(dest, later);
+  } else {
+    dest = op.combine(earlier, later);
+  }
 }
 
 /// combine_prefix when `is_prefix`, combine_unheld otherwise: for the level-by-level scans

@@ -34,6 +34,13 @@ struct ReverseOperator {
                                                    const value_type& later) const {
     return op.combine(later, earlier);
   }
+  /// earlier <- combine(earlier, later) in place: the original's accumulate_later, whose
+  /// `later` this `earlier` is.
+  template <class O = Op, std::enable_if_t<has_accumulate_later<O>::value, int> = 0>
+  KOKKOS_INLINE_FUNCTION void accumulate_earlier(value_type& earlier,
+                                                 const value_type& later) const {
+    op.accumulate_later(later, earlier);
+  }
   template <class O = Op, std::enable_if_t<has_combine_suffix<O>::value, int> = 0>
   KOKKOS_INLINE_FUNCTION value_type combine_prefix(const value_type& prefix,
                                                    const value_type& later) const {

@@ -12,7 +12,8 @@
 //                 per thread), then one combine per element.
 // In both, the chains are walked through team scratch: element k of all the block's chains is
 // staged at once by the whole team, word by word (move_items), so that the loads and stores
-// of the elements coalesce; the threads combine in scratch.
+// of the elements coalesce; the threads combine in scratch, each with the result before its
+// element, read back from x.
 // Between the two, the block totals are scanned by this same scan one level up, so there are
 // about log_{S I}(n) levels. Block 0's first chain, the carries and every combine of the
 // propagate step have a full prefix on the left (combine_prefix); the other chains and the team
@@ -126,35 +127,37 @@ void team_blocks_level(const ExecSpace& space, const Op& op, const Seq& x,
         const index_t valid = min_index(team, chains - b * team);
         const index_t g = b * team + t;
         scratch_view rows(m.team_scratch(scratch_level), team);
-        value_type running{};
-        for (index_t k = 0; k < items; ++k) {
+        // Nothing is held across the chain or the team scan: the chain's running value is the
+        // element before, already in place in x, and each general combine goes to this thread's
+        // workspace slot (combine_to), in place for an operator with an accumulate_later. A
+        // device thread holding the running value spilled 56-60 B with the square-root filtering
+        // operator (nx 4, float32); none now.
+        for (index_t k = 1; k < items; ++k) {
           move_items(m, true, rows, x, b * team, valid, k, n);
           m.team_barrier();
-          if (t < valid && g * items + k < n) {
-            if (k == 0)
-              running = rows(t);
-            else
-              rows(t) = running = g == 0 ? combine_prefix(op, running, rows(t))
-                                         : op.combine(running, rows(t));
+          const index_t i = g * items + k;
+          if (t < valid && i < n) {
+            if (g == 0) {
+              rows(t) = combine_prefix(op, x(i - 1), rows(t));
+            } else {
+              combine_to(op, x(i - 1), rows(t), prefix(g));
+              rows(t) = prefix(g);
+            }
           }
           m.team_barrier();
-          if (k > 0) move_items(m, false, rows, x, b * team, valid, k, n);
+          move_items(m, false, rows, x, b * team, valid, k, n);
           m.team_barrier();
         }
-        if (t < valid) rows(t) = running;
+        if (t < valid) prefix(g) = rows(t) = x(min_index((g + 1) * items, n) - 1);
         m.team_barrier();
         for (index_t d = 1; d < valid; d *= 2) {
           const bool combines = t < valid && t >= d;
-          // (rows(t) is `running`: read from scratch, neither operand is held whole in registers)
-          if (combines) running = combine_unheld(op, rows(t - d), rows(t));
+          if (combines) combine_to(op, rows(t - d), rows(t), prefix(g));
           m.team_barrier();
-          if (combines) rows(t) = running;
+          if (combines) rows(t) = prefix(g);
           m.team_barrier();
         }
-        if (t < valid) {
-          prefix(g) = running;
-          if (t == valid - 1 && blocks > 1) totals(b) = running;
-        }
+        if (t == valid - 1 && blocks > 1) totals(b) = prefix(g);
       });
   if (blocks > 1)
     team_blocks_level(space, op, totals, TeamBlocksLevel(blocks, static_cast<int>(team)),

@@ -85,14 +85,24 @@ struct SqrtFilterOperator {
   /// running suffix; ReverseOperator calls this).
   KOKKOS_INLINE_FUNCTION value_type combine_into_later(const value_type& ei,
                                                        const value_type& ej) const {
-    const int n = dims.nx();
-    value_type out;
-    const Factor f(n, ei.U, ej.Z, Factor::both);
-    prefix_part(f, ei, ej, out);
-    const typename D::MatXX Y = f.times(n, ei.A);
-    D::gemm(n, n, n, ej.A, Y, out.A);
-    information_part(f, ei, Y, ej.eta, ej.Z, out.eta, out.Z);
+    value_type out = ej;
+    accumulate_later(ei, out);
     return out;
+  }
+
+  /// ej = combine(ei, ej) in place, in combine_into_later's order, each part stored as soon as it
+  /// is computed (prefix_combine.hpp): a chain whose running value is in memory never holds the
+  /// result's parts in registers while it computes the next (the square-root chains' spills,
+  /// 32-256 B at nx 4, float32, to none).
+  KOKKOS_INLINE_FUNCTION void accumulate_later(const value_type& ei, value_type& ej) const {
+    const int n = dims.nx();
+    const Factor f(n, ei.U, ej.Z, Factor::both);
+    prefix_part(f, ei, ej, ej);
+    const typename D::MatXX Y = f.times(n, ei.A);
+    typename D::MatXX A;
+    D::gemm(n, n, n, ej.A, Y, A);
+    ej.A = A;
+    information_part(f, ei, Y, ej.eta, ej.Z, ej.eta, ej.Z);
   }
 
   /// combine(ei, ej) for a prefix ei = a_0 ⊗ … ⊗ a_k (the prior element a_0 has A = 0, η = 0,
@@ -197,6 +207,7 @@ struct SqrtFilterOperator {
   };
 
   /// b = A_j M (b_i + U_i U_iᵀ η_j) + b_j and U = tria([A_j G, U_j]), which every combine needs.
+  /// `out` may be ej (b_j and U_j are read before they are written).
   KOKKOS_INLINE_FUNCTION void prefix_part(const Factor& f, const value_type& ei,
                                           const value_type& ej, value_type& out) const {
     const int n = dims.nx();
@@ -216,7 +227,7 @@ struct SqrtFilterOperator {
   }
 
   /// η = A_iᵀ Mᵀ (η_j − Z_j Z_jᵀ b_i) + η_i = Yᵀ (η_j − Z_j Z_jᵀ b_i) + η_i with Y = M A_i, and
-  /// Z = tria([A_iᵀ F, Z_i]).
+  /// Z = tria([A_iᵀ F, Z_i]). eta and Z may be eta_j and Z_j (read before they are written).
   template <class VX, class MXX>
   KOKKOS_INLINE_FUNCTION void information_part(const Factor& f, const value_type& ei,
                                                const typename D::MatXX& Y, const VX& eta_j,
