@@ -56,9 +56,10 @@ struct has_combine_suffix<Op, std::void_t<decltype(std::declval<const Op&>().com
 ///   value_type combine_unheld(const value_type& earlier, const value_type& later) const;
 ///
 /// the result of combine(earlier, later) in the order that suits a kernel holding neither
-/// operand, both read from storage (team_blocks' team scan over scratch, and every
-/// level-by-level scan through combine_maybe_prefix). ReverseOperator offers it so that such a
-/// kernel uses the original's own order instead of its combine_into_later.
+/// operand, both read from storage (team_blocks' chains and team scan through combine_to, for an
+/// operator without accumulate_later; every level-by-level scan through combine_maybe_prefix).
+/// ReverseOperator offers it so that such a kernel uses the original's own order instead of its
+/// combine_into_later.
 template <class Op, class = void>
 struct has_combine_unheld : std::false_type {};
 template <class Op>
@@ -141,9 +142,9 @@ KOKKOS_FORCEINLINE_FUNCTION typename Op::value_type combine_unheld(
     return op.combine(earlier, later);
 }
 
-/// dest = op.combine(earlier, later) for a `dest` in memory that is neither operand, in place
-/// through op.accumulate_later or op.accumulate_earlier where the operator offers one (dest starts
-/// as a copy of that operand).
+/// dest = op.combine(earlier, later) for operands and a `dest` in memory, dest neither operand: in
+/// place through op.accumulate_later or op.accumulate_earlier where the operator offers one (dest
+/// starts as a copy of that operand), otherwise through combine_unheld.
 template <class Op>
 KOKKOS_FORCEINLINE_FUNCTION void combine_to(const Op& op, const typename Op::value_type& earlier,
                                             const typename Op::value_type& later,
@@ -155,7 +156,7 @@ KOKKOS_FORCEINLINE_FUNCTION void combine_to(const Op& op, const typename Op::val
     dest = earlier;
     op.accumulate_earlier(dest, later);
   } else {
-    dest = op.combine(earlier, later);
+    dest = combine_unheld(op, earlier, later);
   }
 }
 
