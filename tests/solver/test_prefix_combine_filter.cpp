@@ -1,7 +1,7 @@
 // FilterOperator::combine_prefix: the filtering prefixes of every scan equal those of the
 // general combine alone (prefix_combine_support.hpp); and the filtering operators'
-// combine_into_later, which reverse scans use, and the square-root one's accumulate_later (in
-// place), which the chains of the blocked and team_blocks scans use, equal their combine.
+// combine_into_later, which reverse scans use, and their accumulate_later (in place), which the
+// chains of the blocked and team_blocks scans use, equal their combine.
 #include <array>
 #include <random>
 
@@ -13,6 +13,7 @@ using namespace kscan::test::prefix_combine;
 
 static_assert(kscan::has_combine_into_later<kscan::FilterOperator<double, Dims>>::value);
 static_assert(kscan::has_combine_into_later<kscan::SqrtFilterOperator<double, Dims>>::value);
+static_assert(kscan::has_accumulate_later<kscan::FilterOperator<double, Dims>>::value);
 static_assert(kscan::has_accumulate_later<kscan::SqrtFilterOperator<double, Dims>>::value);
 
 template <class C>

@@ -60,13 +60,23 @@ struct FilterOperator {
   /// live while ei is read.
   KOKKOS_INLINE_FUNCTION value_type combine_into_later(const value_type& ei,
                                                        const value_type& ej) const {
-    const int n = dims.nx();
-    value_type out;
-    Factor f(n, ei, ej);
-    prefix_part(f, ei, ej, out);
-    const typename D::MatXX Y = information_part(f, ei, ej, out);
-    D::gemm(n, n, n, ej.A, Y, out.A);
+    value_type out = ej;
+    accumulate_later(ei, out);
     return out;
+  }
+
+  /// ej = combine(ei, ej) in place, in combine_into_later's order, each part stored as soon as it
+  /// is computed (prefix_combine.hpp): for the chains whose running value is in memory
+  /// (team_blocks' chains and team scan, which spilled 16-32 B through combine_unheld, nx 4,
+  /// float32; none in place).
+  KOKKOS_INLINE_FUNCTION void accumulate_later(const value_type& ei, value_type& ej) const {
+    const int n = dims.nx();
+    Factor f(n, ei, ej);
+    prefix_part(f, ei, ej, ej);
+    const typename D::MatXX Y = information_part(f, ei, ej, ej);
+    typename D::MatXX A;
+    D::gemm(n, n, n, ej.A, Y, A);
+    ej.A = A;
   }
 
   /// combine(ei, ej) for a suffix ej = a_k ⊗ … ⊗ a_T, in η and J only (A, b and C of the result
@@ -116,7 +126,7 @@ struct FilterOperator {
   };
 
   /// The parts every combine computes: b = A_j M (b_i + C_i η_j) + b_j and
-  /// C = A_j M C_i A_jᵀ + C_j.
+  /// C = A_j M C_i A_jᵀ + C_j. `out` may be ej (b_j and C_j are read before they are written).
   KOKKOS_INLINE_FUNCTION void prefix_part(const Factor& f, const value_type& ei,
                                           const value_type& ej, value_type& out) const {
     const int n = dims.nx();
@@ -135,7 +145,7 @@ struct FilterOperator {
 
   /// η = A_iᵀ Mᵀ (η_j − J_j b_i) + η_i = Yᵀ (η_j − J_j b_i) + η_i and
   /// J = A_iᵀ Mᵀ J_j A_i + J_i = Yᵀ (J_j A_i) + J_i; returns Y = M A_i. The products with J_j
-  /// come before Y, so J_j is dead before Y is live.
+  /// come before Y, so J_j is dead before Y is live (and `out` may be ej).
   KOKKOS_INLINE_FUNCTION typename D::MatXX information_part(const Factor& f,
                                                             const value_type& ei,
                                                             const value_type& ej,
