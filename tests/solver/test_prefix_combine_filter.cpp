@@ -38,8 +38,8 @@ TYPED_TEST(FilterPrefixCombine, SameForwardScansAsTheGeneralCombine) {
 }
 
 /// In a kernel on Exec, general(k) = combine(e(k), e(k + 1)), later_held(k) =
-/// combine_into_later(e(k), e(k + 1)) and, where the operator has accumulate_later, in_place(k) =
-/// e(k + 1) updated by accumulate_later(e(k), ·) (otherwise later_held(k) again).
+/// combine_into_later(e(k), e(k + 1)) and in_place(k) = e(k + 1) updated by
+/// accumulate_later(e(k), ·).
 template <class Exec, class Op, class View>
 void combine_every_way(const Op& op, const View& e, const View& general, const View& later_held,
                        const View& in_place) {
@@ -49,10 +49,7 @@ void combine_every_way(const Op& op, const View& e, const View& general, const V
         general(k) = op.combine(e(k), e(k + 1));
         later_held(k) = op.combine_into_later(e(k), e(k + 1));
         in_place(k) = e(k + 1);
-        if constexpr (kscan::has_accumulate_later<Op>::value)
-          op.accumulate_later(e(k), in_place(k));
-        else
-          in_place(k) = later_held(k);
+        op.accumulate_later(e(k), in_place(k));
       });
 }
 
