@@ -25,8 +25,8 @@ using Dims = kscan::FixedDims<4, 2>;
 
 /// The operator without its optional cheaper combines (combine_prefix, combine_suffix):
 /// kscan::GeneralCombineOnly, whose scans then use combine where those would serve and associate
-/// as they do with Op (it keeps combine_into_later, the general result in another order), so
-/// that only the cheaper forms differ.
+/// as they do with Op (it keeps combine_into_later and accumulate_later, the general result in
+/// another order), so that only the cheaper forms differ.
 using kscan::GeneralCombineOnly;
 static_assert(kscan::has_combine_prefix<kscan::FilterOperator<double, Dims>>::value);
 static_assert(!kscan::has_combine_suffix<kscan::FilterOperator<double, Dims>>::value);
@@ -43,6 +43,10 @@ static_assert(
     kscan::has_combine_into_later<GeneralCombineOnly<kscan::FilterOperator<double, Dims>>>::value);
 static_assert(
     !kscan::has_combine_into_later<GeneralCombineOnly<kscan::SmoothOperator<double, Dims>>>::value);
+static_assert(kscan::has_accumulate_later<
+              GeneralCombineOnly<kscan::SqrtFilterOperator<double, Dims>>>::value);
+static_assert(
+    !kscan::has_accumulate_later<GeneralCombineOnly<kscan::SmoothOperator<double, Dims>>>::value);
 
 template <class Exec, class T>
 using FilterView = Kokkos::View<kscan::FilterElement<T, Dims>*, typename Exec::memory_space>;
