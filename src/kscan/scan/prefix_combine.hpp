@@ -33,8 +33,7 @@ struct has_combine_prefix<Op, std::void_t<decltype(std::declval<const Op&>().com
 ///   value_type combine_into_later(const value_type& earlier, const value_type& later) const;
 ///
 /// the result of combine(earlier, later) computed in the order that suits a kernel holding
-/// `later` in registers (a GPU thread's running suffix in a reverse scan, ReverseOperator; the
-/// blocked scan's reductions, which run from a chunk's end to its start).
+/// `later` in registers (a GPU thread's running suffix in a reverse scan, ReverseOperator).
 template <class Op, class = void>
 struct has_combine_into_later : std::false_type {};
 template <class Op>

@@ -48,22 +48,19 @@ KOKKOS_INLINE_FUNCTION void scan_from(const Op& op, const Seq& x, const Input& i
 /// across the chain; an operator with accumulate_later or accumulate_earlier (prefix_combine.hpp)
 /// updates it there in place, part by part (the square-root filtering operator's reductions:
 /// 40-112 B of spills to none, nx 4, float32). The direction suits the operator: from the chunk's
-/// end, holding the later operand, with accumulate_later or combine_into_later (the filtering
-/// operator's combine_into_later fits a device thread's registers where its combine from the
-/// start spilled, nx 4, float32: 16 B stored, 32 B loaded); from the start otherwise, which is
-/// the same for a reverse chain (ReverseOperator's earlier operand is the original's later one).
+/// end with accumulate_later (the filtering operators' later-operand order, which fits a device
+/// thread's registers where their combine from the start spilled, nx 4, float32: 16 B stored,
+/// 32 B loaded); from the start otherwise, which is the same for a reverse chain
+/// (ReverseOperator's accumulate_earlier is the original's accumulate_later).
 template <bool builds, class Op, class Seq, class Input>
 KOKKOS_INLINE_FUNCTION void reduce_chunk(const Op& op, const Seq& x, const Input& input,
                                          index_t begin, index_t end, typename Op::value_type& sum) {
-  if constexpr (has_accumulate_later<Op>::value || has_combine_into_later<Op>::value) {
+  if constexpr (has_accumulate_later<Op>::value) {
     if constexpr (builds) x(end - 1) = input(end - 1);
     sum = x(end - 1);
     for (index_t i = end - 2; i >= begin; --i) {
       if constexpr (builds) x(i) = input(i);
-      if constexpr (has_accumulate_later<Op>::value)
-        op.accumulate_later(x(i), sum);
-      else
-        sum = op.combine_into_later(x(i), sum);
+      op.accumulate_later(x(i), sum);
     }
   } else {
     if constexpr (builds) x(begin) = input(begin);
